@@ -1,0 +1,262 @@
+//! Accounts: the companies deals are with. Owner changes are kept in the field history.
+
+use crate::audit::{Tracked, write_audit, write_history};
+use crate::crm::{CrmRecord, access, begin_change, guarded_update, set_archived};
+use crate::db::{Conn, Row, built_query, query};
+use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
+use crate::refs::check_assignable;
+use crate::visibility::{Entity, scope_cte, visible};
+use crate::{Actor, Result, Store, StoreError, now};
+use baton_model::records::{Account, AccountChanges, CustomFieldEntity, FieldChange, apply_custom_fields};
+use baton_model::{AccountId, FieldErrors};
+
+const COLUMNS: &str = "x.id, x.name, x.domain, x.industry, x.employees, x.annual_revenue_minor, x.currency, \
+    x.tier, x.owner_id, x.custom_fields, x.archived_at, x.version, x.created_at, x.updated_at";
+
+/// Filters and sorts of `GET /accounts`; the name prefix search uses `accounts_name`.
+const LIST: ListSpec = ListSpec {
+    from: "accounts x",
+    columns: COLUMNS,
+    filters: &[
+        ("id", "x.id", Kind::Int),
+        ("owner_id", "x.owner_id", Kind::Int),
+        ("domain", "x.domain", Kind::Text),
+        ("industry", "x.industry", Kind::Text),
+        ("tier", "x.tier", Kind::Int),
+        ("employees", "x.employees", Kind::Int),
+        ("annual_revenue_minor", "x.annual_revenue_minor", Kind::Int),
+        ("created_at", "x.created_at", Kind::Time),
+        ("updated_at", "x.updated_at", Kind::Time),
+    ],
+    sorts: &[
+        ("id", "x.id", Kind::Int, false),
+        ("name", "lower(x.name)", Kind::Text, false),
+        ("employees", "x.employees", Kind::Int, true),
+        ("annual_revenue_minor", "x.annual_revenue_minor", Kind::Int, true),
+        ("created_at", "x.created_at", Kind::Time, false),
+        ("updated_at", "x.updated_at", Kind::Time, false),
+    ],
+    search: &["x.name", "x.domain"],
+    archivable: true,
+};
+
+fn account_from_row(r: &Row) -> Result<Account> {
+    Ok(Account {
+        id: r.get("id")?,
+        name: r.get("name")?,
+        domain: r.get("domain")?,
+        industry: r.get("industry")?,
+        employees: r.get("employees")?,
+        annual_revenue_minor: r.get("annual_revenue_minor")?,
+        currency: r.parse("currency")?,
+        tier: r.get("tier")?,
+        owner_id: r.get("owner_id")?,
+        custom_fields: r.json_object("custom_fields")?,
+        archived_at: r.get("archived_at")?,
+        version: r.get("version")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+impl CrmRecord for Account {
+    const ENTITY: Entity = Entity::Account;
+    const TABLE: &'static str = "accounts";
+    const NAME: &'static str = "account";
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    async fn load(conn: &mut Conn<'_>, id: i64) -> Result<Option<Self>> {
+        conn.fetch_optional(built_query(format!("SELECT {COLUMNS} FROM accounts x WHERE x.id = $1")).bind(id))
+            .await?
+            .as_ref()
+            .map(account_from_row)
+            .transpose()
+    }
+}
+
+/// Applies the changes to the account's current values (defaults when creating).
+async fn resolve(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    current: Option<&Account>,
+    changes: AccountChanges,
+) -> Result<Account> {
+    let mut errors = FieldErrors::new();
+    let at = now();
+    let mut account = match current {
+        Some(a) => a.clone(),
+        None => Account {
+            id: AccountId(0),
+            name: String::new(),
+            domain: None,
+            industry: None,
+            employees: None,
+            annual_revenue_minor: None,
+            currency: crate::org::load_org(conn).await?.currency,
+            tier: None,
+            owner_id: actor.user_id,
+            custom_fields: serde_json::Map::new(),
+            archived_at: None,
+            version: 0,
+            created_at: at,
+            updated_at: at,
+        },
+    };
+    let owner = changes.owner_id.unwrap_or(account.owner_id);
+    if current.is_none_or(|a| a.owner_id != owner) {
+        check_assignable(conn, actor, "owner_id", owner, &mut errors).await?;
+    }
+    account.owner_id = owner;
+    if let Some(v) = changes.name {
+        account.name = v;
+    }
+    if let Some(v) = changes.domain {
+        account.domain = v;
+    }
+    if let Some(v) = changes.industry {
+        account.industry = v;
+    }
+    if let Some(v) = changes.employees {
+        account.employees = v;
+    }
+    if let Some(v) = changes.annual_revenue_minor {
+        account.annual_revenue_minor = v;
+    }
+    if let Some(v) = changes.currency {
+        account.currency = v;
+    }
+    if let Some(v) = changes.tier {
+        account.tier = v;
+    }
+    let definitions = crate::custom_fields::definitions(conn, CustomFieldEntity::Account).await?;
+    apply_custom_fields(&definitions, &mut account.custom_fields, changes.custom_fields, current.is_none(), &mut errors);
+    errors.into_result(account).map_err(StoreError::Invalid)
+}
+
+impl Store {
+    /// One account the actor may see.
+    pub async fn get_account(&self, actor: &Actor, id: AccountId) -> Result<Account> {
+        self.reader()
+            .fetch_optional(
+                built_query(format!(
+                    "{}SELECT {COLUMNS} FROM accounts x WHERE x.id = $2 AND {}",
+                    scope_cte(actor),
+                    visible(actor, Entity::Account, "x")
+                ))
+                .bind(actor.user_id)
+                .bind(id),
+            )
+            .await?
+            .as_ref()
+            .map(account_from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A page of the accounts the actor may see.
+    pub async fn list_accounts(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Account>> {
+        let (sql, args) = paginate(&LIST, list, actor, &visible(actor, Entity::Account, "x"), self.dialect())?;
+        let rows = self.reader().fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        Page::from_rows(&LIST, list, rows, account_from_row)
+    }
+
+    /// The field history (owner changes) of an account the actor may see.
+    pub async fn account_history(&self, actor: &Actor, id: AccountId) -> Result<Vec<FieldChange>> {
+        if !access::<Account>(&mut self.reader(), actor, id.0).await?.0 {
+            return Err(StoreError::NotFound);
+        }
+        self.history_of("account", id.0).await
+    }
+
+    /// Creates an account.
+    pub async fn create_account(&self, actor: &Actor, changes: AccountChanges) -> Result<Account> {
+        actor.ensure_edits_crm()?;
+        let mut tx = self.begin().await?;
+        let account = resolve(&mut tx.conn(), actor, None, changes).await?;
+        let at = account.created_at;
+        let id: AccountId = tx
+            .conn()
+            .fetch_one(
+                query(
+                    "INSERT INTO accounts (name, domain, industry, employees, annual_revenue_minor, \
+                     currency, tier, owner_id, custom_fields, version, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) RETURNING id",
+                )
+                .bind(account.name.as_str())
+                .bind(account.domain.clone())
+                .bind(account.industry.clone())
+                .bind(account.employees)
+                .bind(account.annual_revenue_minor)
+                .bind(account.currency)
+                .bind(account.tier)
+                .bind(account.owner_id)
+                .bind(serde_json::Value::Object(account.custom_fields.clone()))
+                .bind(at),
+            )
+            .await?
+            .get("id")?;
+        let owner = Tracked::of("owner_id", None, Some(&account.owner_id));
+        write_history(&mut tx.conn(), "account", id.0, Some(actor.user_id), at, owner).await?;
+        let after = Account::load(&mut tx.conn(), id.0).await?.ok_or(StoreError::NotFound)?;
+        write_audit(&mut tx.conn(), Some(actor.user_id), "create", "account", id.0, None, Some(&after), at).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Changes an account the actor may edit, if it is still at `expected_version`.
+    pub async fn update_account(
+        &self,
+        actor: &Actor,
+        id: AccountId,
+        expected_version: i64,
+        changes: AccountChanges,
+    ) -> Result<Account> {
+        let (mut tx, before) = begin_change::<Account>(self, actor, id.0, Some(expected_version)).await?;
+        let account = resolve(&mut tx.conn(), actor, Some(&before), changes).await?;
+        let at = now();
+        guarded_update::<Account>(
+            &mut tx.conn(),
+            query(
+                "UPDATE accounts SET name = $1, domain = $2, industry = $3, employees = $4, \
+                 annual_revenue_minor = $5, currency = $6, tier = $7, owner_id = $8, custom_fields = $9, \
+                 version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12",
+            )
+            .bind(account.name.as_str())
+            .bind(account.domain.clone())
+            .bind(account.industry.clone())
+            .bind(account.employees)
+            .bind(account.annual_revenue_minor)
+            .bind(account.currency)
+            .bind(account.tier)
+            .bind(account.owner_id)
+            .bind(serde_json::Value::Object(account.custom_fields.clone()))
+            .bind(at)
+            .bind(id)
+            .bind(expected_version),
+            id.0,
+            expected_version,
+        )
+        .await?;
+        let owner = Tracked::of("owner_id", Some(&before.owner_id), Some(&account.owner_id));
+        write_history(&mut tx.conn(), "account", id.0, Some(actor.user_id), at, owner).await?;
+        let after = Account::load(&mut tx.conn(), id.0).await?.ok_or(StoreError::NotFound)?;
+        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "account", id.0, Some(&before), Some(&after), at)
+            .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Archives (deletes) or restores an account the actor may edit.
+    pub async fn set_account_archived(
+        &self,
+        actor: &Actor,
+        id: AccountId,
+        expected_version: Option<i64>,
+        archive: bool,
+    ) -> Result<Account> {
+        set_archived::<Account>(self, actor, id.0, expected_version, archive).await
+    }
+}

@@ -1,0 +1,298 @@
+//! Activities: calls, emails, meetings, notes and tasks.
+
+use crate::audit::write_audit;
+use crate::crm::{CrmRecord, begin_change, guarded_update, set_archived};
+use crate::db::{Conn, Row, built_query, query};
+use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
+use crate::refs::{check_assignable, check_visible};
+use crate::visibility::{Entity, scope_cte, visible};
+use crate::{Actor, Result, Store, StoreError, now};
+use baton_model::activity::ActivityKind;
+use baton_model::records::{Activity, ActivityChanges};
+use baton_model::{ActivityId, FieldErrors};
+
+const COLUMNS: &str = "x.id, x.kind, x.subject, x.body, x.owner_id, x.account_id, x.contact_id, x.deal_id, \
+    x.occurred_at, x.ends_at, x.direction, x.thread_id, x.meeting_status, x.due_date, x.completed_at, \
+    x.archived_at, x.version, x.created_at, x.updated_at";
+
+/// Filters and sorts of `GET /activities`. A record's timeline is `deal_id=…&sort=-occurred_at`
+/// (index `activities_deal`), likewise for accounts and contacts.
+const LIST: ListSpec = ListSpec {
+    from: "activities x",
+    columns: COLUMNS,
+    filters: &[
+        ("id", "x.id", Kind::Int),
+        ("kind", "x.kind", Kind::Text),
+        ("owner_id", "x.owner_id", Kind::Int),
+        ("account_id", "x.account_id", Kind::Int),
+        ("contact_id", "x.contact_id", Kind::Int),
+        ("deal_id", "x.deal_id", Kind::Int),
+        ("occurred_at", "x.occurred_at", Kind::Time),
+        ("direction", "x.direction", Kind::Text),
+        ("thread_id", "x.thread_id", Kind::Text),
+        ("meeting_status", "x.meeting_status", Kind::Text),
+        ("due_date", "x.due_date", Kind::Date),
+        ("completed_at", "x.completed_at", Kind::Time),
+    ],
+    sorts: &[
+        ("id", "x.id", Kind::Int, false),
+        ("occurred_at", "x.occurred_at", Kind::Time, false),
+        ("due_date", "x.due_date", Kind::Date, true),
+    ],
+    search: &["x.subject"],
+    archivable: true,
+};
+
+fn activity_from_row(r: &Row) -> Result<Activity> {
+    Ok(Activity {
+        id: r.get("id")?,
+        kind: r.parse("kind")?,
+        subject: r.get("subject")?,
+        body: r.get("body")?,
+        owner_id: r.get("owner_id")?,
+        account_id: r.get("account_id")?,
+        contact_id: r.get("contact_id")?,
+        deal_id: r.get("deal_id")?,
+        occurred_at: r.get("occurred_at")?,
+        ends_at: r.get("ends_at")?,
+        direction: r.parse_opt("direction")?,
+        thread_id: r.get("thread_id")?,
+        meeting_status: r.parse_opt("meeting_status")?,
+        due_date: r.get("due_date")?,
+        completed_at: r.get("completed_at")?,
+        archived_at: r.get("archived_at")?,
+        version: r.get("version")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+impl CrmRecord for Activity {
+    const ENTITY: Entity = Entity::Activity;
+    const TABLE: &'static str = "activities";
+    const NAME: &'static str = "activity";
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    async fn load(conn: &mut Conn<'_>, id: i64) -> Result<Option<Self>> {
+        conn.fetch_optional(built_query(format!("SELECT {COLUMNS} FROM activities x WHERE x.id = $1")).bind(id))
+            .await?
+            .as_ref()
+            .map(activity_from_row)
+            .transpose()
+    }
+}
+
+async fn resolve(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    current: Option<&Activity>,
+    changes: ActivityChanges,
+) -> Result<Activity> {
+    let mut errors = FieldErrors::new();
+    let at = now();
+    let mut activity = match current {
+        Some(a) => a.clone(),
+        None => Activity {
+            id: ActivityId(0),
+            kind: changes.kind.unwrap_or(ActivityKind::Note),
+            subject: None,
+            body: None,
+            owner_id: actor.user_id,
+            account_id: None,
+            contact_id: None,
+            deal_id: None,
+            occurred_at: at,
+            ends_at: None,
+            direction: None,
+            thread_id: None,
+            meeting_status: None,
+            due_date: None,
+            completed_at: None,
+            archived_at: None,
+            version: 0,
+            created_at: at,
+            updated_at: at,
+        },
+    };
+    let owner = changes.owner_id.unwrap_or(activity.owner_id);
+    if current.is_none_or(|a| a.owner_id != owner) {
+        check_assignable(conn, actor, "owner_id", owner, &mut errors).await?;
+    }
+    activity.owner_id = owner;
+    let links = [
+        (Entity::Account, "account_id", changes.account_id.map(|v| v.map(|id| id.0)), activity.account_id.map(|id| id.0)),
+        (Entity::Contact, "contact_id", changes.contact_id.map(|v| v.map(|id| id.0)), activity.contact_id.map(|id| id.0)),
+        (Entity::Deal, "deal_id", changes.deal_id.map(|v| v.map(|id| id.0)), activity.deal_id.map(|id| id.0)),
+    ];
+    for (entity, field, new, old) in links {
+        if let Some(Some(id)) = new {
+            if old != Some(id) {
+                check_visible(conn, actor, entity, field, id, &mut errors).await?;
+            }
+        }
+    }
+    if let Some(v) = changes.account_id {
+        activity.account_id = v;
+    }
+    if let Some(v) = changes.contact_id {
+        activity.contact_id = v;
+    }
+    if let Some(v) = changes.deal_id {
+        activity.deal_id = v;
+    }
+    if let Some(v) = changes.subject {
+        activity.subject = v;
+    }
+    if let Some(v) = changes.body {
+        activity.body = v;
+    }
+    if let Some(v) = changes.occurred_at {
+        activity.occurred_at = v;
+    }
+    if let Some(v) = changes.ends_at {
+        activity.ends_at = v;
+    }
+    if let Some(v) = changes.direction {
+        activity.direction = v;
+    }
+    if let Some(v) = changes.thread_id {
+        activity.thread_id = v;
+    }
+    if let Some(v) = changes.meeting_status {
+        activity.meeting_status = v;
+    }
+    if let Some(v) = changes.due_date {
+        activity.due_date = v;
+    }
+    if let Some(v) = changes.completed_at {
+        activity.completed_at = v;
+    }
+    if activity.ends_at.is_some_and(|end| end < activity.occurred_at) {
+        errors.add("ends_at", "must not be before occurred_at");
+    }
+    if activity.kind == ActivityKind::Email && activity.direction.is_none() {
+        errors.add("direction", "is required for emails (inbound or outbound)");
+    }
+    errors.into_result(activity).map_err(StoreError::Invalid)
+}
+
+fn write_query(sql: &'static str, a: &Activity) -> crate::db::Query {
+    query(sql)
+        .bind(a.kind)
+        .bind(a.subject.clone())
+        .bind(a.body.clone())
+        .bind(a.owner_id)
+        .bind(a.account_id)
+        .bind(a.contact_id)
+        .bind(a.deal_id)
+        .bind(a.occurred_at)
+        .bind(a.ends_at)
+        .bind(a.direction)
+        .bind(a.thread_id.clone())
+        .bind(a.meeting_status)
+        .bind(a.due_date)
+        .bind(a.completed_at)
+}
+
+impl Store {
+    /// One activity the actor may see.
+    pub async fn get_activity(&self, actor: &Actor, id: ActivityId) -> Result<Activity> {
+        self.reader()
+            .fetch_optional(
+                built_query(format!(
+                    "{}SELECT {COLUMNS} FROM activities x WHERE x.id = $2 AND {}",
+                    scope_cte(actor),
+                    visible(actor, Entity::Activity, "x")
+                ))
+                .bind(actor.user_id)
+                .bind(id),
+            )
+            .await?
+            .as_ref()
+            .map(activity_from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A page of the activities the actor may see.
+    pub async fn list_activities(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Activity>> {
+        let (sql, args) = paginate(&LIST, list, actor, &visible(actor, Entity::Activity, "x"), self.dialect())?;
+        let rows = self.reader().fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        Page::from_rows(&LIST, list, rows, activity_from_row)
+    }
+
+    /// Logs an activity.
+    pub async fn create_activity(&self, actor: &Actor, changes: ActivityChanges) -> Result<Activity> {
+        actor.ensure_edits_crm()?;
+        let mut tx = self.begin().await?;
+        let activity = resolve(&mut tx.conn(), actor, None, changes).await?;
+        let at = activity.created_at;
+        let id: ActivityId = tx
+            .conn()
+            .fetch_one(
+                write_query(
+                    "INSERT INTO activities (kind, subject, body, owner_id, account_id, contact_id, deal_id, \
+                     occurred_at, ends_at, direction, thread_id, meeting_status, due_date, completed_at, \
+                     version, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) \
+                     RETURNING id",
+                    &activity,
+                )
+                .bind(at),
+            )
+            .await?
+            .get("id")?;
+        let after = Activity::load(&mut tx.conn(), id.0).await?.ok_or(StoreError::NotFound)?;
+        write_audit(&mut tx.conn(), Some(actor.user_id), "create", "activity", id.0, None, Some(&after), at).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Changes an activity the actor may edit, if it is still at `expected_version`.
+    pub async fn update_activity(
+        &self,
+        actor: &Actor,
+        id: ActivityId,
+        expected_version: i64,
+        changes: ActivityChanges,
+    ) -> Result<Activity> {
+        let (mut tx, before) = begin_change::<Activity>(self, actor, id.0, Some(expected_version)).await?;
+        let activity = resolve(&mut tx.conn(), actor, Some(&before), changes).await?;
+        let at = now();
+        guarded_update::<Activity>(
+            &mut tx.conn(),
+            write_query(
+                "UPDATE activities SET kind = $1, subject = $2, body = $3, owner_id = $4, account_id = $5, \
+                 contact_id = $6, deal_id = $7, occurred_at = $8, ends_at = $9, direction = $10, \
+                 thread_id = $11, meeting_status = $12, due_date = $13, completed_at = $14, \
+                 version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17",
+                &activity,
+            )
+            .bind(at)
+            .bind(id)
+            .bind(expected_version),
+            id.0,
+            expected_version,
+        )
+        .await?;
+        let after = Activity::load(&mut tx.conn(), id.0).await?.ok_or(StoreError::NotFound)?;
+        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "activity", id.0, Some(&before), Some(&after), at)
+            .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Archives (deletes) or restores an activity the actor may edit.
+    pub async fn set_activity_archived(
+        &self,
+        actor: &Actor,
+        id: ActivityId,
+        expected_version: Option<i64>,
+        archive: bool,
+    ) -> Result<Activity> {
+        set_archived::<Activity>(self, actor, id.0, expected_version, archive).await
+    }
+}

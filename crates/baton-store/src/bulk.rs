@@ -1,0 +1,311 @@
+//! Loading many records at once, with their ids, timestamps and history as given: the demo
+//! organisation, benchmark data and imports.
+//!
+//! Rows go in as multi-row `INSERT`s inside one transaction per [`Bulk`]; the caller chunks its
+//! input and commits as it goes so memory stays bounded. Each load appends one audit-log entry
+//! with its counts rather than one per row.
+
+use crate::audit::write_audit;
+use crate::db::{Arg, Conn, Tx, built_query};
+use crate::{Result, Store, now};
+use baton_model::UserId;
+use baton_model::records::{Account, Activity, Contact, Deal, FieldChange, Quota};
+use serde_json::Value;
+
+/// An open bulk load.
+pub struct Bulk {
+    tx: Tx,
+    actor: Option<UserId>,
+    counts: std::collections::BTreeMap<&'static str, u64>,
+}
+
+/// The most bound parameters in one statement (SQLite allows 32,766; PostgreSQL 65,535).
+const MAX_PARAMS: usize = 30_000;
+
+async fn insert_rows(
+    conn: &mut Conn<'_>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Arg>>,
+) -> Result<()> {
+    let per_statement = (MAX_PARAMS / columns.len()).clamp(1, 1000);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Arg>> = rows.by_ref().take(per_statement).collect();
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for (i, _) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..columns.len() {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                n += 1;
+                sql.push_str(&format!("${n}"));
+            }
+            sql.push(')');
+        }
+        conn.execute(built_query(sql).bind_all(chunk.into_iter().flatten())).await?;
+    }
+    Ok(())
+}
+
+fn object(map: &serde_json::Map<String, Value>) -> Arg {
+    Arg::from(Value::Object(map.clone()))
+}
+
+impl Store {
+    /// Starts a bulk load on behalf of `actor` (`None`: the system).
+    pub async fn bulk(&self, actor: Option<UserId>) -> Result<Bulk> {
+        Ok(Bulk { tx: self.begin().await?, actor, counts: std::collections::BTreeMap::new() })
+    }
+
+    /// Moves every id sequence past the ids loaded with explicit values (PostgreSQL identity
+    /// columns do not advance on their own; SQLite needs nothing).
+    pub async fn reset_sequences(&self) -> Result<()> {
+        if self.dialect() == crate::Dialect::Postgres {
+            let mut conn = self.reader();
+            for table in [
+                "users", "teams", "pipelines", "stages", "accounts", "contacts", "deals", "activities",
+                "quotas", "field_history", "audit_log", "custom_fields", "api_tokens",
+            ] {
+                conn.execute(built_query(format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                     COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                )))
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The largest id in use in each table that bulk loads write, so a loader can number new
+    /// records after them.
+    pub async fn max_ids(&self) -> Result<MaxIds> {
+        let row = self
+            .reader()
+            .fetch_one(crate::db::query(
+                "SELECT (SELECT COALESCE(MAX(id), 0) FROM accounts) AS accounts, \
+                 (SELECT COALESCE(MAX(id), 0) FROM contacts) AS contacts, \
+                 (SELECT COALESCE(MAX(id), 0) FROM deals) AS deals, \
+                 (SELECT COALESCE(MAX(id), 0) FROM activities) AS activities",
+            ))
+            .await?;
+        Ok(MaxIds {
+            accounts: row.get("accounts")?,
+            contacts: row.get("contacts")?,
+            deals: row.get("deals")?,
+            activities: row.get("activities")?,
+        })
+    }
+}
+
+/// Largest ids in use.
+#[derive(Debug, Clone, Copy)]
+pub struct MaxIds {
+    pub accounts: i64,
+    pub contacts: i64,
+    pub deals: i64,
+    pub activities: i64,
+}
+
+impl Bulk {
+    fn count(&mut self, what: &'static str, n: usize) {
+        *self.counts.entry(what).or_default() += n as u64;
+    }
+
+    /// Inserts accounts with their given ids.
+    pub async fn accounts(&mut self, items: &[Account]) -> Result<()> {
+        let rows = items
+            .iter()
+            .map(|a| {
+                vec![
+                    a.id.into(), a.name.as_str().into(), a.domain.clone().into(), a.industry.clone().into(),
+                    a.employees.into(), a.annual_revenue_minor.into(), a.currency.into(), a.tier.into(),
+                    a.owner_id.into(), object(&a.custom_fields), a.archived_at.into(), a.version.into(),
+                    a.created_at.into(), a.updated_at.into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut self.tx.conn(),
+            "accounts",
+            &[
+                "id", "name", "domain", "industry", "employees", "annual_revenue_minor", "currency", "tier",
+                "owner_id", "custom_fields", "archived_at", "version", "created_at", "updated_at",
+            ],
+            rows,
+        )
+        .await?;
+        self.count("accounts", items.len());
+        Ok(())
+    }
+
+    /// Inserts contacts with their given ids.
+    pub async fn contacts(&mut self, items: &[Contact]) -> Result<()> {
+        let rows = items
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.into(), c.account_id.into(), c.owner_id.into(), c.first_name.clone().into(),
+                    c.last_name.as_str().into(), c.email.as_ref().into(), c.phone.clone().into(),
+                    c.title.clone().into(), object(&c.custom_fields), c.archived_at.into(), c.version.into(),
+                    c.created_at.into(), c.updated_at.into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut self.tx.conn(),
+            "contacts",
+            &[
+                "id", "account_id", "owner_id", "first_name", "last_name", "email", "phone", "title",
+                "custom_fields", "archived_at", "version", "created_at", "updated_at",
+            ],
+            rows,
+        )
+        .await?;
+        self.count("contacts", items.len());
+        Ok(())
+    }
+
+    /// Inserts deals with their given ids, splits and contacts.
+    pub async fn deals(&mut self, items: &[Deal]) -> Result<()> {
+        let rows = items
+            .iter()
+            .map(|d| {
+                vec![
+                    d.id.into(), d.name.as_str().into(), d.account_id.into(), d.owner_id.into(),
+                    d.pipeline_id.into(), d.stage_id.into(), d.amount_minor.into(), d.currency.into(),
+                    d.close_date.into(), d.forecast_category.into(), d.next_step.clone().into(),
+                    d.lost_reason.clone().into(), d.source.clone().into(), d.closed_at.into(),
+                    object(&d.custom_fields), d.archived_at.into(), d.version.into(), d.created_at.into(),
+                    d.updated_at.into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut self.tx.conn(),
+            "deals",
+            &[
+                "id", "name", "account_id", "owner_id", "pipeline_id", "stage_id", "amount_minor", "currency",
+                "close_date", "forecast_category", "next_step", "lost_reason", "source", "closed_at",
+                "custom_fields", "archived_at", "version", "created_at", "updated_at",
+            ],
+            rows,
+        )
+        .await?;
+        let splits = items
+            .iter()
+            .flat_map(|d| {
+                d.splits.iter().map(|s| {
+                    vec![d.id.into(), s.user_id.into(), s.kind.into(), s.percent.basis_points().into()]
+                })
+            })
+            .collect();
+        insert_rows(&mut self.tx.conn(), "deal_splits", &["deal_id", "user_id", "kind", "percent_bp"], splits)
+            .await?;
+        let contacts = items
+            .iter()
+            .flat_map(|d| {
+                d.contacts.iter().map(|c| {
+                    vec![d.id.into(), c.contact_id.into(), c.role.clone().into(), c.is_primary.into()]
+                })
+            })
+            .collect();
+        insert_rows(&mut self.tx.conn(), "deal_contacts", &["deal_id", "contact_id", "role", "is_primary"], contacts)
+            .await?;
+        self.count("deals", items.len());
+        Ok(())
+    }
+
+    /// Inserts field-history rows as given (their ids are assigned by the database).
+    pub async fn history(&mut self, items: &[FieldChange]) -> Result<()> {
+        let rows = items
+            .iter()
+            .map(|h| {
+                vec![
+                    h.entity.as_str().into(), h.entity_id.into(), h.field.as_str().into(),
+                    h.old_value.clone().into(), h.new_value.clone().into(), h.actor_id.into(),
+                    h.changed_at.into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut self.tx.conn(),
+            "field_history",
+            &["entity", "entity_id", "field", "old_value", "new_value", "actor_id", "changed_at"],
+            rows,
+        )
+        .await?;
+        self.count("field_history", items.len());
+        Ok(())
+    }
+
+    /// Inserts activities with their given ids.
+    pub async fn activities(&mut self, items: &[Activity]) -> Result<()> {
+        let rows = items
+            .iter()
+            .map(|a| {
+                vec![
+                    a.id.into(), a.kind.into(), a.subject.clone().into(), a.body.clone().into(),
+                    a.owner_id.into(), a.account_id.into(), a.contact_id.into(), a.deal_id.into(),
+                    a.occurred_at.into(), a.ends_at.into(), a.direction.into(), a.thread_id.clone().into(),
+                    a.meeting_status.into(), a.due_date.into(), a.completed_at.into(), a.archived_at.into(),
+                    a.version.into(), a.created_at.into(), a.updated_at.into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut self.tx.conn(),
+            "activities",
+            &[
+                "id", "kind", "subject", "body", "owner_id", "account_id", "contact_id", "deal_id",
+                "occurred_at", "ends_at", "direction", "thread_id", "meeting_status", "due_date",
+                "completed_at", "archived_at", "version", "created_at", "updated_at",
+            ],
+            rows,
+        )
+        .await?;
+        self.count("activities", items.len());
+        Ok(())
+    }
+
+    /// Inserts quotas (their ids are assigned by the database).
+    pub async fn quotas(&mut self, items: &[Quota]) -> Result<()> {
+        let rows = items
+            .iter()
+            .map(|q| {
+                vec![
+                    q.user_id.into(), q.team_id.into(), q.period_kind.into(), q.start_date.into(),
+                    q.end_date.into(), q.amount_minor.into(), q.currency.into(), q.version.into(),
+                    q.created_at.into(), q.updated_at.into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut self.tx.conn(),
+            "quotas",
+            &[
+                "user_id", "team_id", "period_kind", "start_date", "end_date", "amount_minor", "currency",
+                "version", "created_at", "updated_at",
+            ],
+            rows,
+        )
+        .await?;
+        self.count("quotas", items.len());
+        Ok(())
+    }
+
+    /// Commits everything loaded, with one audit-log entry counting it.
+    pub async fn commit(mut self) -> Result<()> {
+        if !self.counts.is_empty() {
+            let counts = serde_json::to_value(&self.counts).unwrap_or_default();
+            write_audit(&mut self.tx.conn(), self.actor, "bulk_insert", "org", 1, None, Some(&counts), now())
+                .await?;
+        }
+        self.tx.commit().await
+    }
+}

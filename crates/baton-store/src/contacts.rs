@@ -1,0 +1,243 @@
+//! Contacts: the people at accounts.
+
+use crate::audit::write_audit;
+use crate::crm::{CrmRecord, begin_change, guarded_update, set_archived};
+use crate::db::{Conn, Row, built_query, query};
+use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
+use crate::refs::{check_assignable, check_visible};
+use crate::visibility::{Entity, scope_cte, visible};
+use crate::{Actor, Result, Store, StoreError, now};
+use baton_model::records::{Contact, ContactChanges, CustomFieldEntity, apply_custom_fields};
+use baton_model::{ContactId, FieldErrors};
+
+const COLUMNS: &str = "x.id, x.account_id, x.owner_id, x.first_name, x.last_name, x.email, x.phone, x.title, \
+    x.custom_fields, x.archived_at, x.version, x.created_at, x.updated_at";
+
+/// Filters and sorts of `GET /contacts`; search matches first name, last name and email.
+const LIST: ListSpec = ListSpec {
+    from: "contacts x",
+    columns: COLUMNS,
+    filters: &[
+        ("id", "x.id", Kind::Int),
+        ("account_id", "x.account_id", Kind::Int),
+        ("owner_id", "x.owner_id", Kind::Int),
+        ("email", "lower(x.email)", Kind::Text),
+        ("title", "x.title", Kind::Text),
+        ("created_at", "x.created_at", Kind::Time),
+        ("updated_at", "x.updated_at", Kind::Time),
+    ],
+    sorts: &[
+        ("id", "x.id", Kind::Int, false),
+        ("last_name", "lower(x.last_name)", Kind::Text, false),
+        ("created_at", "x.created_at", Kind::Time, false),
+        ("updated_at", "x.updated_at", Kind::Time, false),
+    ],
+    search: &["x.first_name", "x.last_name", "x.email"],
+    archivable: true,
+};
+
+fn contact_from_row(r: &Row) -> Result<Contact> {
+    Ok(Contact {
+        id: r.get("id")?,
+        account_id: r.get("account_id")?,
+        owner_id: r.get("owner_id")?,
+        first_name: r.get("first_name")?,
+        last_name: r.get("last_name")?,
+        email: r.parse_opt("email")?,
+        phone: r.get("phone")?,
+        title: r.get("title")?,
+        custom_fields: r.json_object("custom_fields")?,
+        archived_at: r.get("archived_at")?,
+        version: r.get("version")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+impl CrmRecord for Contact {
+    const ENTITY: Entity = Entity::Contact;
+    const TABLE: &'static str = "contacts";
+    const NAME: &'static str = "contact";
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    async fn load(conn: &mut Conn<'_>, id: i64) -> Result<Option<Self>> {
+        conn.fetch_optional(built_query(format!("SELECT {COLUMNS} FROM contacts x WHERE x.id = $1")).bind(id))
+            .await?
+            .as_ref()
+            .map(contact_from_row)
+            .transpose()
+    }
+}
+
+async fn resolve(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    current: Option<&Contact>,
+    changes: ContactChanges,
+) -> Result<Contact> {
+    let mut errors = FieldErrors::new();
+    let at = now();
+    let mut contact = match current {
+        Some(c) => c.clone(),
+        None => Contact {
+            id: ContactId(0),
+            account_id: None,
+            owner_id: actor.user_id,
+            first_name: None,
+            last_name: String::new(),
+            email: None,
+            phone: None,
+            title: None,
+            custom_fields: serde_json::Map::new(),
+            archived_at: None,
+            version: 0,
+            created_at: at,
+            updated_at: at,
+        },
+    };
+    let owner = changes.owner_id.unwrap_or(contact.owner_id);
+    if current.is_none_or(|c| c.owner_id != owner) {
+        check_assignable(conn, actor, "owner_id", owner, &mut errors).await?;
+    }
+    contact.owner_id = owner;
+    if let Some(account) = changes.account_id {
+        if let Some(id) = account {
+            if current.is_none_or(|c| c.account_id != Some(id)) {
+                check_visible(conn, actor, Entity::Account, "account_id", id.0, &mut errors).await?;
+            }
+        }
+        contact.account_id = account;
+    }
+    if let Some(v) = changes.first_name {
+        contact.first_name = v;
+    }
+    if let Some(v) = changes.last_name {
+        contact.last_name = v;
+    }
+    if let Some(v) = changes.email {
+        contact.email = v;
+    }
+    if let Some(v) = changes.phone {
+        contact.phone = v;
+    }
+    if let Some(v) = changes.title {
+        contact.title = v;
+    }
+    let definitions = crate::custom_fields::definitions(conn, CustomFieldEntity::Contact).await?;
+    apply_custom_fields(&definitions, &mut contact.custom_fields, changes.custom_fields, current.is_none(), &mut errors);
+    errors.into_result(contact).map_err(StoreError::Invalid)
+}
+
+impl Store {
+    /// One contact the actor may see.
+    pub async fn get_contact(&self, actor: &Actor, id: ContactId) -> Result<Contact> {
+        self.reader()
+            .fetch_optional(
+                built_query(format!(
+                    "{}SELECT {COLUMNS} FROM contacts x WHERE x.id = $2 AND {}",
+                    scope_cte(actor),
+                    visible(actor, Entity::Contact, "x")
+                ))
+                .bind(actor.user_id)
+                .bind(id),
+            )
+            .await?
+            .as_ref()
+            .map(contact_from_row)
+            .transpose()?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A page of the contacts the actor may see.
+    pub async fn list_contacts(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Contact>> {
+        let (sql, args) = paginate(&LIST, list, actor, &visible(actor, Entity::Contact, "x"), self.dialect())?;
+        let rows = self.reader().fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        Page::from_rows(&LIST, list, rows, contact_from_row)
+    }
+
+    /// Creates a contact.
+    pub async fn create_contact(&self, actor: &Actor, changes: ContactChanges) -> Result<Contact> {
+        actor.ensure_edits_crm()?;
+        let mut tx = self.begin().await?;
+        let contact = resolve(&mut tx.conn(), actor, None, changes).await?;
+        let at = contact.created_at;
+        let id: ContactId = tx
+            .conn()
+            .fetch_one(
+                query(
+                    "INSERT INTO contacts (account_id, owner_id, first_name, last_name, email, phone, \
+                     title, custom_fields, version, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id",
+                )
+                .bind(contact.account_id)
+                .bind(contact.owner_id)
+                .bind(contact.first_name.clone())
+                .bind(contact.last_name.as_str())
+                .bind(contact.email.as_ref())
+                .bind(contact.phone.clone())
+                .bind(contact.title.clone())
+                .bind(serde_json::Value::Object(contact.custom_fields.clone()))
+                .bind(at),
+            )
+            .await?
+            .get("id")?;
+        let after = Contact::load(&mut tx.conn(), id.0).await?.ok_or(StoreError::NotFound)?;
+        write_audit(&mut tx.conn(), Some(actor.user_id), "create", "contact", id.0, None, Some(&after), at).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Changes a contact the actor may edit, if it is still at `expected_version`.
+    pub async fn update_contact(
+        &self,
+        actor: &Actor,
+        id: ContactId,
+        expected_version: i64,
+        changes: ContactChanges,
+    ) -> Result<Contact> {
+        let (mut tx, before) = begin_change::<Contact>(self, actor, id.0, Some(expected_version)).await?;
+        let contact = resolve(&mut tx.conn(), actor, Some(&before), changes).await?;
+        let at = now();
+        guarded_update::<Contact>(
+            &mut tx.conn(),
+            query(
+                "UPDATE contacts SET account_id = $1, owner_id = $2, first_name = $3, last_name = $4, \
+                 email = $5, phone = $6, title = $7, custom_fields = $8, version = version + 1, \
+                 updated_at = $9 WHERE id = $10 AND version = $11",
+            )
+            .bind(contact.account_id)
+            .bind(contact.owner_id)
+            .bind(contact.first_name.clone())
+            .bind(contact.last_name.as_str())
+            .bind(contact.email.as_ref())
+            .bind(contact.phone.clone())
+            .bind(contact.title.clone())
+            .bind(serde_json::Value::Object(contact.custom_fields.clone()))
+            .bind(at)
+            .bind(id)
+            .bind(expected_version),
+            id.0,
+            expected_version,
+        )
+        .await?;
+        let after = Contact::load(&mut tx.conn(), id.0).await?.ok_or(StoreError::NotFound)?;
+        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "contact", id.0, Some(&before), Some(&after), at)
+            .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Archives (deletes) or restores a contact the actor may edit.
+    pub async fn set_contact_archived(
+        &self,
+        actor: &Actor,
+        id: ContactId,
+        expected_version: Option<i64>,
+        archive: bool,
+    ) -> Result<Contact> {
+        set_archived::<Contact>(self, actor, id.0, expected_version, archive).await
+    }
+}

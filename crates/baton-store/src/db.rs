@@ -1,0 +1,353 @@
+//! The thin layer between the store and sqlx that lets one function serve both backends.
+//!
+//! Store functions build a [`Query`] (SQL text plus [`Arg`]s) and run it on a [`Conn`], which is a
+//! pool or a transaction of either backend. Rows come back as [`Row`], read with typed getters.
+//! sqlx's SQLite driver accepts `$1` placeholders, so most SQL is written once; where the dialects
+//! differ, the two versions sit side by side via [`Dialect`].
+
+use crate::StoreError;
+use chrono::{DateTime, NaiveDate, Utc};
+use futures::TryStreamExt;
+use serde_json::Value;
+use sqlx::postgres::{PgRow, Postgres};
+use sqlx::sqlite::{Sqlite, SqliteRow};
+use sqlx::types::Json;
+use sqlx::{AssertSqlSafe, Decode, Row as _, Type};
+
+/// Which SQL dialect a connection speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// SQLite 3 (bundled).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// A bound parameter. Each variant binds with the matching SQL type on both backends.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Int(Option<i64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+    Time(Option<DateTime<Utc>>),
+    Date(Option<NaiveDate>),
+    Json(Option<Value>),
+}
+
+macro_rules! arg_from {
+    ($variant:ident: $($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(v: $t) -> Self {
+                Arg::$variant(Some(v.into()))
+            }
+        }
+        impl From<Option<$t>> for Arg {
+            fn from(v: Option<$t>) -> Self {
+                Arg::$variant(v.map(Into::into))
+            }
+        }
+    )*};
+}
+
+arg_from!(Int: i64);
+arg_from!(Text: String, &str);
+arg_from!(Bool: bool);
+arg_from!(Time: DateTime<Utc>);
+arg_from!(Date: NaiveDate);
+arg_from!(Json: Value);
+
+macro_rules! arg_from_id {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(v: $t) -> Self {
+                Arg::Int(Some(v.0))
+            }
+        }
+        impl From<Option<$t>> for Arg {
+            fn from(v: Option<$t>) -> Self {
+                Arg::Int(v.map(|id| id.0))
+            }
+        }
+    )*};
+}
+
+arg_from_id!(
+    baton_model::UserId,
+    baton_model::TeamId,
+    baton_model::AccountId,
+    baton_model::ContactId,
+    baton_model::PipelineId,
+    baton_model::StageId,
+    baton_model::DealId,
+    baton_model::ActivityId,
+    baton_model::QuotaId,
+    baton_model::CustomFieldId,
+    baton_model::TokenId
+);
+
+/// Enumerations bind as their string names.
+macro_rules! arg_from_enum {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(v: $t) -> Self {
+                Arg::Text(Some(v.as_str().to_owned()))
+            }
+        }
+        impl From<Option<$t>> for Arg {
+            fn from(v: Option<$t>) -> Self {
+                Arg::Text(v.map(|e| e.as_str().to_owned()))
+            }
+        }
+    )*};
+}
+
+arg_from_enum!(
+    baton_model::Role,
+    baton_model::PeriodKind,
+    baton_model::pipeline::ForecastCategory,
+    baton_model::pipeline::StageOutcome,
+    baton_model::activity::ActivityKind,
+    baton_model::activity::Direction,
+    baton_model::activity::MeetingStatus,
+    baton_model::records::SplitKind,
+    baton_model::records::CustomFieldEntity,
+    baton_model::records::CustomFieldKind
+);
+
+impl From<baton_model::Currency> for Arg {
+    fn from(v: baton_model::Currency) -> Self {
+        Arg::Text(Some(v.code().to_owned()))
+    }
+}
+
+impl From<&baton_model::Email> for Arg {
+    fn from(v: &baton_model::Email) -> Self {
+        Arg::Text(Some(v.as_str().to_owned()))
+    }
+}
+
+impl From<Option<&baton_model::Email>> for Arg {
+    fn from(v: Option<&baton_model::Email>) -> Self {
+        Arg::Text(v.map(|e| e.as_str().to_owned()))
+    }
+}
+
+/// SQL text: a literal in the source, or built at run time from vetted fragments.
+#[derive(Debug, Clone)]
+enum Sql {
+    Static(&'static str),
+    Built(String),
+}
+
+/// A statement and its parameters.
+#[derive(Debug, Clone)]
+pub(crate) struct Query {
+    sql: Sql,
+    args: Vec<Arg>,
+}
+
+/// A statement written in the source.
+pub(crate) fn query(sql: &'static str) -> Query {
+    Query { sql: Sql::Static(sql), args: Vec::new() }
+}
+
+/// A statement assembled at run time. Only for SQL built from fixed fragments (visibility
+/// predicates, column names from an allow-list); every value must still be a bound parameter.
+pub(crate) fn built_query(sql: String) -> Query {
+    Query { sql: Sql::Built(sql), args: Vec::new() }
+}
+
+impl Query {
+    /// Appends the next parameter (`$n` with n = number bound so far + 1).
+    pub(crate) fn bind(mut self, arg: impl Into<Arg>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends parameters given as a list.
+    pub(crate) fn bind_all(mut self, args: impl IntoIterator<Item = Arg>) -> Self {
+        self.args.extend(args);
+        self
+    }
+
+    fn sqlite(&self) -> sqlx::query::Query<'_, Sqlite, sqlx::sqlite::SqliteArguments> {
+        let mut q = match &self.sql {
+            Sql::Static(s) => sqlx::query(*s),
+            Sql::Built(s) => sqlx::query(AssertSqlSafe(s.as_str())),
+        };
+        for arg in &self.args {
+            q = match arg {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.clone()),
+                Arg::Bool(v) => q.bind(*v),
+                Arg::Time(v) => q.bind(*v),
+                Arg::Date(v) => q.bind(*v),
+                Arg::Json(v) => q.bind(v.clone().map(Json)),
+            };
+        }
+        q
+    }
+
+    fn postgres(&self) -> sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments> {
+        let mut q = match &self.sql {
+            Sql::Static(s) => sqlx::query(*s),
+            Sql::Built(s) => sqlx::query(AssertSqlSafe(s.as_str())),
+        };
+        for arg in &self.args {
+            q = match arg {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.clone()),
+                Arg::Bool(v) => q.bind(*v),
+                Arg::Time(v) => q.bind(*v),
+                Arg::Date(v) => q.bind(*v),
+                Arg::Json(v) => q.bind(v.clone().map(Json)),
+            };
+        }
+        q
+    }
+}
+
+/// A result row from either backend.
+pub(crate) enum Row {
+    Sqlite(SqliteRow),
+    Postgres(PgRow),
+}
+
+/// A Rust type that both backends can decode a column into.
+pub(crate) trait Column:
+    for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
+{
+}
+
+impl<T> Column for T where
+    T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
+{
+}
+
+impl Row {
+    /// Reads column `name`.
+    pub(crate) fn get<T: Column>(&self, name: &str) -> Result<T, StoreError> {
+        match self {
+            Row::Sqlite(r) => r.try_get(name),
+            Row::Postgres(r) => r.try_get(name),
+        }
+        .map_err(|e| StoreError::Corrupt(format!("column {name}: {e}")))
+    }
+
+    /// Reads a text column and parses it (an enum, a currency, an email…).
+    pub(crate) fn parse<T>(&self, name: &str) -> Result<T, StoreError>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+    {
+        let text: String = self.get(name)?;
+        text.parse().map_err(|e| StoreError::Corrupt(format!("column {name}: {e}")))
+    }
+
+    /// Reads a nullable text column and parses it.
+    pub(crate) fn parse_opt<T>(&self, name: &str) -> Result<Option<T>, StoreError>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+    {
+        let text: Option<String> = self.get(name)?;
+        text.map(|t| t.parse().map_err(|e| StoreError::Corrupt(format!("column {name}: {e}"))))
+            .transpose()
+    }
+
+    /// Reads a JSON column.
+    pub(crate) fn json(&self, name: &str) -> Result<Value, StoreError> {
+        Ok(self.get::<Json<Value>>(name)?.0)
+    }
+
+    /// Reads a JSON object column, such as `custom_fields`.
+    pub(crate) fn json_object(
+        &self,
+        name: &str,
+    ) -> Result<serde_json::Map<String, Value>, StoreError> {
+        match self.json(name)? {
+            Value::Object(map) => Ok(map),
+            other => Err(StoreError::Corrupt(format!("column {name}: not an object: {other}"))),
+        }
+    }
+}
+
+/// Somewhere to run a query: a pool or an open transaction, of either backend.
+pub(crate) enum Conn<'a> {
+    SqlitePool(&'a sqlx::SqlitePool),
+    PostgresPool(&'a sqlx::PgPool),
+    SqliteTx(&'a mut sqlx::SqliteConnection),
+    PostgresTx(&'a mut sqlx::PgConnection),
+}
+
+impl Conn<'_> {
+    /// Runs a statement, returning the number of rows it changed.
+    pub(crate) async fn execute(&mut self, q: Query) -> Result<u64, StoreError> {
+        Ok(match self {
+            Conn::SqlitePool(p) => q.sqlite().execute(*p).await?.rows_affected(),
+            Conn::PostgresPool(p) => q.postgres().execute(*p).await?.rows_affected(),
+            Conn::SqliteTx(c) => q.sqlite().execute(&mut **c).await?.rows_affected(),
+            Conn::PostgresTx(c) => q.postgres().execute(&mut **c).await?.rows_affected(),
+        })
+    }
+
+    /// Runs a query returning at most one row.
+    pub(crate) async fn fetch_optional(&mut self, q: Query) -> Result<Option<Row>, StoreError> {
+        Ok(match self {
+            Conn::SqlitePool(p) => q.sqlite().fetch_optional(*p).await?.map(Row::Sqlite),
+            Conn::PostgresPool(p) => q.postgres().fetch_optional(*p).await?.map(Row::Postgres),
+            Conn::SqliteTx(c) => q.sqlite().fetch_optional(&mut **c).await?.map(Row::Sqlite),
+            Conn::PostgresTx(c) => q.postgres().fetch_optional(&mut **c).await?.map(Row::Postgres),
+        })
+    }
+
+    /// Runs a query that must return exactly one row.
+    pub(crate) async fn fetch_one(&mut self, q: Query) -> Result<Row, StoreError> {
+        self.fetch_optional(q)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("query returned no row".into()))
+    }
+
+    /// Runs a query returning all its rows.
+    pub(crate) async fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, StoreError> {
+        Ok(match self {
+            Conn::SqlitePool(p) => {
+                q.sqlite().fetch(*p).map_ok(Row::Sqlite).try_collect().await?
+            }
+            Conn::PostgresPool(p) => {
+                q.postgres().fetch(*p).map_ok(Row::Postgres).try_collect().await?
+            }
+            Conn::SqliteTx(c) => {
+                q.sqlite().fetch(&mut **c).map_ok(Row::Sqlite).try_collect().await?
+            }
+            Conn::PostgresTx(c) => {
+                q.postgres().fetch(&mut **c).map_ok(Row::Postgres).try_collect().await?
+            }
+        })
+    }
+}
+
+/// An open write transaction on either backend; dropped without [`Tx::commit`] it rolls back.
+pub(crate) enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    /// A connection to run statements inside the transaction.
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(tx) => Conn::SqliteTx(&mut **tx),
+            Tx::Postgres(tx) => Conn::PostgresTx(&mut **tx),
+        }
+    }
+
+    /// Makes every change of the transaction durable.
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
