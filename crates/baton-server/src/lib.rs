@@ -1,1 +1,199 @@
+//! Baton's HTTP server: the JSON API under `/api/v1` with its OpenAPI document, health and
+//! metrics, and (later) the web pages.
+//!
+//! [`App::build`] opens the store, binds the listener (port 0 allowed) and assembles the router;
+//! [`App::run_until`] serves until a shutdown signal, finishing requests in flight. The binary
+//! and the tests start the server the same way.
 #![forbid(unsafe_code)]
+
+mod api;
+pub mod assets;
+pub mod auth;
+mod error;
+mod extract;
+mod idempotency;
+mod metrics;
+mod operations;
+
+pub use error::{ApiError, Problem};
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use baton_store::{OpenOptions, Store};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+
+/// How to run the server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite:///path/baton.db` or `postgres://…`.
+    pub database_url: String,
+    /// Address to listen on; port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// Apply pending migrations at start (embedded SQLite only; PostgreSQL uses `baton migrate`).
+    pub migrate: bool,
+    /// Refuse to start if another process serves the same SQLite file.
+    pub exclusive: bool,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    /// Database connections (readers on SQLite).
+    pub max_connections: u32,
+}
+
+impl Config {
+    /// Defaults for `database_url`: listen on loopback port 8080, 1 MiB bodies.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Config {
+            database_url: database_url.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            migrate: false,
+            exclusive: false,
+            body_limit: 1024 * 1024,
+            max_connections: 8,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    metrics: metrics::Metrics,
+    openapi: Arc<String>,
+}
+
+/// A bound, ready-to-serve server.
+pub struct App {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    store: Store,
+}
+
+impl App {
+    /// Opens the database and binds the listener.
+    pub async fn build(config: Config) -> anyhow::Result<App> {
+        let options = OpenOptions {
+            migrate: config.migrate,
+            max_connections: config.max_connections,
+            exclusive: config.exclusive,
+        };
+        let store = Store::open(&config.database_url, &options)
+            .await
+            .with_context(|| format!("opening the database at {}", redact(&config.database_url)))?;
+        Self::with_store(config, store).await
+    }
+
+    /// Binds the listener around an already open store.
+    pub async fn with_store(config: Config, store: Store) -> anyhow::Result<App> {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("listening on {}", config.listen))?;
+        let (api_routes, mut openapi) = OpenApiRouter::new().nest("/api/v1", api::router()).split_for_parts();
+        let (ops_routes, ops_doc) = operations::router().split_for_parts();
+        openapi.merge(ops_doc);
+        let state = AppState {
+            store: store.clone(),
+            config: Arc::new(config),
+            metrics: metrics::Metrics::default(),
+            openapi: Arc::new(openapi.to_pretty_json().context("rendering the OpenAPI document")?),
+        };
+        let router = assemble(api_routes, ops_routes, state);
+        Ok(App { listener, router, store })
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// The store the server uses.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, finishes the requests in flight
+    /// and closes the database.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let store = self.store.clone();
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("serving HTTP")?;
+        store.close().await;
+        Ok(())
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Hides the password in a database URL for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Puts the routes together with their middleware. The API routes need a signed-in actor
+/// (checked first) and honour `Idempotency-Key`; every route is traced with a request id, timed
+/// for `/metrics`, bounded in body size and time, and answers a panic with a problem document.
+fn assemble(api: Router<AppState>, operations: Router<AppState>, state: AppState) -> Router {
+    let api = api
+        .route_layer(from_fn_with_state(state.clone(), idempotency::idempotent))
+        .route_layer(from_fn_with_state(state.clone(), auth::require_actor));
+    Router::new()
+        .merge(api)
+        .merge(operations)
+        .route("/assets/{hash}/{*path}", axum::routing::get(assets::serve))
+        .fallback(operations::not_found)
+        .method_not_allowed_fallback(operations::method_not_allowed)
+        .layer(from_fn_with_state(state.metrics.clone(), metrics::track))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(operations::request_span))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(CatchPanicLayer::custom(operations::panic_response))
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(30),
+                ))
+                .layer(DefaultBodyLimit::max(state.config.body_limit)),
+        )
+        .with_state(state)
+}

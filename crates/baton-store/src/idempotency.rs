@@ -15,7 +15,7 @@ pub enum IdempotencyBegin {
     /// First time: run the request, then [`Store::idempotency_finish`] it.
     Proceed,
     /// Seen and finished: send this stored response.
-    Replay { status: u16, body: String },
+    Replay { status: u16, headers: Vec<(String, String)>, body: String },
     /// Seen and still running.
     InProgress,
     /// The key was used for a different request.
@@ -35,7 +35,7 @@ impl Store {
             .conn()
             .fetch_optional(
                 query(
-                    "SELECT request_hash, status, response_body FROM idempotency_keys \
+                    "SELECT request_hash, status, response_headers, response_body FROM idempotency_keys \
                      WHERE user_id = $1 AND key = $2",
                 )
                 .bind(user)
@@ -51,6 +51,10 @@ impl Store {
                     None => IdempotencyBegin::InProgress,
                     Some(status) => IdempotencyBegin::Replay {
                         status: u16::try_from(status).unwrap_or(500),
+                        headers: serde_json::from_str(
+                            &row.get::<Option<String>>("response_headers")?.unwrap_or_default(),
+                        )
+                        .unwrap_or_default(),
                         body: row.get::<Option<String>>("response_body")?.unwrap_or_default(),
                     },
                 }
@@ -77,7 +81,14 @@ impl Store {
 
     /// Stores the response of a request that claimed `key`. Server errors release the key
     /// instead, so the client can retry.
-    pub async fn idempotency_finish(&self, user: UserId, key: &str, status: u16, body: &str) -> Result<()> {
+    pub async fn idempotency_finish(
+        &self,
+        user: UserId,
+        key: &str,
+        status: u16,
+        headers: &[(String, String)],
+        body: &str,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         if status >= 500 {
             tx.conn()
@@ -87,10 +98,11 @@ impl Store {
             tx.conn()
                 .execute(
                     query(
-                        "UPDATE idempotency_keys SET status = $1, response_body = $2 \
-                         WHERE user_id = $3 AND key = $4",
+                        "UPDATE idempotency_keys SET status = $1, response_headers = $2, \
+                         response_body = $3 WHERE user_id = $4 AND key = $5",
                     )
                     .bind(i64::from(status))
+                    .bind(serde_json::to_string(headers).unwrap_or_default())
                     .bind(body)
                     .bind(user)
                     .bind(key),

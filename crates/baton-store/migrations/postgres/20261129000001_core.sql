@@ -285,6 +285,7 @@ CREATE TABLE idempotency_keys (
     key TEXT NOT NULL,
     request_hash TEXT NOT NULL,
     status BIGINT,
+    response_headers TEXT,
     response_body TEXT,
     created_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (user_id, key)

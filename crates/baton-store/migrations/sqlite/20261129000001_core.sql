@@ -284,6 +284,7 @@ CREATE TABLE idempotency_keys (
     key TEXT NOT NULL,
     request_hash TEXT NOT NULL,
     status INTEGER,
+    response_headers TEXT,
     response_body TEXT,
     created_at TEXT NOT NULL,
     PRIMARY KEY (user_id, key)
