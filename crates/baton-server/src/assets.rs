@@ -16,7 +16,14 @@ struct Assets;
 pub fn url(path: &str) -> String {
     let hash = Assets::get(path).map_or_else(
         || "missing".to_owned(),
-        |f| f.metadata.sha256_hash().iter().take(6).map(|b| format!("{b:02x}")).collect(),
+        |f| {
+            f.metadata
+                .sha256_hash()
+                .iter()
+                .take(6)
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        },
     );
     format!("/assets/{hash}/{path}")
 }
@@ -26,14 +33,31 @@ pub async fn serve(Path((hash, path)): Path<(String, String)>) -> Response {
     let Some(file) = Assets::get(&path) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let current: String = file.metadata.sha256_hash().iter().take(6).map(|b| format!("{b:02x}")).collect();
-    let cache = if hash == current { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let current: String = file
+        .metadata
+        .sha256_hash()
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let cache = if hash == current {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     let mime = file.metadata.mimetype().to_owned();
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream"))),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&mime)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
-            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
         ],
         file.data.into_owned(),
     )

@@ -51,17 +51,30 @@ pub async fn hash_password(password: String) -> Result<String, ApiError> {
 /// Checks a password against a stored hash on a blocking thread.
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
     })
     .await
     .unwrap_or(false)
 }
 
 /// Requires a valid bearer token and puts its [`Actor`] into the request for handlers.
-pub async fn require_actor(State(state): State<AppState>, mut request: Request, next: Next) -> Result<Response, ApiError> {
-    let header = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let Some(secret) = header.and_then(|h| h.strip_prefix("Bearer ")).map(str::trim) else {
+pub async fn require_actor(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let header = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let Some(secret) = header
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+    else {
         return Err(ApiError::Unauthorized(
             "sign in first: send Authorization: Bearer <token> (create one with `baton token create`)".into(),
         ));
@@ -105,7 +118,10 @@ mod tests {
         assert_eq!(hash_token(&a).len(), 64);
         assert_ne!(hash_token(&a), hash_token(&b));
         // The published SHA-256 test vector for "abc" (FIPS 180-2, appendix B.1).
-        assert_eq!(hash_token("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            hash_token("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[tokio::test]

@@ -104,11 +104,17 @@ impl ApiError {
                     .into(),
                 Vec::new(),
             ),
-            ApiError::UnsupportedMediaType => {
-                ("send the body as JSON with Content-Type: application/json".into(), Vec::new())
+            ApiError::UnsupportedMediaType => (
+                "send the body as JSON with Content-Type: application/json".into(),
+                Vec::new(),
+            ),
+            ApiError::PayloadTooLarge => {
+                ("the request body is over the size limit".into(), Vec::new())
             }
-            ApiError::PayloadTooLarge => ("the request body is over the size limit".into(), Vec::new()),
-            ApiError::Internal(_) => ("something went wrong on our side; it has been logged".into(), Vec::new()),
+            ApiError::Internal(_) => (
+                "something went wrong on our side; it has been logged".into(),
+                Vec::new(),
+            ),
             ApiError::Unauthorized(m)
             | ApiError::Forbidden(m)
             | ApiError::Stale(m)
@@ -134,9 +140,15 @@ impl IntoResponse for ApiError {
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if status == StatusCode::UNAUTHORIZED {
-            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"baton\""));
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"baton\""),
+            );
         }
         response
     }

@@ -24,7 +24,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| m.type_() == "application" && (m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json")));
+            .is_some_and(|m| {
+                m.type_() == "application"
+                    && (m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"))
+            });
         if !json_type {
             return Err(ApiError::UnsupportedMediaType);
         }
@@ -41,8 +44,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 /// Parses a JSON document into `T`, describing a failure by field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad("body", "the request body is empty; send a JSON object"));
+    // serde would read a struct from an array, by position; insist on an object.
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => {
+            return Err(ApiError::bad(
+                "body",
+                "the request body is empty; send a JSON object",
+            ));
+        }
+        Some(b'{') => {}
+        Some(_) => {
+            return Err(ApiError::bad(
+                "body",
+                "the request body must be a JSON object",
+            ));
+        }
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -50,23 +66,31 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         if inner.is_syntax() || inner.is_eof() {
             return ApiError::bad(
                 "body",
-                format!("malformed JSON at line {} column {}", inner.line(), inner.column()),
+                format!(
+                    "malformed JSON at line {} column {}",
+                    inner.line(),
+                    inner.column()
+                ),
             );
         }
         let message = inner.to_string();
-        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_owned();
-        let parent = e.path().to_string();
-        let parent = if parent == "." { String::new() } else { parent };
-        // serde reports an unknown field at its parent; name the field itself.
-        let field = message
-            .strip_prefix("unknown field `")
-            .and_then(|rest| rest.split_once('`'))
-            .map(|(name, _)| if parent.is_empty() { name.to_owned() } else { format!("{parent}.{name}") })
-            .unwrap_or_else(|| if parent.is_empty() { "body".to_owned() } else { parent });
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m)
+            .to_owned();
+        let path = e.path().to_string();
+        let field = if path == "." { "body".to_owned() } else { path };
         ApiError::Invalid(baton_model::FieldErrors::one(field, message))
     })?;
     de.end().map_err(|e| {
-        ApiError::bad("body", format!("unexpected text after the JSON value at line {} column {}", e.line(), e.column()))
+        ApiError::bad(
+            "body",
+            format!(
+                "unexpected text after the JSON value at line {} column {}",
+                e.line(),
+                e.column()
+            ),
+        )
     })?;
     Ok(value)
 }
@@ -88,7 +112,10 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .and_then(|t| t.parse::<i64>().ok())
             .map(|v| IfMatch(Some(v)))
             .ok_or_else(|| {
-                ApiError::bad("If-Match", format!("{text:?} is not an ETag from this API (such as \"3\")"))
+                ApiError::bad(
+                    "If-Match",
+                    format!("{text:?} is not an ETag from this API (such as \"3\")"),
+                )
             })
     }
 }
@@ -115,9 +142,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ListParams {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
-            .map_err(|e| ApiError::bad("query", e.to_string()))?;
-        ListQuery::from_pairs(pairs).map(ListParams).map_err(ApiError::from)
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+                .map_err(|e| ApiError::bad("query", e.to_string()))?;
+        ListQuery::from_pairs(pairs)
+            .map(ListParams)
+            .map_err(ApiError::from)
     }
 }
 

@@ -98,22 +98,34 @@ impl App {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
-        let (api_routes, mut openapi) = OpenApiRouter::new().nest("/api/v1", api::router()).split_for_parts();
+        let (api_routes, mut openapi) = OpenApiRouter::new()
+            .nest("/api/v1", api::router())
+            .split_for_parts();
         let (ops_routes, ops_doc) = operations::router().split_for_parts();
         openapi.merge(ops_doc);
         let state = AppState {
             store: store.clone(),
             config: Arc::new(config),
             metrics: metrics::Metrics::default(),
-            openapi: Arc::new(openapi.to_pretty_json().context("rendering the OpenAPI document")?),
+            openapi: Arc::new(
+                openapi
+                    .to_pretty_json()
+                    .context("rendering the OpenAPI document")?,
+            ),
         };
         let router = assemble(api_routes, ops_routes, state);
-        Ok(App { listener, router, store })
+        Ok(App {
+            listener,
+            router,
+            store,
+        })
     }
 
     /// The address the server listens on.
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
     /// The store the server uses.
@@ -123,12 +135,19 @@ impl App {
 
     /// Serves until `shutdown` completes, then stops accepting, finishes the requests in flight
     /// and closes the database.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let store = self.store.clone();
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")?;
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
         store.close().await;
         Ok(())
     }

@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// Upper bounds of the latency histogram's buckets, in seconds.
-const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
+const BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
 
 #[derive(Default)]
 struct Histogram {
@@ -35,8 +37,13 @@ pub struct Metrics(Arc<Mutex<Registry>>);
 impl Metrics {
     fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let Ok(mut r) = self.0.lock() else { return };
-        *r.requests.entry((method.to_owned(), route.to_owned(), status)).or_default() += 1;
-        let h = r.latency.entry((method.to_owned(), route.to_owned())).or_default();
+        *r.requests
+            .entry((method.to_owned(), route.to_owned(), status))
+            .or_default() += 1;
+        let h = r
+            .latency
+            .entry((method.to_owned(), route.to_owned()))
+            .or_default();
         h.count += 1;
         h.sum += seconds;
         for (bucket, bound) in h.buckets.iter_mut().zip(BUCKETS) {
@@ -50,7 +57,9 @@ impl Metrics {
     pub fn render(&self) -> String {
         let mut out = String::new();
         let Ok(r) = self.0.lock() else { return out };
-        out.push_str("# HELP baton_http_requests_total HTTP requests by method, route and status.\n");
+        out.push_str(
+            "# HELP baton_http_requests_total HTTP requests by method, route and status.\n",
+        );
         out.push_str("# TYPE baton_http_requests_total counter\n");
         for ((method, route, status), n) in &r.requests {
             let _ = writeln!(
@@ -63,11 +72,26 @@ impl Metrics {
         for ((method, route), h) in &r.latency {
             let labels = format!("method=\"{method}\",route=\"{route}\"");
             for (bound, n) in BUCKETS.iter().zip(h.buckets) {
-                let _ = writeln!(out, "baton_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {n}");
+                let _ = writeln!(
+                    out,
+                    "baton_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {n}"
+                );
             }
-            let _ = writeln!(out, "baton_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", h.count);
-            let _ = writeln!(out, "baton_http_request_duration_seconds_sum{{{labels}}} {}", h.sum);
-            let _ = writeln!(out, "baton_http_request_duration_seconds_count{{{labels}}} {}", h.count);
+            let _ = writeln!(
+                out,
+                "baton_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(
+                out,
+                "baton_http_request_duration_seconds_sum{{{labels}}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "baton_http_request_duration_seconds_count{{{labels}}} {}",
+                h.count
+            );
         }
         out
     }
@@ -83,7 +107,12 @@ pub async fn track(State(metrics): State<Metrics>, request: Request, next: Next)
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(request).await;
-    metrics.record(&method, &route, response.status().as_u16(), started.elapsed().as_secs_f64());
+    metrics.record(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
     response
 }
 
@@ -92,7 +121,10 @@ pub async fn track(State(metrics): State<Metrics>, request: Request, next: Next)
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 pub async fn metrics(State(state): State<crate::AppState>) -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4"),
+        )],
         state.metrics.render(),
     )
 }
@@ -108,8 +140,12 @@ mod tests {
         m.record("GET", "/api/v1/deals/{id}", 200, 0.2);
         m.record("GET", "/api/v1/deals/{id}", 404, 0.0004);
         let text = m.render();
-        assert!(text.contains(r#"baton_http_requests_total{method="GET",route="/api/v1/deals/{id}",status="200"} 2"#));
-        assert!(text.contains(r#"baton_http_requests_total{method="GET",route="/api/v1/deals/{id}",status="404"} 1"#));
+        assert!(text.contains(
+            r#"baton_http_requests_total{method="GET",route="/api/v1/deals/{id}",status="200"} 2"#
+        ));
+        assert!(text.contains(
+            r#"baton_http_requests_total{method="GET",route="/api/v1/deals/{id}",status="404"} 1"#
+        ));
         assert!(text.contains(r#"_bucket{method="GET",route="/api/v1/deals/{id}",le="0.0005"} 1"#));
         assert!(text.contains(r#"_bucket{method="GET",route="/api/v1/deals/{id}",le="0.005"} 2"#));
         assert!(text.contains(r#"_bucket{method="GET",route="/api/v1/deals/{id}",le="+Inf"} 3"#));

@@ -33,7 +33,13 @@ async fn healthz(State(s): State<AppState>) -> Response {
         Ok(()) => (StatusCode::OK, axum::Json(Health { status: "ok" })).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(Health { status: "unavailable" })).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(Health {
+                    status: "unavailable",
+                }),
+            )
+                .into_response()
         }
     }
 }
@@ -42,7 +48,13 @@ async fn healthz(State(s): State<AppState>) -> Response {
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", security(),
     responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json")))]
 async fn openapi(State(s): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], s.openapi.as_str().to_owned())
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        s.openapi.as_str().to_owned(),
+    )
         .into_response()
 }
 
@@ -79,14 +91,19 @@ pub async fn not_found() -> ApiError {
 
 /// A known route with the wrong method.
 pub async fn method_not_allowed() -> Response {
-    let mut response = ApiError::bad("method", "this route does not accept this method").into_response();
+    let mut response =
+        ApiError::bad("method", "this route does not accept this method").into_response();
     *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
     response
 }
 
 /// The tracing span of a request: method, path, request id (and the user, once known).
 pub fn request_span(request: &Request<Body>) -> tracing::Span {
-    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     tracing::info_span!(
         "request",
         method = %request.method(),

@@ -7,7 +7,9 @@ use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
 use crate::refs::check_assignable;
 use crate::visibility::{Entity, scope_cte, visible};
 use crate::{Actor, Result, Store, StoreError, now};
-use baton_model::records::{Account, AccountChanges, CustomFieldEntity, FieldChange, apply_custom_fields};
+use baton_model::records::{
+    Account, AccountChanges, CustomFieldEntity, FieldChange, apply_custom_fields,
+};
 use baton_model::{AccountId, FieldErrors};
 
 const COLUMNS: &str = "x.id, x.name, x.domain, x.industry, x.employees, x.annual_revenue_minor, x.currency, \
@@ -32,7 +34,12 @@ const LIST: ListSpec = ListSpec {
         ("id", "x.id", Kind::Int, false),
         ("name", "lower(x.name)", Kind::Text, false),
         ("employees", "x.employees", Kind::Int, true),
-        ("annual_revenue_minor", "x.annual_revenue_minor", Kind::Int, true),
+        (
+            "annual_revenue_minor",
+            "x.annual_revenue_minor",
+            Kind::Int,
+            true,
+        ),
         ("created_at", "x.created_at", Kind::Time, false),
         ("updated_at", "x.updated_at", Kind::Time, false),
     ],
@@ -69,11 +76,13 @@ impl CrmRecord for Account {
     }
 
     async fn load(conn: &mut Conn<'_>, id: i64) -> Result<Option<Self>> {
-        conn.fetch_optional(built_query(format!("SELECT {COLUMNS} FROM accounts x WHERE x.id = $1")).bind(id))
-            .await?
-            .as_ref()
-            .map(account_from_row)
-            .transpose()
+        conn.fetch_optional(
+            built_query(format!("SELECT {COLUMNS} FROM accounts x WHERE x.id = $1")).bind(id),
+        )
+        .await?
+        .as_ref()
+        .map(account_from_row)
+        .transpose()
     }
 }
 
@@ -132,7 +141,13 @@ async fn resolve(
         account.tier = v;
     }
     let definitions = crate::custom_fields::definitions(conn, CustomFieldEntity::Account).await?;
-    apply_custom_fields(&definitions, &mut account.custom_fields, changes.custom_fields, current.is_none(), &mut errors);
+    apply_custom_fields(
+        &definitions,
+        &mut account.custom_fields,
+        changes.custom_fields,
+        current.is_none(),
+        &mut errors,
+    );
     errors.into_result(account).map_err(StoreError::Invalid)
 }
 
@@ -158,8 +173,17 @@ impl Store {
 
     /// A page of the accounts the actor may see.
     pub async fn list_accounts(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Account>> {
-        let (sql, args) = paginate(&LIST, list, actor, &visible(actor, Entity::Account, "x"), self.dialect())?;
-        let rows = self.reader().fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        let (sql, args) = paginate(
+            &LIST,
+            list,
+            actor,
+            &visible(actor, Entity::Account, "x"),
+            self.dialect(),
+        )?;
+        let rows = self
+            .reader()
+            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
+            .await?;
         Page::from_rows(&LIST, list, rows, account_from_row)
     }
 
@@ -199,9 +223,29 @@ impl Store {
             .await?
             .get("id")?;
         let owner = Tracked::of("owner_id", None, Some(&account.owner_id));
-        write_history(&mut tx.conn(), "account", id.0, Some(actor.user_id), at, owner).await?;
-        let after = Account::load(&mut tx.conn(), id.0).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "create", "account", id.0, None, Some(&after), at).await?;
+        write_history(
+            &mut tx.conn(),
+            "account",
+            id.0,
+            Some(actor.user_id),
+            at,
+            owner,
+        )
+        .await?;
+        let after = Account::load(&mut tx.conn(), id.0)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "create",
+            "account",
+            id.0,
+            None,
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -214,7 +258,8 @@ impl Store {
         expected_version: i64,
         changes: AccountChanges,
     ) -> Result<Account> {
-        let (mut tx, before) = begin_change::<Account>(self, actor, id.0, Some(expected_version)).await?;
+        let (mut tx, before) =
+            begin_change::<Account>(self, actor, id.0, Some(expected_version)).await?;
         let account = resolve(&mut tx.conn(), actor, Some(&before), changes).await?;
         let at = now();
         guarded_update::<Account>(
@@ -241,10 +286,29 @@ impl Store {
         )
         .await?;
         let owner = Tracked::of("owner_id", Some(&before.owner_id), Some(&account.owner_id));
-        write_history(&mut tx.conn(), "account", id.0, Some(actor.user_id), at, owner).await?;
-        let after = Account::load(&mut tx.conn(), id.0).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "account", id.0, Some(&before), Some(&after), at)
-            .await?;
+        write_history(
+            &mut tx.conn(),
+            "account",
+            id.0,
+            Some(actor.user_id),
+            at,
+            owner,
+        )
+        .await?;
+        let after = Account::load(&mut tx.conn(), id.0)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "update",
+            "account",
+            id.0,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }

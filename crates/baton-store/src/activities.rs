@@ -77,11 +77,16 @@ impl CrmRecord for Activity {
     }
 
     async fn load(conn: &mut Conn<'_>, id: i64) -> Result<Option<Self>> {
-        conn.fetch_optional(built_query(format!("SELECT {COLUMNS} FROM activities x WHERE x.id = $1")).bind(id))
-            .await?
-            .as_ref()
-            .map(activity_from_row)
-            .transpose()
+        conn.fetch_optional(
+            built_query(format!(
+                "SELECT {COLUMNS} FROM activities x WHERE x.id = $1"
+            ))
+            .bind(id),
+        )
+        .await?
+        .as_ref()
+        .map(activity_from_row)
+        .transpose()
     }
 }
 
@@ -123,9 +128,24 @@ async fn resolve(
     }
     activity.owner_id = owner;
     let links = [
-        (Entity::Account, "account_id", changes.account_id.map(|v| v.map(|id| id.0)), activity.account_id.map(|id| id.0)),
-        (Entity::Contact, "contact_id", changes.contact_id.map(|v| v.map(|id| id.0)), activity.contact_id.map(|id| id.0)),
-        (Entity::Deal, "deal_id", changes.deal_id.map(|v| v.map(|id| id.0)), activity.deal_id.map(|id| id.0)),
+        (
+            Entity::Account,
+            "account_id",
+            changes.account_id.map(|v| v.map(|id| id.0)),
+            activity.account_id.map(|id| id.0),
+        ),
+        (
+            Entity::Contact,
+            "contact_id",
+            changes.contact_id.map(|v| v.map(|id| id.0)),
+            activity.contact_id.map(|id| id.0),
+        ),
+        (
+            Entity::Deal,
+            "deal_id",
+            changes.deal_id.map(|v| v.map(|id| id.0)),
+            activity.deal_id.map(|id| id.0),
+        ),
     ];
     for (entity, field, new, old) in links {
         if let Some(Some(id)) = new {
@@ -170,7 +190,10 @@ async fn resolve(
     if let Some(v) = changes.completed_at {
         activity.completed_at = v;
     }
-    if activity.ends_at.is_some_and(|end| end < activity.occurred_at) {
+    if activity
+        .ends_at
+        .is_some_and(|end| end < activity.occurred_at)
+    {
         errors.add("ends_at", "must not be before occurred_at");
     }
     if activity.kind == ActivityKind::Email && activity.direction.is_none() {
@@ -219,13 +242,26 @@ impl Store {
 
     /// A page of the activities the actor may see.
     pub async fn list_activities(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Activity>> {
-        let (sql, args) = paginate(&LIST, list, actor, &visible(actor, Entity::Activity, "x"), self.dialect())?;
-        let rows = self.reader().fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        let (sql, args) = paginate(
+            &LIST,
+            list,
+            actor,
+            &visible(actor, Entity::Activity, "x"),
+            self.dialect(),
+        )?;
+        let rows = self
+            .reader()
+            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
+            .await?;
         Page::from_rows(&LIST, list, rows, activity_from_row)
     }
 
     /// Logs an activity.
-    pub async fn create_activity(&self, actor: &Actor, changes: ActivityChanges) -> Result<Activity> {
+    pub async fn create_activity(
+        &self,
+        actor: &Actor,
+        changes: ActivityChanges,
+    ) -> Result<Activity> {
         actor.ensure_edits_crm()?;
         let mut tx = self.begin().await?;
         let activity = resolve(&mut tx.conn(), actor, None, changes).await?;
@@ -245,8 +281,20 @@ impl Store {
             )
             .await?
             .get("id")?;
-        let after = Activity::load(&mut tx.conn(), id.0).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "create", "activity", id.0, None, Some(&after), at).await?;
+        let after = Activity::load(&mut tx.conn(), id.0)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "create",
+            "activity",
+            id.0,
+            None,
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -259,7 +307,8 @@ impl Store {
         expected_version: i64,
         changes: ActivityChanges,
     ) -> Result<Activity> {
-        let (mut tx, before) = begin_change::<Activity>(self, actor, id.0, Some(expected_version)).await?;
+        let (mut tx, before) =
+            begin_change::<Activity>(self, actor, id.0, Some(expected_version)).await?;
         let activity = resolve(&mut tx.conn(), actor, Some(&before), changes).await?;
         let at = now();
         guarded_update::<Activity>(
@@ -278,9 +327,20 @@ impl Store {
             expected_version,
         )
         .await?;
-        let after = Activity::load(&mut tx.conn(), id.0).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "activity", id.0, Some(&before), Some(&after), at)
-            .await?;
+        let after = Activity::load(&mut tx.conn(), id.0)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "update",
+            "activity",
+            id.0,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }

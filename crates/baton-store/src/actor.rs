@@ -28,7 +28,9 @@ impl Actor {
         if self.role.is_admin() {
             Ok(())
         } else {
-            Err(crate::StoreError::Forbidden("only an admin can do this".into()))
+            Err(crate::StoreError::Forbidden(
+                "only an admin can do this".into(),
+            ))
         }
     }
 }

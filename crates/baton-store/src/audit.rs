@@ -140,7 +140,11 @@ const AUDIT_LIST: crate::list::ListSpec = crate::list::ListSpec {
 
 impl Store {
     /// The field history of one record, oldest first. The caller checks the record is visible.
-    pub(crate) async fn history_of(&self, entity: &str, entity_id: i64) -> Result<Vec<FieldChange>> {
+    pub(crate) async fn history_of(
+        &self,
+        entity: &str,
+        entity_id: i64,
+    ) -> Result<Vec<FieldChange>> {
         self.reader()
             .fetch_all(
                 query(
@@ -159,13 +163,19 @@ impl Store {
 
     /// A page of the audit log. Admins and coordinators only.
     pub async fn list_audit(&self, actor: &Actor, list: &ListQuery) -> Result<Page<AuditEntry>> {
-        if !matches!(actor.role, baton_model::Role::Admin | baton_model::Role::Coordinator) {
+        if !matches!(
+            actor.role,
+            baton_model::Role::Admin | baton_model::Role::Coordinator
+        ) {
             return Err(StoreError::Forbidden(
                 "only admins and coordinators can read the audit log".into(),
             ));
         }
         let (sql, args) = paginate(&AUDIT_LIST, list, actor, "TRUE", self.dialect())?;
-        let rows = self.reader().fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        let rows = self
+            .reader()
+            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
+            .await?;
         Page::from_rows(&AUDIT_LIST, list, rows, audit_entry)
     }
 }

@@ -48,7 +48,8 @@ async fn insert_rows(
             }
             sql.push(')');
         }
-        conn.execute(built_query(sql).bind_all(chunk.into_iter().flatten())).await?;
+        conn.execute(built_query(sql).bind_all(chunk.into_iter().flatten()))
+            .await?;
     }
     Ok(())
 }
@@ -60,7 +61,11 @@ fn object(map: &serde_json::Map<String, Value>) -> Arg {
 impl Store {
     /// Starts a bulk load on behalf of `actor` (`None`: the system).
     pub async fn bulk(&self, actor: Option<UserId>) -> Result<Bulk> {
-        Ok(Bulk { tx: self.begin().await?, actor, counts: std::collections::BTreeMap::new() })
+        Ok(Bulk {
+            tx: self.begin().await?,
+            actor,
+            counts: std::collections::BTreeMap::new(),
+        })
     }
 
     /// Moves every id sequence past the ids loaded with explicit values (PostgreSQL identity
@@ -69,8 +74,19 @@ impl Store {
         if self.dialect() == crate::Dialect::Postgres {
             let mut conn = self.reader();
             for table in [
-                "users", "teams", "pipelines", "stages", "accounts", "contacts", "deals", "activities",
-                "quotas", "field_history", "audit_log", "custom_fields", "api_tokens",
+                "users",
+                "teams",
+                "pipelines",
+                "stages",
+                "accounts",
+                "contacts",
+                "deals",
+                "activities",
+                "quotas",
+                "field_history",
+                "audit_log",
+                "custom_fields",
+                "api_tokens",
             ] {
                 conn.execute(built_query(format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
@@ -123,10 +139,20 @@ impl Bulk {
             .iter()
             .map(|a| {
                 vec![
-                    a.id.into(), a.name.as_str().into(), a.domain.clone().into(), a.industry.clone().into(),
-                    a.employees.into(), a.annual_revenue_minor.into(), a.currency.into(), a.tier.into(),
-                    a.owner_id.into(), object(&a.custom_fields), a.archived_at.into(), a.version.into(),
-                    a.created_at.into(), a.updated_at.into(),
+                    a.id.into(),
+                    a.name.as_str().into(),
+                    a.domain.clone().into(),
+                    a.industry.clone().into(),
+                    a.employees.into(),
+                    a.annual_revenue_minor.into(),
+                    a.currency.into(),
+                    a.tier.into(),
+                    a.owner_id.into(),
+                    object(&a.custom_fields),
+                    a.archived_at.into(),
+                    a.version.into(),
+                    a.created_at.into(),
+                    a.updated_at.into(),
                 ]
             })
             .collect();
@@ -134,8 +160,20 @@ impl Bulk {
             &mut self.tx.conn(),
             "accounts",
             &[
-                "id", "name", "domain", "industry", "employees", "annual_revenue_minor", "currency", "tier",
-                "owner_id", "custom_fields", "archived_at", "version", "created_at", "updated_at",
+                "id",
+                "name",
+                "domain",
+                "industry",
+                "employees",
+                "annual_revenue_minor",
+                "currency",
+                "tier",
+                "owner_id",
+                "custom_fields",
+                "archived_at",
+                "version",
+                "created_at",
+                "updated_at",
             ],
             rows,
         )
@@ -150,10 +188,19 @@ impl Bulk {
             .iter()
             .map(|c| {
                 vec![
-                    c.id.into(), c.account_id.into(), c.owner_id.into(), c.first_name.clone().into(),
-                    c.last_name.as_str().into(), c.email.as_ref().into(), c.phone.clone().into(),
-                    c.title.clone().into(), object(&c.custom_fields), c.archived_at.into(), c.version.into(),
-                    c.created_at.into(), c.updated_at.into(),
+                    c.id.into(),
+                    c.account_id.into(),
+                    c.owner_id.into(),
+                    c.first_name.clone().into(),
+                    c.last_name.as_str().into(),
+                    c.email.as_ref().into(),
+                    c.phone.clone().into(),
+                    c.title.clone().into(),
+                    object(&c.custom_fields),
+                    c.archived_at.into(),
+                    c.version.into(),
+                    c.created_at.into(),
+                    c.updated_at.into(),
                 ]
             })
             .collect();
@@ -161,8 +208,19 @@ impl Bulk {
             &mut self.tx.conn(),
             "contacts",
             &[
-                "id", "account_id", "owner_id", "first_name", "last_name", "email", "phone", "title",
-                "custom_fields", "archived_at", "version", "created_at", "updated_at",
+                "id",
+                "account_id",
+                "owner_id",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "title",
+                "custom_fields",
+                "archived_at",
+                "version",
+                "created_at",
+                "updated_at",
             ],
             rows,
         )
@@ -177,11 +235,24 @@ impl Bulk {
             .iter()
             .map(|d| {
                 vec![
-                    d.id.into(), d.name.as_str().into(), d.account_id.into(), d.owner_id.into(),
-                    d.pipeline_id.into(), d.stage_id.into(), d.amount_minor.into(), d.currency.into(),
-                    d.close_date.into(), d.forecast_category.into(), d.next_step.clone().into(),
-                    d.lost_reason.clone().into(), d.source.clone().into(), d.closed_at.into(),
-                    object(&d.custom_fields), d.archived_at.into(), d.version.into(), d.created_at.into(),
+                    d.id.into(),
+                    d.name.as_str().into(),
+                    d.account_id.into(),
+                    d.owner_id.into(),
+                    d.pipeline_id.into(),
+                    d.stage_id.into(),
+                    d.amount_minor.into(),
+                    d.currency.into(),
+                    d.close_date.into(),
+                    d.forecast_category.into(),
+                    d.next_step.clone().into(),
+                    d.lost_reason.clone().into(),
+                    d.source.clone().into(),
+                    d.closed_at.into(),
+                    object(&d.custom_fields),
+                    d.archived_at.into(),
+                    d.version.into(),
+                    d.created_at.into(),
                     d.updated_at.into(),
                 ]
             })
@@ -190,9 +261,25 @@ impl Bulk {
             &mut self.tx.conn(),
             "deals",
             &[
-                "id", "name", "account_id", "owner_id", "pipeline_id", "stage_id", "amount_minor", "currency",
-                "close_date", "forecast_category", "next_step", "lost_reason", "source", "closed_at",
-                "custom_fields", "archived_at", "version", "created_at", "updated_at",
+                "id",
+                "name",
+                "account_id",
+                "owner_id",
+                "pipeline_id",
+                "stage_id",
+                "amount_minor",
+                "currency",
+                "close_date",
+                "forecast_category",
+                "next_step",
+                "lost_reason",
+                "source",
+                "closed_at",
+                "custom_fields",
+                "archived_at",
+                "version",
+                "created_at",
+                "updated_at",
             ],
             rows,
         )
@@ -201,22 +288,42 @@ impl Bulk {
             .iter()
             .flat_map(|d| {
                 d.splits.iter().map(|s| {
-                    vec![d.id.into(), s.user_id.into(), s.kind.into(), s.percent.basis_points().into()]
+                    vec![
+                        d.id.into(),
+                        s.user_id.into(),
+                        s.kind.into(),
+                        s.percent.basis_points().into(),
+                    ]
                 })
             })
             .collect();
-        insert_rows(&mut self.tx.conn(), "deal_splits", &["deal_id", "user_id", "kind", "percent_bp"], splits)
-            .await?;
+        insert_rows(
+            &mut self.tx.conn(),
+            "deal_splits",
+            &["deal_id", "user_id", "kind", "percent_bp"],
+            splits,
+        )
+        .await?;
         let contacts = items
             .iter()
             .flat_map(|d| {
                 d.contacts.iter().map(|c| {
-                    vec![d.id.into(), c.contact_id.into(), c.role.clone().into(), c.is_primary.into()]
+                    vec![
+                        d.id.into(),
+                        c.contact_id.into(),
+                        c.role.clone().into(),
+                        c.is_primary.into(),
+                    ]
                 })
             })
             .collect();
-        insert_rows(&mut self.tx.conn(), "deal_contacts", &["deal_id", "contact_id", "role", "is_primary"], contacts)
-            .await?;
+        insert_rows(
+            &mut self.tx.conn(),
+            "deal_contacts",
+            &["deal_id", "contact_id", "role", "is_primary"],
+            contacts,
+        )
+        .await?;
         self.count("deals", items.len());
         Ok(())
     }
@@ -227,8 +334,12 @@ impl Bulk {
             .iter()
             .map(|h| {
                 vec![
-                    h.entity.as_str().into(), h.entity_id.into(), h.field.as_str().into(),
-                    h.old_value.clone().into(), h.new_value.clone().into(), h.actor_id.into(),
+                    h.entity.as_str().into(),
+                    h.entity_id.into(),
+                    h.field.as_str().into(),
+                    h.old_value.clone().into(),
+                    h.new_value.clone().into(),
+                    h.actor_id.into(),
                     h.changed_at.into(),
                 ]
             })
@@ -236,7 +347,15 @@ impl Bulk {
         insert_rows(
             &mut self.tx.conn(),
             "field_history",
-            &["entity", "entity_id", "field", "old_value", "new_value", "actor_id", "changed_at"],
+            &[
+                "entity",
+                "entity_id",
+                "field",
+                "old_value",
+                "new_value",
+                "actor_id",
+                "changed_at",
+            ],
             rows,
         )
         .await?;
@@ -250,11 +369,25 @@ impl Bulk {
             .iter()
             .map(|a| {
                 vec![
-                    a.id.into(), a.kind.into(), a.subject.clone().into(), a.body.clone().into(),
-                    a.owner_id.into(), a.account_id.into(), a.contact_id.into(), a.deal_id.into(),
-                    a.occurred_at.into(), a.ends_at.into(), a.direction.into(), a.thread_id.clone().into(),
-                    a.meeting_status.into(), a.due_date.into(), a.completed_at.into(), a.archived_at.into(),
-                    a.version.into(), a.created_at.into(), a.updated_at.into(),
+                    a.id.into(),
+                    a.kind.into(),
+                    a.subject.clone().into(),
+                    a.body.clone().into(),
+                    a.owner_id.into(),
+                    a.account_id.into(),
+                    a.contact_id.into(),
+                    a.deal_id.into(),
+                    a.occurred_at.into(),
+                    a.ends_at.into(),
+                    a.direction.into(),
+                    a.thread_id.clone().into(),
+                    a.meeting_status.into(),
+                    a.due_date.into(),
+                    a.completed_at.into(),
+                    a.archived_at.into(),
+                    a.version.into(),
+                    a.created_at.into(),
+                    a.updated_at.into(),
                 ]
             })
             .collect();
@@ -262,9 +395,25 @@ impl Bulk {
             &mut self.tx.conn(),
             "activities",
             &[
-                "id", "kind", "subject", "body", "owner_id", "account_id", "contact_id", "deal_id",
-                "occurred_at", "ends_at", "direction", "thread_id", "meeting_status", "due_date",
-                "completed_at", "archived_at", "version", "created_at", "updated_at",
+                "id",
+                "kind",
+                "subject",
+                "body",
+                "owner_id",
+                "account_id",
+                "contact_id",
+                "deal_id",
+                "occurred_at",
+                "ends_at",
+                "direction",
+                "thread_id",
+                "meeting_status",
+                "due_date",
+                "completed_at",
+                "archived_at",
+                "version",
+                "created_at",
+                "updated_at",
             ],
             rows,
         )
@@ -279,9 +428,16 @@ impl Bulk {
             .iter()
             .map(|q| {
                 vec![
-                    q.user_id.into(), q.team_id.into(), q.period_kind.into(), q.start_date.into(),
-                    q.end_date.into(), q.amount_minor.into(), q.currency.into(), q.version.into(),
-                    q.created_at.into(), q.updated_at.into(),
+                    q.user_id.into(),
+                    q.team_id.into(),
+                    q.period_kind.into(),
+                    q.start_date.into(),
+                    q.end_date.into(),
+                    q.amount_minor.into(),
+                    q.currency.into(),
+                    q.version.into(),
+                    q.created_at.into(),
+                    q.updated_at.into(),
                 ]
             })
             .collect();
@@ -289,8 +445,16 @@ impl Bulk {
             &mut self.tx.conn(),
             "quotas",
             &[
-                "user_id", "team_id", "period_kind", "start_date", "end_date", "amount_minor", "currency",
-                "version", "created_at", "updated_at",
+                "user_id",
+                "team_id",
+                "period_kind",
+                "start_date",
+                "end_date",
+                "amount_minor",
+                "currency",
+                "version",
+                "created_at",
+                "updated_at",
             ],
             rows,
         )
@@ -303,8 +467,17 @@ impl Bulk {
     pub async fn commit(mut self) -> Result<()> {
         if !self.counts.is_empty() {
             let counts = serde_json::to_value(&self.counts).unwrap_or_default();
-            write_audit(&mut self.tx.conn(), self.actor, "bulk_insert", "org", 1, None, Some(&counts), now())
-                .await?;
+            write_audit(
+                &mut self.tx.conn(),
+                self.actor,
+                "bulk_insert",
+                "org",
+                1,
+                None,
+                Some(&counts),
+                now(),
+            )
+            .await?;
         }
         self.tx.commit().await
     }

@@ -64,11 +64,13 @@ impl CrmRecord for Contact {
     }
 
     async fn load(conn: &mut Conn<'_>, id: i64) -> Result<Option<Self>> {
-        conn.fetch_optional(built_query(format!("SELECT {COLUMNS} FROM contacts x WHERE x.id = $1")).bind(id))
-            .await?
-            .as_ref()
-            .map(contact_from_row)
-            .transpose()
+        conn.fetch_optional(
+            built_query(format!("SELECT {COLUMNS} FROM contacts x WHERE x.id = $1")).bind(id),
+        )
+        .await?
+        .as_ref()
+        .map(contact_from_row)
+        .transpose()
     }
 }
 
@@ -106,7 +108,15 @@ async fn resolve(
     if let Some(account) = changes.account_id {
         if let Some(id) = account {
             if current.is_none_or(|c| c.account_id != Some(id)) {
-                check_visible(conn, actor, Entity::Account, "account_id", id.0, &mut errors).await?;
+                check_visible(
+                    conn,
+                    actor,
+                    Entity::Account,
+                    "account_id",
+                    id.0,
+                    &mut errors,
+                )
+                .await?;
             }
         }
         contact.account_id = account;
@@ -127,7 +137,13 @@ async fn resolve(
         contact.title = v;
     }
     let definitions = crate::custom_fields::definitions(conn, CustomFieldEntity::Contact).await?;
-    apply_custom_fields(&definitions, &mut contact.custom_fields, changes.custom_fields, current.is_none(), &mut errors);
+    apply_custom_fields(
+        &definitions,
+        &mut contact.custom_fields,
+        changes.custom_fields,
+        current.is_none(),
+        &mut errors,
+    );
     errors.into_result(contact).map_err(StoreError::Invalid)
 }
 
@@ -153,8 +169,17 @@ impl Store {
 
     /// A page of the contacts the actor may see.
     pub async fn list_contacts(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Contact>> {
-        let (sql, args) = paginate(&LIST, list, actor, &visible(actor, Entity::Contact, "x"), self.dialect())?;
-        let rows = self.reader().fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        let (sql, args) = paginate(
+            &LIST,
+            list,
+            actor,
+            &visible(actor, Entity::Contact, "x"),
+            self.dialect(),
+        )?;
+        let rows = self
+            .reader()
+            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
+            .await?;
         Page::from_rows(&LIST, list, rows, contact_from_row)
     }
 
@@ -184,8 +209,20 @@ impl Store {
             )
             .await?
             .get("id")?;
-        let after = Contact::load(&mut tx.conn(), id.0).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "create", "contact", id.0, None, Some(&after), at).await?;
+        let after = Contact::load(&mut tx.conn(), id.0)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "create",
+            "contact",
+            id.0,
+            None,
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -198,7 +235,8 @@ impl Store {
         expected_version: i64,
         changes: ContactChanges,
     ) -> Result<Contact> {
-        let (mut tx, before) = begin_change::<Contact>(self, actor, id.0, Some(expected_version)).await?;
+        let (mut tx, before) =
+            begin_change::<Contact>(self, actor, id.0, Some(expected_version)).await?;
         let contact = resolve(&mut tx.conn(), actor, Some(&before), changes).await?;
         let at = now();
         guarded_update::<Contact>(
@@ -223,9 +261,20 @@ impl Store {
             expected_version,
         )
         .await?;
-        let after = Contact::load(&mut tx.conn(), id.0).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "contact", id.0, Some(&before), Some(&after), at)
-            .await?;
+        let after = Contact::load(&mut tx.conn(), id.0)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "update",
+            "contact",
+            id.0,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }

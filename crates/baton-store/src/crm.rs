@@ -25,7 +25,11 @@ pub(crate) trait CrmRecord: Serialize + Sized + Send + Sync {
 }
 
 /// Whether the actor may see record `id` of `T`, and whether they may change it.
-pub(crate) async fn access<T: CrmRecord>(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<(bool, bool)> {
+pub(crate) async fn access<T: CrmRecord>(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    id: i64,
+) -> Result<(bool, bool)> {
     let row = conn
         .fetch_optional(
             built_query(format!(
@@ -61,12 +65,20 @@ pub(crate) async fn begin_change<T: CrmRecord>(
     }
     actor.ensure_edits_crm()?;
     if !can_edit {
-        return Err(StoreError::Forbidden(format!("you may see this {} but not change it", T::NAME)));
+        return Err(StoreError::Forbidden(format!(
+            "you may see this {} but not change it",
+            T::NAME
+        )));
     }
-    let before = T::load(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
+    let before = T::load(&mut tx.conn(), id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if let Some(expected) = expected_version {
         if before.version() != expected {
-            return Err(StoreError::Stale { expected, current: before.version() });
+            return Err(StoreError::Stale {
+                expected,
+                current: before.version(),
+            });
         }
     }
     Ok((tx, before))
@@ -93,9 +105,21 @@ pub(crate) async fn set_archived<T: CrmRecord>(
             .bind(id),
         )
         .await?;
-    let after = T::load(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
+    let after = T::load(&mut tx.conn(), id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let action = if archive { "archive" } else { "restore" };
-    write_audit(&mut tx.conn(), Some(actor.user_id), action, T::NAME, id, Some(&before), Some(&after), at).await?;
+    write_audit(
+        &mut tx.conn(),
+        Some(actor.user_id),
+        action,
+        T::NAME,
+        id,
+        Some(&before),
+        Some(&after),
+        at,
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -109,8 +133,13 @@ pub(crate) async fn guarded_update<T: CrmRecord>(
     expected_version: i64,
 ) -> Result<()> {
     if conn.execute(update).await? == 0 {
-        let current = T::load(conn, id).await?.map_or(expected_version, |r| r.version());
-        return Err(StoreError::Stale { expected: expected_version, current });
+        let current = T::load(conn, id)
+            .await?
+            .map_or(expected_version, |r| r.version());
+        return Err(StoreError::Stale {
+            expected: expected_version,
+            current,
+        });
     }
     Ok(())
 }

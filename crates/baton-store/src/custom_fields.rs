@@ -14,15 +14,25 @@ const COLUMNS: &str = "x.id, x.entity, x.key, x.label, x.kind, x.options, x.requ
 const LIST: ListSpec = ListSpec {
     from: "custom_fields x",
     columns: COLUMNS,
-    filters: &[("id", "x.id", Kind::Int), ("entity", "x.entity", Kind::Text), ("kind", "x.kind", Kind::Text)],
-    sorts: &[("id", "x.id", Kind::Int, false), ("key", "x.key", Kind::Text, false)],
+    filters: &[
+        ("id", "x.id", Kind::Int),
+        ("entity", "x.entity", Kind::Text),
+        ("kind", "x.kind", Kind::Text),
+    ],
+    sorts: &[
+        ("id", "x.id", Kind::Int, false),
+        ("key", "x.key", Kind::Text, false),
+    ],
     search: &["x.key", "x.label"],
     archivable: true,
 };
 
 fn field_from_row(r: &Row) -> Result<CustomField> {
     let options = match r.json("options")? {
-        Value::Array(items) => items.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     };
     Ok(CustomField {
@@ -41,7 +51,10 @@ fn field_from_row(r: &Row) -> Result<CustomField> {
 }
 
 /// The live custom field definitions of one record type.
-pub(crate) async fn definitions(conn: &mut Conn<'_>, entity: CustomFieldEntity) -> Result<Vec<CustomField>> {
+pub(crate) async fn definitions(
+    conn: &mut Conn<'_>,
+    entity: CustomFieldEntity,
+) -> Result<Vec<CustomField>> {
     conn.fetch_all(
         built_query(format!(
             "SELECT {COLUMNS} FROM custom_fields x WHERE x.entity = $1 AND x.archived_at IS NULL ORDER BY x.id"
@@ -55,42 +68,70 @@ pub(crate) async fn definitions(conn: &mut Conn<'_>, entity: CustomFieldEntity) 
 }
 
 async fn load(conn: &mut Conn<'_>, id: CustomFieldId) -> Result<Option<CustomField>> {
-    conn.fetch_optional(built_query(format!("SELECT {COLUMNS} FROM custom_fields x WHERE x.id = $1")).bind(id))
-        .await?
-        .as_ref()
-        .map(field_from_row)
-        .transpose()
+    conn.fetch_optional(
+        built_query(format!(
+            "SELECT {COLUMNS} FROM custom_fields x WHERE x.id = $1"
+        ))
+        .bind(id),
+    )
+    .await?
+    .as_ref()
+    .map(field_from_row)
+    .transpose()
 }
 
 impl Store {
     /// One custom field definition. Every signed-in user may read them.
     pub async fn get_custom_field(&self, _actor: &Actor, id: CustomFieldId) -> Result<CustomField> {
-        load(&mut self.reader(), id).await?.ok_or(StoreError::NotFound)
+        load(&mut self.reader(), id)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// A page of custom field definitions.
-    pub async fn list_custom_fields(&self, actor: &Actor, list: &ListQuery) -> Result<Page<CustomField>> {
+    pub async fn list_custom_fields(
+        &self,
+        actor: &Actor,
+        list: &ListQuery,
+    ) -> Result<Page<CustomField>> {
         let (sql, args) = paginate(&LIST, list, actor, "TRUE", self.dialect())?;
-        let rows = self.reader().fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        let rows = self
+            .reader()
+            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
+            .await?;
         Page::from_rows(&LIST, list, rows, field_from_row)
     }
 
     /// Defines a new custom field (admins only).
-    pub async fn create_custom_field(&self, actor: &Actor, changes: CustomFieldChanges) -> Result<CustomField> {
+    pub async fn create_custom_field(
+        &self,
+        actor: &Actor,
+        changes: CustomFieldChanges,
+    ) -> Result<CustomField> {
         actor.ensure_admin()?;
         let (Some(entity), Some(key), Some(label), Some(kind)) =
             (changes.entity, changes.key, changes.label, changes.kind)
         else {
-            return Err(StoreError::field("key", "entity, key, label and kind are required"));
+            return Err(StoreError::field(
+                "key",
+                "entity, key, label and kind are required",
+            ));
         };
         let mut tx = self.begin().await?;
         let taken = tx
             .conn()
-            .fetch_optional(query("SELECT 1 AS ok FROM custom_fields WHERE entity = $1 AND key = $2").bind(entity).bind(key.as_str()))
+            .fetch_optional(
+                query("SELECT 1 AS ok FROM custom_fields WHERE entity = $1 AND key = $2")
+                    .bind(entity)
+                    .bind(key.as_str()),
+            )
             .await?
             .is_some();
         if taken {
-            return Err(StoreError::field("key", format!("{entity} already has a field {key:?}")));
+            return Err(StoreError::field(
+                "key",
+                format!("{entity} already has a field {key:?}"),
+            ));
         }
         let at = now();
         let id: CustomFieldId = tx
@@ -110,9 +151,20 @@ impl Store {
             )
             .await?
             .get("id")?;
-        let after = load(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "create", "custom_field", id.0, None, Some(&after), at)
-            .await?;
+        let after = load(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "create",
+            "custom_field",
+            id.0,
+            None,
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -127,9 +179,14 @@ impl Store {
     ) -> Result<CustomField> {
         actor.ensure_admin()?;
         let mut tx = self.begin().await?;
-        let before = load(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
+        let before = load(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if before.version != expected_version {
-            return Err(StoreError::Stale { expected: expected_version, current: before.version });
+            return Err(StoreError::Stale {
+                expected: expected_version,
+                current: before.version,
+            });
         }
         let at = now();
         tx.conn()
@@ -139,16 +196,29 @@ impl Store {
                      version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
                 )
                 .bind(changes.label.unwrap_or_else(|| before.label.clone()))
-                .bind(serde_json::json!(changes.options.unwrap_or_else(|| before.options.clone())))
+                .bind(serde_json::json!(
+                    changes.options.unwrap_or_else(|| before.options.clone())
+                ))
                 .bind(changes.required.unwrap_or(before.required))
                 .bind(at)
                 .bind(id)
                 .bind(expected_version),
             )
             .await?;
-        let after = load(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "custom_field", id.0, Some(&before), Some(&after), at)
-            .await?;
+        let after = load(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "update",
+            "custom_field",
+            id.0,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -163,10 +233,15 @@ impl Store {
     ) -> Result<()> {
         actor.ensure_admin()?;
         let mut tx = self.begin().await?;
-        let before = load(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
+        let before = load(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if let Some(expected) = expected_version {
             if before.version != expected {
-                return Err(StoreError::Stale { expected, current: before.version });
+                return Err(StoreError::Stale {
+                    expected,
+                    current: before.version,
+                });
             }
         }
         let at = now();
@@ -177,9 +252,20 @@ impl Store {
                     .bind(id),
             )
             .await?;
-        let after = load(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "archive", "custom_field", id.0, Some(&before), Some(&after), at)
-            .await?;
+        let after = load(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "archive",
+            "custom_field",
+            id.0,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await
     }
 }

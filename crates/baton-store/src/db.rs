@@ -148,13 +148,19 @@ pub(crate) struct Query {
 
 /// A statement written in the source.
 pub(crate) fn query(sql: &'static str) -> Query {
-    Query { sql: Sql::Static(sql), args: Vec::new() }
+    Query {
+        sql: Sql::Static(sql),
+        args: Vec::new(),
+    }
 }
 
 /// A statement assembled at run time. Only for SQL built from fixed fragments (visibility
 /// predicates, column names from an allow-list); every value must still be a bound parameter.
 pub(crate) fn built_query(sql: String) -> Query {
-    Query { sql: Sql::Built(sql), args: Vec::new() }
+    Query {
+        sql: Sql::Built(sql),
+        args: Vec::new(),
+    }
 }
 
 impl Query {
@@ -241,7 +247,8 @@ impl Row {
         T::Err: std::fmt::Display,
     {
         let text: String = self.get(name)?;
-        text.parse().map_err(|e| StoreError::Corrupt(format!("column {name}: {e}")))
+        text.parse()
+            .map_err(|e| StoreError::Corrupt(format!("column {name}: {e}")))
     }
 
     /// Reads a nullable text column and parses it.
@@ -251,8 +258,11 @@ impl Row {
         T::Err: std::fmt::Display,
     {
         let text: Option<String> = self.get(name)?;
-        text.map(|t| t.parse().map_err(|e| StoreError::Corrupt(format!("column {name}: {e}"))))
-            .transpose()
+        text.map(|t| {
+            t.parse()
+                .map_err(|e| StoreError::Corrupt(format!("column {name}: {e}")))
+        })
+        .transpose()
     }
 
     /// Reads a JSON column.
@@ -267,7 +277,9 @@ impl Row {
     ) -> Result<serde_json::Map<String, Value>, StoreError> {
         match self.json(name)? {
             Value::Object(map) => Ok(map),
-            other => Err(StoreError::Corrupt(format!("column {name}: not an object: {other}"))),
+            other => Err(StoreError::Corrupt(format!(
+                "column {name}: not an object: {other}"
+            ))),
         }
     }
 }
@@ -297,7 +309,11 @@ impl Conn<'_> {
             Conn::SqlitePool(p) => q.sqlite().fetch_optional(*p).await?.map(Row::Sqlite),
             Conn::PostgresPool(p) => q.postgres().fetch_optional(*p).await?.map(Row::Postgres),
             Conn::SqliteTx(c) => q.sqlite().fetch_optional(&mut **c).await?.map(Row::Sqlite),
-            Conn::PostgresTx(c) => q.postgres().fetch_optional(&mut **c).await?.map(Row::Postgres),
+            Conn::PostgresTx(c) => q
+                .postgres()
+                .fetch_optional(&mut **c)
+                .await?
+                .map(Row::Postgres),
         })
     }
 
@@ -312,16 +328,32 @@ impl Conn<'_> {
     pub(crate) async fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, StoreError> {
         Ok(match self {
             Conn::SqlitePool(p) => {
-                q.sqlite().fetch(*p).map_ok(Row::Sqlite).try_collect().await?
+                q.sqlite()
+                    .fetch(*p)
+                    .map_ok(Row::Sqlite)
+                    .try_collect()
+                    .await?
             }
             Conn::PostgresPool(p) => {
-                q.postgres().fetch(*p).map_ok(Row::Postgres).try_collect().await?
+                q.postgres()
+                    .fetch(*p)
+                    .map_ok(Row::Postgres)
+                    .try_collect()
+                    .await?
             }
             Conn::SqliteTx(c) => {
-                q.sqlite().fetch(&mut **c).map_ok(Row::Sqlite).try_collect().await?
+                q.sqlite()
+                    .fetch(&mut **c)
+                    .map_ok(Row::Sqlite)
+                    .try_collect()
+                    .await?
             }
             Conn::PostgresTx(c) => {
-                q.postgres().fetch(&mut **c).map_ok(Row::Postgres).try_collect().await?
+                q.postgres()
+                    .fetch(&mut **c)
+                    .map_ok(Row::Postgres)
+                    .try_collect()
+                    .await?
             }
         })
     }

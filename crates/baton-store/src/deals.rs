@@ -2,15 +2,16 @@
 //! owner and forecast category.
 
 use crate::audit::{Tracked, write_audit, write_history};
+use crate::crm::{CrmRecord, access, begin_change, guarded_update, set_archived};
 use crate::db::{Conn, Row, built_query, query};
 use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
 use crate::refs::{check_assignable, check_visible};
-use crate::crm::{CrmRecord, access, begin_change, guarded_update, set_archived};
 use crate::visibility::{Entity, scope_cte, visible};
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::pipeline::{ForecastCategory, StageOutcome};
 use baton_model::records::{
-    CustomFieldEntity, Deal, DealChanges, DealContact, DealSplit, FieldChange, Stage, apply_custom_fields,
+    CustomFieldEntity, Deal, DealChanges, DealContact, DealSplit, FieldChange, Stage,
+    apply_custom_fields,
 };
 use baton_model::{DealId, FieldErrors, Percent};
 
@@ -38,7 +39,11 @@ const LIST: ListSpec = ListSpec {
         ("closed_at", "x.closed_at", Kind::Time),
         ("created_at", "x.created_at", Kind::Time),
         ("updated_at", "x.updated_at", Kind::Time),
-        ("outcome", "(SELECT so.outcome FROM stages so WHERE so.id = x.stage_id)", Kind::Text),
+        (
+            "outcome",
+            "(SELECT so.outcome FROM stages so WHERE so.id = x.stage_id)",
+            Kind::Text,
+        ),
     ],
     sorts: &[
         ("id", "x.id", Kind::Int, false),
@@ -134,7 +139,9 @@ async fn attach_children(conn: &mut Conn<'_>, deals: &mut [Deal]) -> Result<()> 
 /// A deal as stored, without checking visibility.
 pub(crate) async fn load_deal(conn: &mut Conn<'_>, id: DealId) -> Result<Option<Deal>> {
     let Some(row) = conn
-        .fetch_optional(built_query(format!("SELECT {COLUMNS} FROM deals x WHERE x.id = $1")).bind(id))
+        .fetch_optional(
+            built_query(format!("SELECT {COLUMNS} FROM deals x WHERE x.id = $1")).bind(id),
+        )
         .await?
     else {
         return Ok(None);
@@ -162,13 +169,41 @@ impl CrmRecord for Deal {
 /// The field changes a deal's history records.
 fn tracked(before: Option<&Deal>, after: &Deal) -> Vec<Tracked> {
     [
-        Tracked::of("pipeline_id", before.map(|d| &d.pipeline_id), Some(&after.pipeline_id)),
-        Tracked::of("stage_id", before.map(|d| &d.stage_id), Some(&after.stage_id)),
-        Tracked::of("amount_minor", before.and_then(|d| d.amount_minor.as_ref()), after.amount_minor.as_ref()),
-        Tracked::of("currency", before.map(|d| &d.currency), Some(&after.currency)),
-        Tracked::of("close_date", before.and_then(|d| d.close_date.as_ref()), after.close_date.as_ref()),
-        Tracked::of("owner_id", before.map(|d| &d.owner_id), Some(&after.owner_id)),
-        Tracked::of("forecast_category", before.map(|d| &d.forecast_category), Some(&after.forecast_category)),
+        Tracked::of(
+            "pipeline_id",
+            before.map(|d| &d.pipeline_id),
+            Some(&after.pipeline_id),
+        ),
+        Tracked::of(
+            "stage_id",
+            before.map(|d| &d.stage_id),
+            Some(&after.stage_id),
+        ),
+        Tracked::of(
+            "amount_minor",
+            before.and_then(|d| d.amount_minor.as_ref()),
+            after.amount_minor.as_ref(),
+        ),
+        Tracked::of(
+            "currency",
+            before.map(|d| &d.currency),
+            Some(&after.currency),
+        ),
+        Tracked::of(
+            "close_date",
+            before.and_then(|d| d.close_date.as_ref()),
+            after.close_date.as_ref(),
+        ),
+        Tracked::of(
+            "owner_id",
+            before.map(|d| &d.owner_id),
+            Some(&after.owner_id),
+        ),
+        Tracked::of(
+            "forecast_category",
+            before.map(|d| &d.forecast_category),
+            Some(&after.forecast_category),
+        ),
     ]
     .into_iter()
     .flatten()
@@ -227,7 +262,15 @@ async fn resolve(
     if let Some(account) = changes.account_id {
         if let Some(id) = account {
             if current.is_none_or(|d| d.account_id != Some(id)) {
-                check_visible(conn, actor, Entity::Account, "account_id", id.0, &mut errors).await?;
+                check_visible(
+                    conn,
+                    actor,
+                    Entity::Account,
+                    "account_id",
+                    id.0,
+                    &mut errors,
+                )
+                .await?;
             }
         }
         deal.account_id = account;
@@ -235,7 +278,9 @@ async fn resolve(
 
     // Pipeline and stage: a stage must belong to the deal's pipeline; a new pipeline without a
     // stage starts at its first stage.
-    let pipeline_changed = changes.pipeline_id.is_some_and(|p| current.is_none_or(|d| d.pipeline_id != p));
+    let pipeline_changed = changes
+        .pipeline_id
+        .is_some_and(|p| current.is_none_or(|d| d.pipeline_id != p));
     let pipeline_id = match (changes.pipeline_id, current) {
         (Some(p), _) => Some(p),
         (None, Some(d)) => Some(d.pipeline_id),
@@ -260,7 +305,10 @@ async fn resolve(
         Some(id) => match pipeline.stages.iter().find(|s| s.id == id) {
             Some(s) => s.clone(),
             None => {
-                errors.add("stage_id", format!("stage {id} is not a stage of pipeline {:?}", pipeline.name));
+                errors.add(
+                    "stage_id",
+                    format!("stage {id} is not a stage of pipeline {:?}", pipeline.name),
+                );
                 return Err(StoreError::Invalid(errors));
             }
         },
@@ -271,7 +319,12 @@ async fn resolve(
                 .iter()
                 .find(|s| s.id == stage_id)
                 .cloned()
-                .ok_or_else(|| StoreError::Corrupt(format!("deal {} is in a stage of another pipeline", deal.id)))?
+                .ok_or_else(|| {
+                    StoreError::Corrupt(format!(
+                        "deal {} is in a stage of another pipeline",
+                        deal.id
+                    ))
+                })?
         }
         None => match pipeline.stages.first() {
             Some(s) => s.clone(),
@@ -288,7 +341,10 @@ async fn resolve(
     // Forecast category: a closed stage dictates it; otherwise it follows the stage unless set.
     deal.forecast_category = match (stage.outcome, changes.forecast_category) {
         (StageOutcome::Open, Some(ForecastCategory::Closed)) => {
-            errors.add("forecast_category", "only a deal in a won stage can be closed");
+            errors.add(
+                "forecast_category",
+                "only a deal in a won stage can be closed",
+            );
             deal.forecast_category
         }
         (StageOutcome::Open, Some(category)) => category,
@@ -297,7 +353,10 @@ async fn resolve(
         (_, Some(category)) if category != stage.forecast_category => {
             errors.add(
                 "forecast_category",
-                format!("a deal in stage {:?} is always {}", stage.name, stage.forecast_category),
+                format!(
+                    "a deal in stage {:?} is always {}",
+                    stage.name, stage.forecast_category
+                ),
             );
             deal.forecast_category
         }
@@ -332,7 +391,10 @@ async fn resolve(
     if let Some(splits) = changes.splits {
         for (i, s) in splits.iter().enumerate() {
             if !crate::refs::user_exists(conn, s.user_id).await? {
-                errors.add(format!("splits[{i}].user_id"), format!("there is no user {}", s.user_id));
+                errors.add(
+                    format!("splits[{i}].user_id"),
+                    format!("there is no user {}", s.user_id),
+                );
             }
         }
         deal.splits = splits;
@@ -340,20 +402,41 @@ async fn resolve(
     if let Some(contacts) = changes.contacts {
         for (i, c) in contacts.iter().enumerate() {
             let field = format!("contacts[{i}].contact_id");
-            if !deal.contacts.iter().any(|old| old.contact_id == c.contact_id) {
-                check_visible(conn, actor, Entity::Contact, &field, c.contact_id.0, &mut errors).await?;
+            if !deal
+                .contacts
+                .iter()
+                .any(|old| old.contact_id == c.contact_id)
+            {
+                check_visible(
+                    conn,
+                    actor,
+                    Entity::Contact,
+                    &field,
+                    c.contact_id.0,
+                    &mut errors,
+                )
+                .await?;
             }
         }
         deal.contacts = contacts;
     }
     let definitions = crate::custom_fields::definitions(conn, CustomFieldEntity::Deal).await?;
-    apply_custom_fields(&definitions, &mut deal.custom_fields, changes.custom_fields, current.is_none(), &mut errors);
-    errors.into_result((deal, stage)).map_err(StoreError::Invalid)
+    apply_custom_fields(
+        &definitions,
+        &mut deal.custom_fields,
+        changes.custom_fields,
+        current.is_none(),
+        &mut errors,
+    );
+    errors
+        .into_result((deal, stage))
+        .map_err(StoreError::Invalid)
 }
 
 /// Replaces the splits and contacts of a deal.
 async fn write_children(conn: &mut Conn<'_>, deal: &Deal) -> Result<()> {
-    conn.execute(query("DELETE FROM deal_splits WHERE deal_id = $1").bind(deal.id)).await?;
+    conn.execute(query("DELETE FROM deal_splits WHERE deal_id = $1").bind(deal.id))
+        .await?;
     for s in &deal.splits {
         conn.execute(
             query("INSERT INTO deal_splits (deal_id, user_id, kind, percent_bp) VALUES ($1, $2, $3, $4)")
@@ -364,7 +447,8 @@ async fn write_children(conn: &mut Conn<'_>, deal: &Deal) -> Result<()> {
         )
         .await?;
     }
-    conn.execute(query("DELETE FROM deal_contacts WHERE deal_id = $1").bind(deal.id)).await?;
+    conn.execute(query("DELETE FROM deal_contacts WHERE deal_id = $1").bind(deal.id))
+        .await?;
     for c in &deal.contacts {
         conn.execute(
             query("INSERT INTO deal_contacts (deal_id, contact_id, role, is_primary) VALUES ($1, $2, $3, $4)")
@@ -402,9 +486,17 @@ impl Store {
 
     /// A page of the deals the actor may see.
     pub async fn list_deals(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Deal>> {
-        let (sql, args) = paginate(&LIST, list, actor, &visible(actor, Entity::Deal, "x"), self.dialect())?;
+        let (sql, args) = paginate(
+            &LIST,
+            list,
+            actor,
+            &visible(actor, Entity::Deal, "x"),
+            self.dialect(),
+        )?;
         let mut conn = self.reader();
-        let rows = conn.fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        let rows = conn
+            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
+            .await?;
         let mut page = Page::from_rows(&LIST, list, rows, deal_from_row)?;
         attach_children(&mut conn, &mut page.items).await?;
         Ok(page)
@@ -453,11 +545,35 @@ impl Store {
             )
             .await?
             .get("id")?;
-        let deal = Deal { id, version: 1, ..deal };
+        let deal = Deal {
+            id,
+            version: 1,
+            ..deal
+        };
         write_children(&mut tx.conn(), &deal).await?;
-        write_history(&mut tx.conn(), "deal", id.0, Some(actor.user_id), at, tracked(None, &deal)).await?;
-        let after = load_deal(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "create", "deal", id.0, None, Some(&after), at).await?;
+        write_history(
+            &mut tx.conn(),
+            "deal",
+            id.0,
+            Some(actor.user_id),
+            at,
+            tracked(None, &deal),
+        )
+        .await?;
+        let after = load_deal(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "create",
+            "deal",
+            id.0,
+            None,
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -471,36 +587,37 @@ impl Store {
         expected_version: i64,
         changes: DealChanges,
     ) -> Result<Deal> {
-        let (mut tx, before) = begin_change::<Deal>(self, actor, id.0, Some(expected_version)).await?;
+        let (mut tx, before) =
+            begin_change::<Deal>(self, actor, id.0, Some(expected_version)).await?;
         let children_changed = changes.splits.is_some() || changes.contacts.is_some();
         let (deal, _) = resolve(&mut tx.conn(), actor, Some(&before), changes).await?;
         let at = now();
         guarded_update::<Deal>(
             &mut tx.conn(),
-                query(
-                    "UPDATE deals SET name = $1, account_id = $2, owner_id = $3, pipeline_id = $4, \
+            query(
+                "UPDATE deals SET name = $1, account_id = $2, owner_id = $3, pipeline_id = $4, \
                      stage_id = $5, amount_minor = $6, currency = $7, close_date = $8, \
                      forecast_category = $9, next_step = $10, lost_reason = $11, source = $12, \
                      closed_at = $13, custom_fields = $14, version = version + 1, updated_at = $15 \
                      WHERE id = $16 AND version = $17",
-                )
-                .bind(deal.name.as_str())
-                .bind(deal.account_id)
-                .bind(deal.owner_id)
-                .bind(deal.pipeline_id)
-                .bind(deal.stage_id)
-                .bind(deal.amount_minor)
-                .bind(deal.currency)
-                .bind(deal.close_date)
-                .bind(deal.forecast_category)
-                .bind(deal.next_step.clone())
-                .bind(deal.lost_reason.clone())
-                .bind(deal.source.clone())
-                .bind(deal.closed_at)
-                .bind(serde_json::Value::Object(deal.custom_fields.clone()))
-                .bind(at)
-                .bind(id)
-                .bind(expected_version),
+            )
+            .bind(deal.name.as_str())
+            .bind(deal.account_id)
+            .bind(deal.owner_id)
+            .bind(deal.pipeline_id)
+            .bind(deal.stage_id)
+            .bind(deal.amount_minor)
+            .bind(deal.currency)
+            .bind(deal.close_date)
+            .bind(deal.forecast_category)
+            .bind(deal.next_step.clone())
+            .bind(deal.lost_reason.clone())
+            .bind(deal.source.clone())
+            .bind(deal.closed_at)
+            .bind(serde_json::Value::Object(deal.custom_fields.clone()))
+            .bind(at)
+            .bind(id)
+            .bind(expected_version),
             id.0,
             expected_version,
         )
@@ -508,10 +625,29 @@ impl Store {
         if children_changed {
             write_children(&mut tx.conn(), &deal).await?;
         }
-        write_history(&mut tx.conn(), "deal", id.0, Some(actor.user_id), at, tracked(Some(&before), &deal)).await?;
-        let after = load_deal(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "deal", id.0, Some(&before), Some(&after), at)
-            .await?;
+        write_history(
+            &mut tx.conn(),
+            "deal",
+            id.0,
+            Some(actor.user_id),
+            at,
+            tracked(Some(&before), &deal),
+        )
+        .await?;
+        let after = load_deal(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "update",
+            "deal",
+            id.0,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -15,7 +15,11 @@ pub enum IdempotencyBegin {
     /// First time: run the request, then [`Store::idempotency_finish`] it.
     Proceed,
     /// Seen and finished: send this stored response.
-    Replay { status: u16, headers: Vec<(String, String)>, body: String },
+    Replay {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
     /// Seen and still running.
     InProgress,
     /// The key was used for a different request.
@@ -24,7 +28,12 @@ pub enum IdempotencyBegin {
 
 impl Store {
     /// Claims `key` for this request, or reports what became of an earlier use of it.
-    pub async fn idempotency_begin(&self, user: UserId, key: &str, request_hash: &str) -> Result<IdempotencyBegin> {
+    pub async fn idempotency_begin(
+        &self,
+        user: UserId,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<IdempotencyBegin> {
         let mut tx = self.begin().await?;
         let at = now();
         let expired = at - chrono::Duration::hours(24);
@@ -52,10 +61,13 @@ impl Store {
                     Some(status) => IdempotencyBegin::Replay {
                         status: u16::try_from(status).unwrap_or(500),
                         headers: serde_json::from_str(
-                            &row.get::<Option<String>>("response_headers")?.unwrap_or_default(),
+                            &row.get::<Option<String>>("response_headers")?
+                                .unwrap_or_default(),
                         )
                         .unwrap_or_default(),
-                        body: row.get::<Option<String>>("response_body")?.unwrap_or_default(),
+                        body: row
+                            .get::<Option<String>>("response_body")?
+                            .unwrap_or_default(),
                     },
                 }
             }
@@ -92,7 +104,11 @@ impl Store {
         let mut tx = self.begin().await?;
         if status >= 500 {
             tx.conn()
-                .execute(query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2").bind(user).bind(key))
+                .execute(
+                    query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2")
+                        .bind(user)
+                        .bind(key),
+                )
                 .await?;
         } else {
             tx.conn()

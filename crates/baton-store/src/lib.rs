@@ -63,7 +63,11 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        Self { migrate: false, max_connections: 8, exclusive: false }
+        Self {
+            migrate: false,
+            max_connections: 8,
+            exclusive: false,
+        }
     }
 }
 
@@ -126,7 +130,11 @@ impl Store {
             .foreign_keys(true)
             .pragma("cache_size", "-8000")
             .pragma("temp_store", "memory");
-        let lock = if options.exclusive { Some(lock_beside(base.get_filename())?) } else { None };
+        let lock = if options.exclusive {
+            Some(lock_beside(base.get_filename())?)
+        } else {
+            None
+        };
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -139,7 +147,13 @@ impl Store {
             .idle_timeout(Duration::from_secs(600))
             .connect_with(base.read_only(true).create_if_missing(false))
             .await?;
-        Ok(Store { backend: Arc::new(Backend::Sqlite { writer, reader, _lock: lock }) })
+        Ok(Store {
+            backend: Arc::new(Backend::Sqlite {
+                writer,
+                reader,
+                _lock: lock,
+            }),
+        })
     }
 
     async fn open_postgres(url: &str, options: &OpenOptions) -> Result<Store> {
@@ -149,7 +163,9 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(connect)
             .await?;
-        Ok(Store { backend: Arc::new(Backend::Postgres(pool)) })
+        Ok(Store {
+            backend: Arc::new(Backend::Postgres(pool)),
+        })
     }
 
     /// The SQL dialect of this store.
@@ -172,12 +188,14 @@ impl Store {
     /// Refuses to serve a database whose schema is behind this binary's migrations.
     async fn check_schema(&self) -> Result<()> {
         let (latest, applied) = match &*self.backend {
-            Backend::Sqlite { reader, .. } => {
-                (SQLITE_MIGRATIONS.iter().map(|m| m.version).max(), applied_version_sqlite(reader).await)
-            }
-            Backend::Postgres(pool) => {
-                (POSTGRES_MIGRATIONS.iter().map(|m| m.version).max(), applied_version_pg(pool).await)
-            }
+            Backend::Sqlite { reader, .. } => (
+                SQLITE_MIGRATIONS.iter().map(|m| m.version).max(),
+                applied_version_sqlite(reader).await,
+            ),
+            Backend::Postgres(pool) => (
+                POSTGRES_MIGRATIONS.iter().map(|m| m.version).max(),
+                applied_version_pg(pool).await,
+            ),
         };
         if applied < latest {
             return Err(StoreError::Conflict(format!(
@@ -209,7 +227,9 @@ impl Store {
     /// front so a transaction never fails halfway for want of it.
     pub(crate) async fn begin(&self) -> Result<db::Tx> {
         Ok(match &*self.backend {
-            Backend::Sqlite { writer, .. } => db::Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Sqlite { writer, .. } => {
+                db::Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?)
+            }
             Backend::Postgres(pool) => db::Tx::Postgres(pool.begin().await?),
         })
     }
@@ -227,7 +247,10 @@ impl Store {
 
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<()> {
-        self.reader().fetch_one(db::query("SELECT 1 AS one")).await.map(|_| ())
+        self.reader()
+            .fetch_one(db::query("SELECT 1 AS one"))
+            .await
+            .map(|_| ())
     }
 }
 
@@ -255,7 +278,9 @@ fn lock_beside(database: &Path) -> Result<std::fs::File> {
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(|e| StoreError::Conflict(format!("cannot open lock file {}: {e}", path.display())))?;
+        .map_err(|e| {
+            StoreError::Conflict(format!("cannot open lock file {}: {e}", path.display()))
+        })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Conflict(format!(
@@ -263,8 +288,9 @@ fn lock_beside(database: &Path) -> Result<std::fs::File> {
             database.display(),
             path.display()
         ))),
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(StoreError::Conflict(format!("cannot lock {}: {e}", path.display())))
-        }
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Conflict(format!(
+            "cannot lock {}: {e}",
+            path.display()
+        ))),
     }
 }

@@ -79,10 +79,17 @@ impl ListQuery {
         let mut list = ListQuery::default();
         let mut errors = FieldErrors::new();
         for (key, value) in pairs {
+            if baton_model::records::has_control_chars(&value) {
+                errors.add(key, "must not contain control characters");
+                continue;
+            }
             match key.as_str() {
                 "limit" => match value.parse::<u32>() {
                     Ok(n) if (1..=MAX_LIMIT).contains(&n) => list.limit = Some(n),
-                    _ => errors.add("limit", format!("must be a whole number from 1 to {MAX_LIMIT}")),
+                    _ => errors.add(
+                        "limit",
+                        format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                    ),
                 },
                 "cursor" => list.cursor = Some(value).filter(|v| !v.is_empty()),
                 "sort" => list.sort = Some(value),
@@ -126,7 +133,10 @@ struct Cursor {
 fn parse_value(kind: Kind, param: &str, text: &str) -> std::result::Result<Arg, String> {
     let text = text.trim();
     match kind {
-        Kind::Int => text.parse::<i64>().map(Arg::from).map_err(|_| format!("{text:?} is not a whole number")),
+        Kind::Int => text
+            .parse::<i64>()
+            .map(Arg::from)
+            .map_err(|_| format!("{text:?} is not a whole number")),
         Kind::Text => Ok(Arg::from(text)),
         Kind::Bool => match text {
             "true" => Ok(Arg::from(true)),
@@ -139,7 +149,10 @@ fn parse_value(kind: Kind, param: &str, text: &str) -> std::result::Result<Arg, 
             .map_err(|_| format!("{text:?} is not a date (YYYY-MM-DD)")),
         Kind::Time => text
             .parse::<DateTime<Utc>>()
-            .or_else(|_| text.parse::<NaiveDate>().map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc()))
+            .or_else(|_| {
+                text.parse::<NaiveDate>()
+                    .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+            })
             .map(Arg::from)
             .map_err(|_| format!("{text:?} is not a time (RFC 3339) or date")),
     }
@@ -172,14 +185,24 @@ pub(crate) fn paginate(
     }
 
     for (param, value) in &list.filters {
-        let (name, op) = [("_in", "IN"), ("_gte", ">="), ("_gt", ">"), ("_lte", "<="), ("_lt", "<"), ("_null", "NULL")]
-            .iter()
-            .find_map(|(suffix, op)| param.strip_suffix(suffix).map(|n| (n, *op)))
-            .filter(|(n, _)| spec.filters.iter().any(|f| f.0 == *n))
-            .unwrap_or((param.as_str(), "="));
+        let (name, op) = [
+            ("_in", "IN"),
+            ("_gte", ">="),
+            ("_gt", ">"),
+            ("_lte", "<="),
+            ("_lt", "<"),
+            ("_null", "NULL"),
+        ]
+        .iter()
+        .find_map(|(suffix, op)| param.strip_suffix(suffix).map(|n| (n, *op)))
+        .filter(|(n, _)| spec.filters.iter().any(|f| f.0 == *n))
+        .unwrap_or((param.as_str(), "="));
         let Some(&(_, expr, kind)) = spec.filters.iter().find(|f| f.0 == name) else {
             let known: Vec<&str> = spec.filters.iter().map(|f| f.0).collect();
-            errors.add(param.clone(), format!("is not a filter here; filters: {}", known.join(", ")));
+            errors.add(
+                param.clone(),
+                format!("is not a filter here; filters: {}", known.join(", ")),
+            );
             continue;
         };
         match op {
@@ -236,16 +259,27 @@ pub(crate) fn paginate(
         }
     }
 
-    let sort_text = list.sort.clone().unwrap_or_else(|| spec.sorts[0].0.to_owned());
-    let (descending, sort_name) =
-        sort_text.strip_prefix('-').map_or((false, sort_text.as_str()), |s| (true, s));
+    let sort_text = list
+        .sort
+        .clone()
+        .unwrap_or_else(|| spec.sorts[0].0.to_owned());
+    let (descending, sort_name) = sort_text
+        .strip_prefix('-')
+        .map_or((false, sort_text.as_str()), |s| (true, s));
     let Some(&(_, sort_expr, sort_kind, nullable)) = spec.sorts.iter().find(|s| s.0 == sort_name)
     else {
         let known: Vec<&str> = spec.sorts.iter().map(|s| s.0).collect();
-        errors.add("sort", format!("cannot sort by {sort_name:?}; sorts: {}", known.join(", ")));
+        errors.add(
+            "sort",
+            format!("cannot sort by {sort_name:?}; sorts: {}", known.join(", ")),
+        );
         return Err(StoreError::Invalid(errors));
     };
-    let (cmp, dir) = if descending { ("<", "DESC") } else { (">", "ASC") };
+    let (cmp, dir) = if descending {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
 
     if let Some(cursor_text) = &list.cursor {
         match decode_cursor(cursor_text) {
@@ -259,14 +293,22 @@ pub(crate) fn paginate(
                     match cursor_arg(sort_kind, &c.v) {
                         Some(arg) => {
                             let v = next(&mut args, arg);
-                            let tail = if nullable { format!(" OR {sort_expr} IS NULL") } else { String::new() };
-                            conditions.push(format!("(({sort_expr}, x.id) {cmp} ({v}, {id}){tail})"));
+                            let tail = if nullable {
+                                format!(" OR {sort_expr} IS NULL")
+                            } else {
+                                String::new()
+                            };
+                            conditions
+                                .push(format!("(({sort_expr}, x.id) {cmp} ({v}, {id}){tail})"));
                         }
                         None => errors.add("cursor", "is not a cursor from this list"),
                     }
                 }
             }
-            Some(_) => errors.add("cursor", "belongs to a different sort; start again without it"),
+            Some(_) => errors.add(
+                "cursor",
+                "belongs to a different sort; start again without it",
+            ),
             None => errors.add("cursor", "is not a cursor from this list"),
         }
     }
@@ -312,7 +354,10 @@ fn sort_value(kind: Kind, row: &Row) -> Result<Value> {
         Kind::Int => row.get::<Option<i64>>("sort_value")?.into(),
         Kind::Text => row.get::<Option<String>>("sort_value")?.into(),
         Kind::Bool => row.get::<Option<bool>>("sort_value")?.into(),
-        Kind::Date => row.get::<Option<NaiveDate>>("sort_value")?.map(|d| d.to_string()).into(),
+        Kind::Date => row
+            .get::<Option<NaiveDate>>("sort_value")?
+            .map(|d| d.to_string())
+            .into(),
         Kind::Time => row
             .get::<Option<DateTime<Utc>>>("sort_value")?
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
@@ -333,11 +378,23 @@ impl<T> Page<T> {
         rows.truncate(limit);
         let next_cursor = match rows.last() {
             Some(last) if more => {
-                let sort_text = list.sort.clone().unwrap_or_else(|| spec.sorts[0].0.to_owned());
+                let sort_text = list
+                    .sort
+                    .clone()
+                    .unwrap_or_else(|| spec.sorts[0].0.to_owned());
                 let name = sort_text.trim_start_matches('-');
-                let kind = spec.sorts.iter().find(|s| s.0 == name).map_or(Kind::Int, |s| s.2);
-                let cursor = Cursor { s: sort_text.clone(), v: sort_value(kind, last)?, id: last.get("id")? };
-                let json = serde_json::to_vec(&cursor).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let kind = spec
+                    .sorts
+                    .iter()
+                    .find(|s| s.0 == name)
+                    .map_or(Kind::Int, |s| s.2);
+                let cursor = Cursor {
+                    s: sort_text.clone(),
+                    v: sort_value(kind, last)?,
+                    id: last.get("id")?,
+                };
+                let json =
+                    serde_json::to_vec(&cursor).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 Some(URL_SAFE_NO_PAD.encode(json))
             }
             _ => None,
@@ -348,6 +405,9 @@ impl<T> Page<T> {
 
     /// Applies `f` to every item, keeping the cursor.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+        }
     }
 }

@@ -26,7 +26,9 @@ pub(crate) async fn load_org(conn: &mut Conn<'_>) -> Result<OrgSettings> {
         ))
         .await?
         .ok_or_else(|| {
-            StoreError::Conflict("the organisation is not set up yet: run `baton migrate` or `baton demo`".into())
+            StoreError::Conflict(
+                "the organisation is not set up yet: run `baton migrate` or `baton demo`".into(),
+            )
         })?;
     org_from_row(&row)
 }
@@ -61,13 +63,28 @@ impl Store {
                 .bind(name)
                 .bind(settings.currency.unwrap_or(baton_model::Currency::USD))
                 .bind(i64::from(settings.fiscal_year_start_month.unwrap_or(1)))
-                .bind(settings.time_zone.unwrap_or(baton_model::TimeZone::UTC).name())
+                .bind(
+                    settings
+                        .time_zone
+                        .unwrap_or(baton_model::TimeZone::UTC)
+                        .name(),
+                )
                 .bind(at),
             )
             .await?;
         if inserted > 0 {
             let after = load_org(&mut tx.conn()).await?;
-            write_audit(&mut tx.conn(), None, "create", "org", 1, None, Some(&after), at).await?;
+            write_audit(
+                &mut tx.conn(),
+                None,
+                "create",
+                "org",
+                1,
+                None,
+                Some(&after),
+                at,
+            )
+            .await?;
         }
         tx.commit().await
     }
@@ -83,7 +100,10 @@ impl Store {
         let mut tx = self.begin().await?;
         let before = load_org(&mut tx.conn()).await?;
         if before.version != expected_version {
-            return Err(StoreError::Stale { expected: expected_version, current: before.version });
+            return Err(StoreError::Stale {
+                expected: expected_version,
+                current: before.version,
+            });
         }
         let at = now();
         tx.conn()
@@ -102,8 +122,17 @@ impl Store {
             )
             .await?;
         let after = load_org(&mut tx.conn()).await?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "org", 1, Some(&before), Some(&after), at)
-            .await?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "update",
+            "org",
+            1,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -7,13 +7,20 @@ use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::records::{Pipeline, PipelineChanges, Stage};
 use baton_model::{FieldErrors, PipelineId, StageId};
 
-const COLUMNS: &str = "x.id, x.name, x.is_default, x.archived_at, x.version, x.created_at, x.updated_at";
+const COLUMNS: &str =
+    "x.id, x.name, x.is_default, x.archived_at, x.version, x.created_at, x.updated_at";
 
 const LIST: ListSpec = ListSpec {
     from: "pipelines x",
     columns: COLUMNS,
-    filters: &[("id", "x.id", Kind::Int), ("is_default", "x.is_default", Kind::Bool)],
-    sorts: &[("id", "x.id", Kind::Int, false), ("name", "lower(x.name)", Kind::Text, false)],
+    filters: &[
+        ("id", "x.id", Kind::Int),
+        ("is_default", "x.is_default", Kind::Bool),
+    ],
+    sorts: &[
+        ("id", "x.id", Kind::Int, false),
+        ("name", "lower(x.name)", Kind::Text, false),
+    ],
     search: &["x.name"],
     archivable: true,
 };
@@ -31,7 +38,8 @@ fn pipeline_from_row(r: &Row) -> Result<Pipeline> {
     })
 }
 
-const STAGE_COLUMNS: &str = "s.id, s.pipeline_id, s.name, s.position, s.probability, s.forecast_category, s.outcome";
+const STAGE_COLUMNS: &str =
+    "s.id, s.pipeline_id, s.name, s.position, s.probability, s.forecast_category, s.outcome";
 
 fn stage_from_row(r: &Row) -> Result<Stage> {
     Ok(Stage {
@@ -70,7 +78,9 @@ async fn attach_stages(conn: &mut Conn<'_>, pipelines: &mut [Pipeline]) -> Resul
 
 pub(crate) async fn load_pipeline(conn: &mut Conn<'_>, id: PipelineId) -> Result<Option<Pipeline>> {
     let Some(row) = conn
-        .fetch_optional(built_query(format!("SELECT {COLUMNS} FROM pipelines x WHERE x.id = $1")).bind(id))
+        .fetch_optional(
+            built_query(format!("SELECT {COLUMNS} FROM pipelines x WHERE x.id = $1")).bind(id),
+        )
         .await?
     else {
         return Ok(None);
@@ -110,31 +120,50 @@ async fn write_stages(
     before: Option<&Pipeline>,
     changes: &PipelineChanges,
 ) -> Result<()> {
-    let Some(stages) = &changes.stages else { return Ok(()) };
-    let existing: Vec<StageId> = before.map(|p| p.stages.iter().map(|s| s.id).collect()).unwrap_or_default();
+    let Some(stages) = &changes.stages else {
+        return Ok(());
+    };
+    let existing: Vec<StageId> = before
+        .map(|p| p.stages.iter().map(|s| s.id).collect())
+        .unwrap_or_default();
     let mut errors = FieldErrors::new();
     for (i, s) in stages.iter().enumerate() {
         if let Some(id) = s.id {
             if !existing.contains(&id) {
-                errors.add(format!("stages[{i}].id"), format!("stage {id} is not in this pipeline"));
+                errors.add(
+                    format!("stages[{i}].id"),
+                    format!("stage {id} is not in this pipeline"),
+                );
             }
         }
     }
-    for id in existing.iter().filter(|id| !stages.iter().any(|s| s.id == Some(**id))) {
+    for id in existing
+        .iter()
+        .filter(|id| !stages.iter().any(|s| s.id == Some(**id)))
+    {
         let used = conn
-            .fetch_optional(query("SELECT 1 AS ok FROM deals WHERE stage_id = $1 LIMIT 1").bind(*id))
+            .fetch_optional(
+                query("SELECT 1 AS ok FROM deals WHERE stage_id = $1 LIMIT 1").bind(*id),
+            )
             .await?
             .is_some();
         if used {
-            errors.add("stages", format!("stage {id} still has deals; move them before removing it"));
+            errors.add(
+                "stages",
+                format!("stage {id} still has deals; move them before removing it"),
+            );
         }
     }
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
     let at = now();
-    for id in existing.iter().filter(|id| !stages.iter().any(|s| s.id == Some(**id))) {
-        conn.execute(query("DELETE FROM stages WHERE id = $1").bind(*id)).await?;
+    for id in existing
+        .iter()
+        .filter(|id| !stages.iter().any(|s| s.id == Some(**id)))
+    {
+        conn.execute(query("DELETE FROM stages WHERE id = $1").bind(*id))
+            .await?;
     }
     for (position, s) in (0_i64..).zip(stages) {
         match s.id {
@@ -179,20 +208,29 @@ async fn write_stages(
 impl Store {
     /// One pipeline with its stages. Every signed-in user may read pipelines.
     pub async fn get_pipeline(&self, _actor: &Actor, id: PipelineId) -> Result<Pipeline> {
-        load_pipeline(&mut self.reader(), id).await?.ok_or(StoreError::NotFound)
+        load_pipeline(&mut self.reader(), id)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// A page of pipelines with their stages.
     pub async fn list_pipelines(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Pipeline>> {
         let (sql, args) = paginate(&LIST, list, actor, "TRUE", self.dialect())?;
-        let rows = self.reader().fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        let rows = self
+            .reader()
+            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
+            .await?;
         let mut page = Page::from_rows(&LIST, list, rows, pipeline_from_row)?;
         attach_stages(&mut self.reader(), &mut page.items).await?;
         Ok(page)
     }
 
     /// Creates a pipeline with its stages (admins only; `None` for the system).
-    pub async fn create_pipeline(&self, actor: Option<&Actor>, changes: PipelineChanges) -> Result<Pipeline> {
+    pub async fn create_pipeline(
+        &self,
+        actor: Option<&Actor>,
+        changes: PipelineChanges,
+    ) -> Result<Pipeline> {
         if let Some(actor) = actor {
             actor.ensure_admin()?;
         }
@@ -204,7 +242,11 @@ impl Store {
         let first = default_pipeline(&mut tx.conn()).await?.is_none();
         let is_default = changes.is_default.unwrap_or(false) || first;
         if is_default {
-            tx.conn().execute(query("UPDATE pipelines SET is_default = FALSE WHERE is_default = TRUE")).await?;
+            tx.conn()
+                .execute(query(
+                    "UPDATE pipelines SET is_default = FALSE WHERE is_default = TRUE",
+                ))
+                .await?;
         }
         let at = now();
         let id: PipelineId = tx
@@ -221,9 +263,20 @@ impl Store {
             .await?
             .get("id")?;
         write_stages(&mut tx.conn(), id, None, &changes).await?;
-        let after = load_pipeline(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), actor.map(|a| a.user_id), "create", "pipeline", id.0, None, Some(&after), at)
-            .await?;
+        let after = load_pipeline(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            actor.map(|a| a.user_id),
+            "create",
+            "pipeline",
+            id.0,
+            None,
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -238,9 +291,14 @@ impl Store {
     ) -> Result<Pipeline> {
         actor.ensure_admin()?;
         let mut tx = self.begin().await?;
-        let before = load_pipeline(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
+        let before = load_pipeline(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if before.version != expected_version {
-            return Err(StoreError::Stale { expected: expected_version, current: before.version });
+            return Err(StoreError::Stale {
+                expected: expected_version,
+                current: before.version,
+            });
         }
         if let Some(name) = &changes.name {
             if name_taken(&mut tx.conn(), name, Some(id)).await? {
@@ -249,7 +307,11 @@ impl Store {
         }
         match changes.is_default {
             Some(true) => {
-                tx.conn().execute(query("UPDATE pipelines SET is_default = FALSE WHERE is_default = TRUE")).await?;
+                tx.conn()
+                    .execute(query(
+                        "UPDATE pipelines SET is_default = FALSE WHERE is_default = TRUE",
+                    ))
+                    .await?;
             }
             Some(false) if before.is_default => {
                 return Err(StoreError::field(
@@ -274,9 +336,20 @@ impl Store {
                 .bind(expected_version),
             )
             .await?;
-        let after = load_pipeline(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "pipeline", id.0, Some(&before), Some(&after), at)
-            .await?;
+        let after = load_pipeline(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "update",
+            "pipeline",
+            id.0,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -292,14 +365,21 @@ impl Store {
     ) -> Result<Pipeline> {
         actor.ensure_admin()?;
         let mut tx = self.begin().await?;
-        let before = load_pipeline(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
+        let before = load_pipeline(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if let Some(expected) = expected_version {
             if before.version != expected {
-                return Err(StoreError::Stale { expected, current: before.version });
+                return Err(StoreError::Stale {
+                    expected,
+                    current: before.version,
+                });
             }
         }
         if archive && before.is_default {
-            return Err(StoreError::Conflict("the default pipeline cannot be archived".into()));
+            return Err(StoreError::Conflict(
+                "the default pipeline cannot be archived".into(),
+            ));
         }
         let at = now();
         tx.conn()
@@ -312,10 +392,21 @@ impl Store {
                 .bind(id),
             )
             .await?;
-        let after = load_pipeline(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
+        let after = load_pipeline(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let action = if archive { "archive" } else { "restore" };
-        write_audit(&mut tx.conn(), Some(actor.user_id), action, "pipeline", id.0, Some(&before), Some(&after), at)
-            .await?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            action,
+            "pipeline",
+            id.0,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -23,7 +23,10 @@ const LIST: ListSpec = ListSpec {
         ("start_date", "x.start_date", Kind::Date),
         ("end_date", "x.end_date", Kind::Date),
     ],
-    sorts: &[("id", "x.id", Kind::Int, false), ("start_date", "x.start_date", Kind::Date, false)],
+    sorts: &[
+        ("id", "x.id", Kind::Int, false),
+        ("start_date", "x.start_date", Kind::Date, false),
+    ],
     search: &[],
     archivable: false,
 };
@@ -49,17 +52,21 @@ fn quota_from_row(r: &Row, fiscal_start_month: u32) -> Result<Quota> {
 
 async fn load(conn: &mut Conn<'_>, id: QuotaId) -> Result<Option<Quota>> {
     let fiscal = crate::org::load_org(conn).await?.fiscal_year_start_month;
-    conn.fetch_optional(built_query(format!("SELECT {COLUMNS} FROM quotas x WHERE x.id = $1")).bind(id))
-        .await?
-        .map(|r| quota_from_row(&r, fiscal))
-        .transpose()
+    conn.fetch_optional(
+        built_query(format!("SELECT {COLUMNS} FROM quotas x WHERE x.id = $1")).bind(id),
+    )
+    .await?
+    .map(|r| quota_from_row(&r, fiscal))
+    .transpose()
 }
 
 fn ensure_may_set_quotas(actor: &Actor) -> Result<()> {
     if matches!(actor.role, Role::Admin | Role::Coordinator | Role::Finance) {
         Ok(())
     } else {
-        Err(StoreError::Forbidden("only admins, coordinators and finance can set quotas".into()))
+        Err(StoreError::Forbidden(
+            "only admins, coordinators and finance can set quotas".into(),
+        ))
     }
 }
 
@@ -67,7 +74,9 @@ impl Store {
     /// One quota the actor may see.
     pub async fn get_quota(&self, actor: &Actor, id: QuotaId) -> Result<Quota> {
         let mut conn = self.reader();
-        let fiscal = crate::org::load_org(&mut conn).await?.fiscal_year_start_month;
+        let fiscal = crate::org::load_org(&mut conn)
+            .await?
+            .fiscal_year_start_month;
         conn.fetch_optional(
             built_query(format!(
                 "{}SELECT {COLUMNS} FROM quotas x WHERE x.id = $2 AND {}",
@@ -86,28 +95,48 @@ impl Store {
     /// A page of the quotas the actor may see. `period=2026-Q3` filters by period.
     pub async fn list_quotas(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Quota>> {
         let mut conn = self.reader();
-        let fiscal = crate::org::load_org(&mut conn).await?.fiscal_year_start_month;
+        let fiscal = crate::org::load_org(&mut conn)
+            .await?
+            .fiscal_year_start_month;
         let mut list = list.clone();
         if let Some(i) = list.filters.iter().position(|(k, _)| k == "period") {
             let (_, text) = list.filters.remove(i);
-            let period = Period::parse(&text, fiscal).map_err(|e| StoreError::field("period", e.to_string()))?;
-            list.filters.push(("period_kind".into(), period.kind().as_str().into()));
-            list.filters.push(("start_date".into(), period.start().to_string()));
+            let period = Period::parse(&text, fiscal)
+                .map_err(|e| StoreError::field("period", e.to_string()))?;
+            list.filters
+                .push(("period_kind".into(), period.kind().as_str().into()));
+            list.filters
+                .push(("start_date".into(), period.start().to_string()));
         }
-        let (sql, args) = paginate(&LIST, &list, actor, &visible(actor, Entity::Quota, "x"), self.dialect())?;
-        let rows = conn.fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        let (sql, args) = paginate(
+            &LIST,
+            &list,
+            actor,
+            &visible(actor, Entity::Quota, "x"),
+            self.dialect(),
+        )?;
+        let rows = conn
+            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
+            .await?;
         Page::from_rows(&LIST, &list, rows, |r| quota_from_row(r, fiscal))
     }
 
     /// Sets a quota for a user or team in a period (admins, coordinators, finance).
-    pub async fn create_quota(&self, actor: Option<&Actor>, changes: QuotaChanges) -> Result<Quota> {
+    pub async fn create_quota(
+        &self,
+        actor: Option<&Actor>,
+        changes: QuotaChanges,
+    ) -> Result<Quota> {
         if let Some(actor) = actor {
             ensure_may_set_quotas(actor)?;
         }
         let mut tx = self.begin().await?;
         let org = crate::org::load_org(&mut tx.conn()).await?;
         let mut errors = FieldErrors::new();
-        let period = changes.period.as_deref().map(|p| Period::parse(p, org.fiscal_year_start_month));
+        let period = changes
+            .period
+            .as_deref()
+            .map(|p| Period::parse(p, org.fiscal_year_start_month));
         let period = match period {
             Some(Ok(p)) => Some(p),
             Some(Err(e)) => {
@@ -122,7 +151,10 @@ impl Store {
             }
         }
         if let Some(team) = changes.team_id {
-            let found = tx.conn().fetch_optional(query("SELECT 1 AS ok FROM teams WHERE id = $1").bind(team)).await?;
+            let found = tx
+                .conn()
+                .fetch_optional(query("SELECT 1 AS ok FROM teams WHERE id = $1").bind(team))
+                .await?;
             if found.is_none() {
                 errors.add("team_id", format!("there is no team {team}"));
             }
@@ -149,7 +181,10 @@ impl Store {
             .await?;
         if let Some(row) = duplicate {
             let id: i64 = row.get("id")?;
-            return Err(StoreError::field("period", format!("quota {id} already covers {period}; change it instead")));
+            return Err(StoreError::field(
+                "period",
+                format!("quota {id} already covers {period}; change it instead"),
+            ));
         }
         let at = now();
         let id: QuotaId = tx
@@ -171,9 +206,20 @@ impl Store {
             )
             .await?
             .get("id")?;
-        let after = load(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), actor.map(|a| a.user_id), "create", "quota", id.0, None, Some(&after), at)
-            .await?;
+        let after = load(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            actor.map(|a| a.user_id),
+            "create",
+            "quota",
+            id.0,
+            None,
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -189,9 +235,14 @@ impl Store {
         self.get_quota(actor, id).await?;
         ensure_may_set_quotas(actor)?;
         let mut tx = self.begin().await?;
-        let before = load(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
+        let before = load(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if before.version != expected_version {
-            return Err(StoreError::Stale { expected: expected_version, current: before.version });
+            return Err(StoreError::Stale {
+                expected: expected_version,
+                current: before.version,
+            });
         }
         let at = now();
         tx.conn()
@@ -207,27 +258,60 @@ impl Store {
                 .bind(expected_version),
             )
             .await?;
-        let after = load(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "quota", id.0, Some(&before), Some(&after), at)
-            .await?;
+        let after = load(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "update",
+            "quota",
+            id.0,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
 
     /// Deletes a quota.
-    pub async fn delete_quota(&self, actor: &Actor, id: QuotaId, expected_version: Option<i64>) -> Result<()> {
+    pub async fn delete_quota(
+        &self,
+        actor: &Actor,
+        id: QuotaId,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
         self.get_quota(actor, id).await?;
         ensure_may_set_quotas(actor)?;
         let mut tx = self.begin().await?;
-        let before = load(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
+        let before = load(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if let Some(expected) = expected_version {
             if before.version != expected {
-                return Err(StoreError::Stale { expected, current: before.version });
+                return Err(StoreError::Stale {
+                    expected,
+                    current: before.version,
+                });
             }
         }
         let at = now();
-        tx.conn().execute(query("DELETE FROM quotas WHERE id = $1").bind(id)).await?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "delete", "quota", id.0, Some(&before), None, at).await?;
+        tx.conn()
+            .execute(query("DELETE FROM quotas WHERE id = $1").bind(id))
+            .await?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "delete",
+            "quota",
+            id.0,
+            Some(&before),
+            None,
+            at,
+        )
+        .await?;
         tx.commit().await
     }
 }

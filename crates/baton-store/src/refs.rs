@@ -63,7 +63,9 @@ pub(crate) async fn check_visible(
         Entity::Deal => ("deals", "deal"),
         Entity::Activity => ("activities", "activity"),
         Entity::Quota => {
-            return Err(crate::StoreError::Corrupt("quotas are not referenced by id".into()));
+            return Err(crate::StoreError::Corrupt(
+                "quotas are not referenced by id".into(),
+            ));
         }
     };
     let found = conn
@@ -86,5 +88,8 @@ pub(crate) async fn check_visible(
 
 /// Whether `user` exists (active or not).
 pub(crate) async fn user_exists(conn: &mut Conn<'_>, user: UserId) -> Result<bool> {
-    Ok(conn.fetch_optional(query("SELECT 1 AS ok FROM users WHERE id = $1").bind(user)).await?.is_some())
+    Ok(conn
+        .fetch_optional(query("SELECT 1 AS ok FROM users WHERE id = $1").bind(user))
+        .await?
+        .is_some())
 }

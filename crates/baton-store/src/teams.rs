@@ -12,8 +12,14 @@ const COLUMNS: &str = "x.id, x.name, x.manager_id, x.version, x.created_at, x.up
 const LIST: ListSpec = ListSpec {
     from: "teams x",
     columns: COLUMNS,
-    filters: &[("id", "x.id", Kind::Int), ("manager_id", "x.manager_id", Kind::Int)],
-    sorts: &[("id", "x.id", Kind::Int, false), ("name", "lower(x.name)", Kind::Text, false)],
+    filters: &[
+        ("id", "x.id", Kind::Int),
+        ("manager_id", "x.manager_id", Kind::Int),
+    ],
+    sorts: &[
+        ("id", "x.id", Kind::Int, false),
+        ("name", "lower(x.name)", Kind::Text, false),
+    ],
     search: &["x.name"],
     archivable: false,
 };
@@ -57,7 +63,9 @@ async fn attach_members(conn: &mut Conn<'_>, teams: &mut [Team]) -> Result<()> {
 
 async fn load_team(conn: &mut Conn<'_>, id: TeamId) -> Result<Option<Team>> {
     let Some(row) = conn
-        .fetch_optional(built_query(format!("SELECT {COLUMNS} FROM teams x WHERE x.id = $1")).bind(id))
+        .fetch_optional(
+            built_query(format!("SELECT {COLUMNS} FROM teams x WHERE x.id = $1")).bind(id),
+        )
         .await?
     else {
         return Ok(None);
@@ -68,7 +76,11 @@ async fn load_team(conn: &mut Conn<'_>, id: TeamId) -> Result<Option<Team>> {
     Ok(Some(team))
 }
 
-async fn check_users(conn: &mut Conn<'_>, changes: &TeamChanges, errors: &mut FieldErrors) -> Result<()> {
+async fn check_users(
+    conn: &mut Conn<'_>,
+    changes: &TeamChanges,
+    errors: &mut FieldErrors,
+) -> Result<()> {
     if let Some(Some(manager)) = changes.manager_id {
         if !crate::refs::user_exists(conn, manager).await? {
             errors.add("manager_id", format!("there is no user {manager}"));
@@ -76,7 +88,10 @@ async fn check_users(conn: &mut Conn<'_>, changes: &TeamChanges, errors: &mut Fi
     }
     for (i, member) in changes.member_ids.iter().flatten().enumerate() {
         if !crate::refs::user_exists(conn, *member).await? {
-            errors.add(format!("member_ids[{i}]"), format!("there is no user {member}"));
+            errors.add(
+                format!("member_ids[{i}]"),
+                format!("there is no user {member}"),
+            );
         }
     }
     Ok(())
@@ -94,10 +109,15 @@ async fn name_taken(conn: &mut Conn<'_>, name: &str, except: Option<TeamId>) -> 
 }
 
 async fn replace_members(conn: &mut Conn<'_>, id: TeamId, members: &[UserId]) -> Result<()> {
-    conn.execute(query("DELETE FROM team_members WHERE team_id = $1").bind(id)).await?;
+    conn.execute(query("DELETE FROM team_members WHERE team_id = $1").bind(id))
+        .await?;
     for member in members {
-        conn.execute(query("INSERT INTO team_members (team_id, user_id) VALUES ($1, $2)").bind(id).bind(*member))
-            .await?;
+        conn.execute(
+            query("INSERT INTO team_members (team_id, user_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*member),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -105,13 +125,18 @@ async fn replace_members(conn: &mut Conn<'_>, id: TeamId, members: &[UserId]) ->
 impl Store {
     /// One team with its members.
     pub async fn get_team(&self, _actor: &Actor, id: TeamId) -> Result<Team> {
-        load_team(&mut self.reader(), id).await?.ok_or(StoreError::NotFound)
+        load_team(&mut self.reader(), id)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// A page of teams with their members.
     pub async fn list_teams(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Team>> {
         let (sql, args) = paginate(&LIST, list, actor, "TRUE", self.dialect())?;
-        let rows = self.reader().fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        let rows = self
+            .reader()
+            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
+            .await?;
         let mut page = Page::from_rows(&LIST, list, rows, team_from_row)?;
         attach_members(&mut self.reader(), &mut page.items).await?;
         Ok(page)
@@ -146,10 +171,26 @@ impl Store {
             )
             .await?
             .get("id")?;
-        replace_members(&mut tx.conn(), id, changes.member_ids.as_deref().unwrap_or_default()).await?;
-        let after = load_team(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), actor.map(|a| a.user_id), "create", "team", id.0, None, Some(&after), at)
-            .await?;
+        replace_members(
+            &mut tx.conn(),
+            id,
+            changes.member_ids.as_deref().unwrap_or_default(),
+        )
+        .await?;
+        let after = load_team(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            actor.map(|a| a.user_id),
+            "create",
+            "team",
+            id.0,
+            None,
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -164,9 +205,14 @@ impl Store {
     ) -> Result<Team> {
         actor.ensure_admin()?;
         let mut tx = self.begin().await?;
-        let before = load_team(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
+        let before = load_team(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if before.version != expected_version {
-            return Err(StoreError::Stale { expected: expected_version, current: before.version });
+            return Err(StoreError::Stale {
+                expected: expected_version,
+                current: before.version,
+            });
         }
         let mut errors = FieldErrors::new();
         if let Some(name) = &changes.name {
@@ -195,21 +241,42 @@ impl Store {
         if let Some(members) = &changes.member_ids {
             replace_members(&mut tx.conn(), id, members).await?;
         }
-        let after = load_team(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "team", id.0, Some(&before), Some(&after), at)
-            .await?;
+        let after = load_team(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "update",
+            "team",
+            id.0,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
 
     /// Deletes a team (admins only); refused while the team has quotas.
-    pub async fn delete_team(&self, actor: &Actor, id: TeamId, expected_version: Option<i64>) -> Result<()> {
+    pub async fn delete_team(
+        &self,
+        actor: &Actor,
+        id: TeamId,
+        expected_version: Option<i64>,
+    ) -> Result<()> {
         actor.ensure_admin()?;
         let mut tx = self.begin().await?;
-        let before = load_team(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
+        let before = load_team(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if let Some(expected) = expected_version {
             if before.version != expected {
-                return Err(StoreError::Stale { expected, current: before.version });
+                return Err(StoreError::Stale {
+                    expected,
+                    current: before.version,
+                });
             }
         }
         let has_quotas = tx
@@ -218,12 +285,28 @@ impl Store {
             .await?
             .is_some();
         if has_quotas {
-            return Err(StoreError::Conflict("the team has quotas; delete them first".into()));
+            return Err(StoreError::Conflict(
+                "the team has quotas; delete them first".into(),
+            ));
         }
         let at = now();
-        tx.conn().execute(query("DELETE FROM team_members WHERE team_id = $1").bind(id)).await?;
-        tx.conn().execute(query("DELETE FROM teams WHERE id = $1").bind(id)).await?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "delete", "team", id.0, Some(&before), None, at).await?;
+        tx.conn()
+            .execute(query("DELETE FROM team_members WHERE team_id = $1").bind(id))
+            .await?;
+        tx.conn()
+            .execute(query("DELETE FROM teams WHERE id = $1").bind(id))
+            .await?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "delete",
+            "team",
+            id.0,
+            Some(&before),
+            None,
+            at,
+        )
+        .await?;
         tx.commit().await
     }
 }

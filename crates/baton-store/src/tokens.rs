@@ -29,7 +29,10 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         if !crate::refs::user_exists(&mut tx.conn(), user).await? {
-            return Err(StoreError::field("user_id", format!("there is no user {user}")));
+            return Err(StoreError::field(
+                "user_id",
+                format!("there is no user {user}"),
+            ));
         }
         let at = now();
         let id: TokenId = tx
@@ -47,9 +50,19 @@ impl Store {
             )
             .await?
             .get("id")?;
-        let after = serde_json::json!({"id": id, "user_id": user, "name": name, "expires_at": expires_at});
-        write_audit(&mut tx.conn(), actor.map(|a| a.user_id), "create", "api_token", id.0, None, Some(&after), at)
-            .await?;
+        let after =
+            serde_json::json!({"id": id, "user_id": user, "name": name, "expires_at": expires_at});
+        write_audit(
+            &mut tx.conn(),
+            actor.map(|a| a.user_id),
+            "create",
+            "api_token",
+            id.0,
+            None,
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -69,7 +82,13 @@ impl Store {
                 .bind(now()),
             )
             .await?;
-        row.map(|r| Ok(Actor { user_id: r.get("id")?, role: r.parse("role")? })).transpose()
+        row.map(|r| {
+            Ok(Actor {
+                user_id: r.get("id")?,
+                role: r.parse("role")?,
+            })
+        })
+        .transpose()
     }
 
     /// Revokes a token; its owner or an admin may.
@@ -77,7 +96,10 @@ impl Store {
         let mut tx = self.begin().await?;
         let owner: Option<UserId> = tx
             .conn()
-            .fetch_optional(query("SELECT user_id FROM api_tokens WHERE id = $1 AND revoked_at IS NULL").bind(id))
+            .fetch_optional(
+                query("SELECT user_id FROM api_tokens WHERE id = $1 AND revoked_at IS NULL")
+                    .bind(id),
+            )
             .await?
             .map(|r| r.get("user_id"))
             .transpose()?;
@@ -87,8 +109,24 @@ impl Store {
             Some(_) => {}
         }
         let at = now();
-        tx.conn().execute(query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2").bind(at).bind(id)).await?;
-        write_audit::<()>(&mut tx.conn(), Some(actor.user_id), "revoke", "api_token", id.0, None, None, at).await?;
+        tx.conn()
+            .execute(
+                query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
+                    .bind(at)
+                    .bind(id),
+            )
+            .await?;
+        write_audit::<()>(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "revoke",
+            "api_token",
+            id.0,
+            None,
+            None,
+            at,
+        )
+        .await?;
         tx.commit().await
     }
 }

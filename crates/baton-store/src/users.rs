@@ -7,7 +7,8 @@ use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::records::{User, UserChanges};
 use baton_model::{Email, FieldErrors, Role, TimeZone, UserId};
 
-const COLUMNS: &str = "x.id, x.email, x.name, x.role, x.time_zone, x.active, x.version, x.created_at, x.updated_at";
+const COLUMNS: &str =
+    "x.id, x.email, x.name, x.role, x.time_zone, x.active, x.version, x.created_at, x.updated_at";
 
 const LIST: ListSpec = ListSpec {
     from: "users x",
@@ -18,7 +19,10 @@ const LIST: ListSpec = ListSpec {
         ("active", "x.active", Kind::Bool),
         ("email", "lower(x.email)", Kind::Text),
     ],
-    sorts: &[("id", "x.id", Kind::Int, false), ("name", "lower(x.name)", Kind::Text, false)],
+    sorts: &[
+        ("id", "x.id", Kind::Int, false),
+        ("name", "lower(x.name)", Kind::Text, false),
+    ],
     search: &["x.name", "x.email"],
     archivable: false,
 };
@@ -70,13 +74,18 @@ async fn email_taken(conn: &mut Conn<'_>, email: &Email, except: Option<UserId>)
 impl Store {
     /// One user. Every signed-in user may read the user list (to pick owners).
     pub async fn get_user(&self, _actor: &Actor, id: UserId) -> Result<User> {
-        load_user(&mut self.reader(), id).await?.ok_or(StoreError::NotFound)
+        load_user(&mut self.reader(), id)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// A page of users.
     pub async fn list_users(&self, actor: &Actor, list: &ListQuery) -> Result<Page<User>> {
         let (sql, args) = paginate(&LIST, list, actor, "TRUE", self.dialect())?;
-        let rows = self.reader().fetch_all(built_query(sql).bind(actor.user_id).bind_all(args)).await?;
+        let rows = self
+            .reader()
+            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
+            .await?;
         Page::from_rows(&LIST, list, rows, user_from_row)
     }
 
@@ -93,15 +102,23 @@ impl Store {
         let mut tx = self.begin().await?;
         let (Some(email), Some(name), Some(role)) = (changes.email, changes.name, changes.role)
         else {
-            return Err(StoreError::field("email", "email, name and role are required"));
+            return Err(StoreError::field(
+                "email",
+                "email, name and role are required",
+            ));
         };
         if email_taken(&mut tx.conn(), &email, None).await? {
-            return Err(StoreError::field("email", "is already used by another user"));
+            return Err(StoreError::field(
+                "email",
+                "is already used by another user",
+            ));
         }
         let at = now();
         let tz = match changes.time_zone {
             Some(tz) => tz,
-            None => crate::org::load_org(&mut tx.conn()).await.map_or(TimeZone::UTC, |o| o.time_zone),
+            None => crate::org::load_org(&mut tx.conn())
+                .await
+                .map_or(TimeZone::UTC, |o| o.time_zone),
         };
         let id: UserId = tx
             .conn()
@@ -122,9 +139,20 @@ impl Store {
         if let Some(hash) = password_hash {
             set_password(&mut tx.conn(), id, &hash).await?;
         }
-        let after = load_user(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), actor.map(|a| a.user_id), "create", "user", id.0, None, Some(&after), at)
-            .await?;
+        let after = load_user(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            actor.map(|a| a.user_id),
+            "create",
+            "user",
+            id.0,
+            None,
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -140,9 +168,14 @@ impl Store {
     ) -> Result<User> {
         actor.ensure_admin()?;
         let mut tx = self.begin().await?;
-        let before = load_user(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
+        let before = load_user(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if before.version != expected_version {
-            return Err(StoreError::Stale { expected: expected_version, current: before.version });
+            return Err(StoreError::Stale {
+                expected: expected_version,
+                current: before.version,
+            });
         }
         let mut errors = FieldErrors::new();
         if let Some(email) = &changes.email {
@@ -150,8 +183,13 @@ impl Store {
                 errors.add("email", "is already used by another user");
             }
         }
-        if id == actor.user_id && (changes.active == Some(false) || changes.role.is_some_and(|r| r != Role::Admin)) {
-            errors.add("role", "you cannot demote or deactivate yourself; ask another admin");
+        if id == actor.user_id
+            && (changes.active == Some(false) || changes.role.is_some_and(|r| r != Role::Admin))
+        {
+            errors.add(
+                "role",
+                "you cannot demote or deactivate yourself; ask another admin",
+            );
         }
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
@@ -175,16 +213,38 @@ impl Store {
             .await?;
         if let Some(hash) = password_hash {
             set_password(&mut tx.conn(), id, &hash).await?;
-            write_audit::<()>(&mut tx.conn(), Some(actor.user_id), "set_password", "user", id.0, None, None, at)
-                .await?;
+            write_audit::<()>(
+                &mut tx.conn(),
+                Some(actor.user_id),
+                "set_password",
+                "user",
+                id.0,
+                None,
+                None,
+                at,
+            )
+            .await?;
         }
         if changes.active == Some(false) {
             // A deactivated user's sessions and tokens stop working at once.
-            tx.conn().execute(query("DELETE FROM sessions WHERE user_id = $1").bind(id)).await?;
+            tx.conn()
+                .execute(query("DELETE FROM sessions WHERE user_id = $1").bind(id))
+                .await?;
         }
-        let after = load_user(&mut tx.conn(), id).await?.ok_or(StoreError::NotFound)?;
-        write_audit(&mut tx.conn(), Some(actor.user_id), "update", "user", id.0, Some(&before), Some(&after), at)
-            .await?;
+        let after = load_user(&mut tx.conn(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        write_audit(
+            &mut tx.conn(),
+            Some(actor.user_id),
+            "update",
+            "user",
+            id.0,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -217,8 +277,10 @@ impl Store {
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
         self.reader()
             .fetch_optional(
-                built_query(format!("SELECT {COLUMNS} FROM users x WHERE lower(x.email) = lower($1)"))
-                    .bind(email.trim()),
+                built_query(format!(
+                    "SELECT {COLUMNS} FROM users x WHERE lower(x.email) = lower($1)"
+                ))
+                .bind(email.trim()),
             )
             .await?
             .as_ref()

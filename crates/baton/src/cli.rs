@@ -2,8 +2,8 @@
 //! Every option also reads `BATON_<NAME>` from the environment.
 
 use anyhow::{Context, bail};
-use baton_model::records::{OrgSettingsChanges, UserInput};
 use baton_model::Role;
+use baton_model::records::{OrgSettingsChanges, UserInput};
 use baton_server::{App, Config, auth};
 use baton_store::{OpenOptions, Store};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -15,7 +15,12 @@ use std::path::{Path, PathBuf};
 #[command(name = "baton", version, about)]
 pub struct Cli {
     /// Directory of the embedded SQLite database.
-    #[arg(long, env = "BATON_DATA_DIR", default_value = "baton-data", global = true)]
+    #[arg(
+        long,
+        env = "BATON_DATA_DIR",
+        default_value = "baton-data",
+        global = true
+    )]
     data_dir: PathBuf,
     /// Database URL (`postgres://…` or `sqlite://…`); default: SQLite in the data directory.
     #[arg(long, env = "BATON_DATABASE_URL", global = true)]
@@ -107,7 +112,9 @@ enum TokenCommand {
 pub fn init_logging(cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_new(&cli.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match cli.log_format {
         LogFormat::Text => builder.compact().init(),
         LogFormat::Json => builder.json().init(),
@@ -118,7 +125,10 @@ impl Cli {
     /// The database URL: the one given, or SQLite in the data directory.
     fn url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}", baton_store::sqlite_path(&self.data_dir).display())
+            format!(
+                "sqlite://{}",
+                baton_store::sqlite_path(&self.data_dir).display()
+            )
         })
     }
 
@@ -133,10 +143,17 @@ impl Cli {
             std::fs::create_dir_all(&self.data_dir)
                 .with_context(|| format!("creating {}", self.data_dir.display()))?;
         }
-        let options = OpenOptions { migrate: self.embedded(), max_connections: 2, exclusive: false };
-        Store::open(&self.url(), &options)
-            .await
-            .with_context(|| format!("opening the database at {}", baton_server::redact(&self.url())))
+        let options = OpenOptions {
+            migrate: self.embedded(),
+            max_connections: 2,
+            exclusive: false,
+        };
+        Store::open(&self.url(), &options).await.with_context(|| {
+            format!(
+                "opening the database at {}",
+                baton_server::redact(&self.url())
+            )
+        })
     }
 
     fn server_config(&self, args: &ServeArgs) -> Config {
@@ -161,25 +178,44 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .with_context(|| format!("creating {}", cli.data_dir.display()))?;
             }
             let app = App::build(cli.server_config(args)).await?;
-            app.store().init_org("Baton", &OrgSettingsChanges::default()).await?;
+            app.store()
+                .init_org("Baton", &OrgSettingsChanges::default())
+                .await?;
             println!("Baton is running at http://{}", app.local_addr());
             app.run_until(baton_server::shutdown_signal()).await
         }
         Command::Migrate => {
-            let options = OpenOptions { migrate: true, max_connections: 2, exclusive: false };
+            let options = OpenOptions {
+                migrate: true,
+                max_connections: 2,
+                exclusive: false,
+            };
             if cli.embedded() {
                 std::fs::create_dir_all(&cli.data_dir)?;
             }
             let store = Store::open(&cli.url(), &options).await?;
-            store.init_org("Baton", &OrgSettingsChanges::default()).await?;
+            store
+                .init_org("Baton", &OrgSettingsChanges::default())
+                .await?;
             let (sqlite, postgres) = Store::migration_versions();
             let latest = if cli.embedded() { sqlite } else { postgres };
-            println!("the database schema is up to date (version {})", latest.last().copied().unwrap_or(0));
+            println!(
+                "the database schema is up to date (version {})",
+                latest.last().copied().unwrap_or(0)
+            );
             Ok(())
         }
-        Command::User(UserCommand::Add { email, name, role, password, time_zone }) => {
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            role,
+            password,
+            time_zone,
+        }) => {
             let store = cli.open().await?;
-            store.init_org("Baton", &OrgSettingsChanges::default()).await?;
+            store
+                .init_org("Baton", &OrgSettingsChanges::default())
+                .await?;
             let generated = password.is_none();
             let password = password.clone().unwrap_or_else(generate_password);
             let input = UserInput {
@@ -199,14 +235,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Token(TokenCommand::Create { email, name, expires_in_days }) => {
+        Command::Token(TokenCommand::Create {
+            email,
+            name,
+            expires_in_days,
+        }) => {
             let store = cli.open().await?;
             let Some(user) = store.user_by_email(email).await? else {
                 bail!("there is no user with email {email}");
             };
             let secret = auth::new_token_secret();
-            let expires_at = expires_in_days.map(|d| baton_store::now() + chrono::Duration::days(i64::from(d)));
-            store.create_token(None, user.id, name, &auth::hash_token(&secret), expires_at).await?;
+            let expires_at =
+                expires_in_days.map(|d| baton_store::now() + chrono::Duration::days(i64::from(d)));
+            store
+                .create_token(None, user.id, name, &auth::hash_token(&secret), expires_at)
+                .await?;
             println!("{secret}");
             Ok(())
         }
@@ -220,7 +263,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// `baton demo`: seeds an empty organisation, then serves it, printing where and how to sign in.
 async fn demo(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
     if cli.embedded() {
-        std::fs::create_dir_all(&cli.data_dir).with_context(|| format!("creating {}", cli.data_dir.display()))?;
+        std::fs::create_dir_all(&cli.data_dir)
+            .with_context(|| format!("creating {}", cli.data_dir.display()))?;
     }
     let app = App::build(cli.server_config(args)).await?;
     let logins_file = cli.data_dir.join("demo-logins.txt");
@@ -260,5 +304,7 @@ pub fn generate_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    (0..16).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect()
+    (0..16)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
 }

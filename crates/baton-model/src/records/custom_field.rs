@@ -132,8 +132,8 @@ impl CustomFieldInput {
             let options: Vec<String> = options.iter().map(|o| o.trim().to_owned()).collect();
             let mut seen = std::collections::HashSet::new();
             for (i, o) in options.iter().enumerate() {
-                if o.is_empty() || o.chars().count() > 100 {
-                    e.add(format!("options[{i}]"), "must be 1–100 characters");
+                if o.is_empty() || o.chars().count() > 100 || super::has_control_chars(o) {
+                    e.add(format!("options[{i}]"), "must be 1–100 characters of text");
                 } else if !seen.insert(o.to_lowercase()) {
                     e.add(format!("options[{i}]"), format!("{o:?} appears twice"));
                 }
@@ -217,6 +217,9 @@ pub fn apply_custom_fields(
 fn check_value(def: &CustomField, value: &Value) -> Result<Value, String> {
     match def.kind {
         CustomFieldKind::Text => match value.as_str() {
+            Some(s) if super::has_control_chars(s) => {
+                Err("must not contain control characters".into())
+            }
             Some(s) if s.chars().count() <= 10_000 => Ok(Value::String(s.trim().to_owned())),
             Some(_) => Err("must be at most 10,000 characters".into()),
             None => Err("must be text".into()),

@@ -66,6 +66,13 @@ pub mod limits {
     pub const BODY: usize = 100_000;
 }
 
+/// Whether `text` holds control characters other than tab and line breaks (a NUL byte, say),
+/// which no field has a use for and PostgreSQL cannot store.
+pub fn has_control_chars(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 /// Trims `value` and checks it is non-empty and at most `max` characters.
 pub(crate) fn required_text(
     errors: &mut FieldErrors,
@@ -76,6 +83,9 @@ pub(crate) fn required_text(
     let value = value?.trim().to_owned();
     if value.is_empty() {
         errors.add(field, "must not be empty");
+        None
+    } else if has_control_chars(&value) {
+        errors.add(field, "must not contain control characters");
         None
     } else if value.chars().count() > max {
         errors.add(field, format!("must be at most {max} characters"));
@@ -98,6 +108,9 @@ pub(crate) fn optional_text(
             let text = text.trim().to_owned();
             if text.is_empty() {
                 Some(None)
+            } else if has_control_chars(&text) {
+                errors.add(field, "must not contain control characters");
+                None
             } else if text.chars().count() > max {
                 errors.add(field, format!("must be at most {max} characters"));
                 None
@@ -157,5 +170,55 @@ pub(crate) fn require(errors: &mut FieldErrors, fields: &[(&str, bool)]) {
         if !present {
             errors.add(*field, "is required");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_and_tabs_are_text() {
+        let mut e = FieldErrors::new();
+        assert_eq!(
+            required_text(&mut e, "name", Some("  Acme \t Corp ".into()), 50),
+            Some("Acme \t Corp".into())
+        );
+        assert_eq!(
+            optional_text(
+                &mut e,
+                "body",
+                Some(Some("line one\r\nline two".into())),
+                50
+            ),
+            Some(Some("line one\r\nline two".into()))
+        );
+        assert!(e.is_empty());
+        assert_eq!(
+            required_text(&mut e, "name", Some("nul\0byte".into()), 50),
+            None
+        );
+        assert_eq!(
+            optional_text(&mut e, "body", Some(Some("bell\u{7}".into())), 50),
+            None
+        );
+        assert_eq!(
+            e.to_string(),
+            "name: must not contain control characters; body: must not contain control characters"
+        );
+    }
+
+    #[test]
+    fn empty_optional_text_clears_the_field_and_too_long_text_is_named() {
+        let mut e = FieldErrors::new();
+        assert_eq!(
+            optional_text(&mut e, "next_step", Some(Some("   ".into())), 5),
+            Some(None)
+        );
+        assert_eq!(
+            optional_text(&mut e, "next_step", Some(Some("toolong".into())), 5),
+            None
+        );
+        assert_eq!(e.to_string(), "next_step: must be at most 5 characters");
     }
 }

@@ -41,7 +41,11 @@ async fn list(
 #[utoipa::path(get, path = "/accounts/{id}", tag = "accounts",
     responses((status = 200, body = Account, headers(("ETag" = String))), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<AccountId>) -> ApiResult<Response> {
+async fn get(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<AccountId>,
+) -> ApiResult<Response> {
     let account = s.store.get_account(&actor, id).await?;
     Ok(found(account.version, &account))
 }
@@ -50,9 +54,20 @@ async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<
 #[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = AccountInput,
     responses((status = 201, body = Account), (status = 422, body = Problem), (status = 403, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn create(State(s): State<AppState>, Auth(actor): Auth, ApiJson(input): ApiJson<AccountInput>) -> ApiResult<Response> {
-    let account = s.store.create_account(&actor, input.validate(true)?).await?;
-    Ok(created(format!("/api/v1/accounts/{}", account.id), account.version, &account))
+async fn create(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<AccountInput>,
+) -> ApiResult<Response> {
+    let account = s
+        .store
+        .create_account(&actor, input.validate(true)?)
+        .await?;
+    Ok(created(
+        format!("/api/v1/accounts/{}", account.id),
+        account.version,
+        &account,
+    ))
 }
 
 /// Change an account. Send `If-Match` with its `ETag`; an account changed meanwhile gets 412.
@@ -69,7 +84,10 @@ async fn update(
     ApiJson(input): ApiJson<AccountInput>,
 ) -> ApiResult<Response> {
     let version = if_match.required(input.version)?;
-    let account = s.store.update_account(&actor, id, version, input.validate(false)?).await?;
+    let account = s
+        .store
+        .update_account(&actor, id, version, input.validate(false)?)
+        .await?;
     Ok(found(account.version, &account))
 }
 
@@ -77,7 +95,12 @@ async fn update(
 #[utoipa::path(delete, path = "/accounts/{id}", tag = "accounts",
     responses((status = 200, body = Account), (status = 404, body = Problem), (status = 412, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn archive(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<AccountId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn archive(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<AccountId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     let account = s.store.set_account_archived(&actor, id, v, true).await?;
     Ok(found(account.version, &account))
 }
@@ -86,7 +109,12 @@ async fn archive(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiP
 #[utoipa::path(post, path = "/accounts/{id}/restore", tag = "accounts",
     responses((status = 200, body = Account), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn restore(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<AccountId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn restore(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<AccountId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     let account = s.store.set_account_archived(&actor, id, v, false).await?;
     Ok(found(account.version, &account))
 }
@@ -95,6 +123,10 @@ async fn restore(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiP
 #[utoipa::path(get, path = "/accounts/{id}/history", tag = "accounts",
     responses((status = 200, body = Vec<FieldChange>), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn history(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<AccountId>) -> ApiResult<Json<Vec<FieldChange>>> {
+async fn history(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<AccountId>,
+) -> ApiResult<Json<Vec<FieldChange>>> {
     Ok(Json(s.store.account_history(&actor, id).await?))
 }

@@ -41,7 +41,11 @@ async fn list(
 #[utoipa::path(get, path = "/activities/{id}", tag = "activities",
     responses((status = 200, body = Activity, headers(("ETag" = String))), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<ActivityId>) -> ApiResult<Response> {
+async fn get(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<ActivityId>,
+) -> ApiResult<Response> {
     let activity = s.store.get_activity(&actor, id).await?;
     Ok(found(activity.version, &activity))
 }
@@ -50,9 +54,20 @@ async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<
 #[utoipa::path(post, path = "/activities", tag = "activities", request_body = ActivityInput,
     responses((status = 201, body = Activity), (status = 422, body = Problem), (status = 403, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn create(State(s): State<AppState>, Auth(actor): Auth, ApiJson(input): ApiJson<ActivityInput>) -> ApiResult<Response> {
-    let activity = s.store.create_activity(&actor, input.validate(None)?).await?;
-    Ok(created(format!("/api/v1/activities/{}", activity.id), activity.version, &activity))
+async fn create(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<ActivityInput>,
+) -> ApiResult<Response> {
+    let activity = s
+        .store
+        .create_activity(&actor, input.validate(None)?)
+        .await?;
+    Ok(created(
+        format!("/api/v1/activities/{}", activity.id),
+        activity.version,
+        &activity,
+    ))
 }
 
 /// Change an activity. Send `If-Match` with its `ETag`; its kind cannot change.
@@ -70,7 +85,10 @@ async fn update(
 ) -> ApiResult<Response> {
     let version = if_match.required(input.version)?;
     let existing = s.store.get_activity(&actor, id).await?.kind;
-    let activity = s.store.update_activity(&actor, id, version, input.validate(Some(existing))?).await?;
+    let activity = s
+        .store
+        .update_activity(&actor, id, version, input.validate(Some(existing))?)
+        .await?;
     Ok(found(activity.version, &activity))
 }
 
@@ -78,7 +96,12 @@ async fn update(
 #[utoipa::path(delete, path = "/activities/{id}", tag = "activities",
     responses((status = 200, body = Activity), (status = 404, body = Problem), (status = 412, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn archive(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<ActivityId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn archive(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<ActivityId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     let activity = s.store.set_activity_archived(&actor, id, v, true).await?;
     Ok(found(activity.version, &activity))
 }
@@ -87,7 +110,12 @@ async fn archive(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiP
 #[utoipa::path(post, path = "/activities/{id}/restore", tag = "activities",
     responses((status = 200, body = Activity), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn restore(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<ActivityId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn restore(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<ActivityId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     let activity = s.store.set_activity_archived(&actor, id, v, false).await?;
     Ok(found(activity.version, &activity))
 }

@@ -40,7 +40,11 @@ async fn list(
 #[utoipa::path(get, path = "/contacts/{id}", tag = "contacts",
     responses((status = 200, body = Contact, headers(("ETag" = String))), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<ContactId>) -> ApiResult<Response> {
+async fn get(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<ContactId>,
+) -> ApiResult<Response> {
     let contact = s.store.get_contact(&actor, id).await?;
     Ok(found(contact.version, &contact))
 }
@@ -49,9 +53,20 @@ async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<
 #[utoipa::path(post, path = "/contacts", tag = "contacts", request_body = ContactInput,
     responses((status = 201, body = Contact), (status = 422, body = Problem), (status = 403, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn create(State(s): State<AppState>, Auth(actor): Auth, ApiJson(input): ApiJson<ContactInput>) -> ApiResult<Response> {
-    let contact = s.store.create_contact(&actor, input.validate(true)?).await?;
-    Ok(created(format!("/api/v1/contacts/{}", contact.id), contact.version, &contact))
+async fn create(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<ContactInput>,
+) -> ApiResult<Response> {
+    let contact = s
+        .store
+        .create_contact(&actor, input.validate(true)?)
+        .await?;
+    Ok(created(
+        format!("/api/v1/contacts/{}", contact.id),
+        contact.version,
+        &contact,
+    ))
 }
 
 /// Change a contact. Send `If-Match` with its `ETag`; a contact changed meanwhile gets 412.
@@ -68,7 +83,10 @@ async fn update(
     ApiJson(input): ApiJson<ContactInput>,
 ) -> ApiResult<Response> {
     let version = if_match.required(input.version)?;
-    let contact = s.store.update_contact(&actor, id, version, input.validate(false)?).await?;
+    let contact = s
+        .store
+        .update_contact(&actor, id, version, input.validate(false)?)
+        .await?;
     Ok(found(contact.version, &contact))
 }
 
@@ -76,7 +94,12 @@ async fn update(
 #[utoipa::path(delete, path = "/contacts/{id}", tag = "contacts",
     responses((status = 200, body = Contact), (status = 404, body = Problem), (status = 412, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn archive(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<ContactId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn archive(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<ContactId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     let contact = s.store.set_contact_archived(&actor, id, v, true).await?;
     Ok(found(contact.version, &contact))
 }
@@ -85,7 +108,12 @@ async fn archive(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiP
 #[utoipa::path(post, path = "/contacts/{id}/restore", tag = "contacts",
     responses((status = 200, body = Contact), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn restore(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<ContactId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn restore(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<ContactId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     let contact = s.store.set_contact_archived(&actor, id, v, false).await?;
     Ok(found(contact.version, &contact))
 }

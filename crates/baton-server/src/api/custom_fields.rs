@@ -15,7 +15,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get, update, archive))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update, archive))
 }
 
 /// List custom fields. Filters: `id`, `entity`, `kind`. Sorts: `id`, `key`.
@@ -27,14 +29,20 @@ async fn list(
     Auth(actor): Auth,
     ListParams(list): ListParams,
 ) -> ApiResult<Json<ListResponse<CustomField>>> {
-    Ok(Json(s.store.list_custom_fields(&actor, &list).await?.into()))
+    Ok(Json(
+        s.store.list_custom_fields(&actor, &list).await?.into(),
+    ))
 }
 
 /// Read one custom field.
 #[utoipa::path(get, path = "/custom-fields/{id}", tag = "custom-fields",
     responses((status = 200, body = CustomField), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<CustomFieldId>) -> ApiResult<Response> {
+async fn get(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<CustomFieldId>,
+) -> ApiResult<Response> {
     let field = s.store.get_custom_field(&actor, id).await?;
     Ok(found(field.version, &field))
 }
@@ -43,9 +51,20 @@ async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<
 #[utoipa::path(post, path = "/custom-fields", tag = "custom-fields", request_body = CustomFieldInput,
     responses((status = 201, body = CustomField), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn create(State(s): State<AppState>, Auth(actor): Auth, ApiJson(input): ApiJson<CustomFieldInput>) -> ApiResult<Response> {
-    let field = s.store.create_custom_field(&actor, input.validate(None)?).await?;
-    Ok(created(format!("/api/v1/custom-fields/{}", field.id), field.version, &field))
+async fn create(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<CustomFieldInput>,
+) -> ApiResult<Response> {
+    let field = s
+        .store
+        .create_custom_field(&actor, input.validate(None)?)
+        .await?;
+    Ok(created(
+        format!("/api/v1/custom-fields/{}", field.id),
+        field.version,
+        &field,
+    ))
 }
 
 /// Change a custom field's label, options or requiredness (admins).
@@ -61,7 +80,10 @@ async fn update(
 ) -> ApiResult<Response> {
     let version = if_match.required(input.version)?;
     let existing = s.store.get_custom_field(&actor, id).await?.kind;
-    let field = s.store.update_custom_field(&actor, id, version, input.validate(Some(existing))?).await?;
+    let field = s
+        .store
+        .update_custom_field(&actor, id, version, input.validate(Some(existing))?)
+        .await?;
     Ok(found(field.version, &field))
 }
 
@@ -69,7 +91,12 @@ async fn update(
 #[utoipa::path(delete, path = "/custom-fields/{id}", tag = "custom-fields",
     responses((status = 204), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn archive(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<CustomFieldId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn archive(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<CustomFieldId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     s.store.archive_custom_field(&actor, id, v).await?;
     Ok(no_content())
 }

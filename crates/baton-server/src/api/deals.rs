@@ -42,7 +42,11 @@ async fn list(
 #[utoipa::path(get, path = "/deals/{id}", tag = "deals",
     responses((status = 200, body = Deal, headers(("ETag" = String))), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<DealId>) -> ApiResult<Response> {
+async fn get(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<DealId>,
+) -> ApiResult<Response> {
     let deal = s.store.get_deal(&actor, id).await?;
     Ok(found(deal.version, &deal))
 }
@@ -52,9 +56,17 @@ async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<
 #[utoipa::path(post, path = "/deals", tag = "deals", request_body = DealInput,
     responses((status = 201, body = Deal), (status = 422, body = Problem), (status = 403, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn create(State(s): State<AppState>, Auth(actor): Auth, ApiJson(input): ApiJson<DealInput>) -> ApiResult<Response> {
+async fn create(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<DealInput>,
+) -> ApiResult<Response> {
     let deal = s.store.create_deal(&actor, input.validate(true)?).await?;
-    Ok(created(format!("/api/v1/deals/{}", deal.id), deal.version, &deal))
+    Ok(created(
+        format!("/api/v1/deals/{}", deal.id),
+        deal.version,
+        &deal,
+    ))
 }
 
 /// Change a deal. Send `If-Match` with its `ETag`; a deal changed meanwhile gets 412.
@@ -72,7 +84,10 @@ async fn update(
     ApiJson(input): ApiJson<DealInput>,
 ) -> ApiResult<Response> {
     let version = if_match.required(input.version)?;
-    let deal = s.store.update_deal(&actor, id, version, input.validate(false)?).await?;
+    let deal = s
+        .store
+        .update_deal(&actor, id, version, input.validate(false)?)
+        .await?;
     Ok(found(deal.version, &deal))
 }
 
@@ -80,7 +95,12 @@ async fn update(
 #[utoipa::path(delete, path = "/deals/{id}", tag = "deals",
     responses((status = 200, body = Deal), (status = 404, body = Problem), (status = 412, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn archive(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<DealId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn archive(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<DealId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     let deal = s.store.set_deal_archived(&actor, id, v, true).await?;
     Ok(found(deal.version, &deal))
 }
@@ -89,7 +109,12 @@ async fn archive(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiP
 #[utoipa::path(post, path = "/deals/{id}/restore", tag = "deals",
     responses((status = 200, body = Deal), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn restore(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<DealId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn restore(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<DealId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     let deal = s.store.set_deal_archived(&actor, id, v, false).await?;
     Ok(found(deal.version, &deal))
 }
@@ -99,6 +124,10 @@ async fn restore(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiP
 #[utoipa::path(get, path = "/deals/{id}/history", tag = "deals",
     responses((status = 200, body = Vec<FieldChange>), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn history(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<DealId>) -> ApiResult<Json<Vec<FieldChange>>> {
+async fn history(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<DealId>,
+) -> ApiResult<Json<Vec<FieldChange>>> {
     Ok(Json(s.store.deal_history(&actor, id).await?))
 }

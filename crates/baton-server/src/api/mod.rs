@@ -53,7 +53,12 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("bat_…").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("bat_…")
+                    .build(),
+            ),
         );
     }
 }
@@ -86,7 +91,10 @@ pub struct ListResponse<T> {
 
 impl<T> From<baton_store::Page<T>> for ListResponse<T> {
     fn from(page: baton_store::Page<T>) -> Self {
-        ListResponse { items: page.items, next_cursor: page.next_cursor }
+        ListResponse {
+            items: page.items,
+            next_cursor: page.next_cursor,
+        }
     }
 }
 

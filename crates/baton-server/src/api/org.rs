@@ -34,6 +34,9 @@ async fn update(
     ApiJson(input): ApiJson<OrgSettingsInput>,
 ) -> ApiResult<Response> {
     let version = if_match.required(input.version)?;
-    let org = s.store.update_org(&actor, version, input.validate()?).await?;
+    let org = s
+        .store
+        .update_org(&actor, version, input.validate()?)
+        .await?;
     Ok(found(org.version, &org))
 }

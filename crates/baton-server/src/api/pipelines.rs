@@ -24,7 +24,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/pipelines", tag = "pipelines", params(ListDoc),
     responses((status = 200, body = ListResponse<Pipeline>), (status = 400, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn list(State(s): State<AppState>, Auth(actor): Auth, ListParams(list): ListParams) -> ApiResult<Json<ListResponse<Pipeline>>> {
+async fn list(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ListParams(list): ListParams,
+) -> ApiResult<Json<ListResponse<Pipeline>>> {
     Ok(Json(s.store.list_pipelines(&actor, &list).await?.into()))
 }
 
@@ -32,7 +36,11 @@ async fn list(State(s): State<AppState>, Auth(actor): Auth, ListParams(list): Li
 #[utoipa::path(get, path = "/pipelines/{id}", tag = "pipelines",
     responses((status = 200, body = Pipeline), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<PipelineId>) -> ApiResult<Response> {
+async fn get(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<PipelineId>,
+) -> ApiResult<Response> {
     let pipeline = s.store.get_pipeline(&actor, id).await?;
     Ok(found(pipeline.version, &pipeline))
 }
@@ -41,9 +49,20 @@ async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<
 #[utoipa::path(post, path = "/pipelines", tag = "pipelines", request_body = PipelineInput,
     responses((status = 201, body = Pipeline), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn create(State(s): State<AppState>, Auth(actor): Auth, ApiJson(input): ApiJson<PipelineInput>) -> ApiResult<Response> {
-    let pipeline = s.store.create_pipeline(Some(&actor), input.validate(true)?).await?;
-    Ok(created(format!("/api/v1/pipelines/{}", pipeline.id), pipeline.version, &pipeline))
+async fn create(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<PipelineInput>,
+) -> ApiResult<Response> {
+    let pipeline = s
+        .store
+        .create_pipeline(Some(&actor), input.validate(true)?)
+        .await?;
+    Ok(created(
+        format!("/api/v1/pipelines/{}", pipeline.id),
+        pipeline.version,
+        &pipeline,
+    ))
 }
 
 /// Change a pipeline (admins). `stages`, when sent, is the whole list in board order: stages
@@ -60,7 +79,10 @@ async fn update(
     ApiJson(input): ApiJson<PipelineInput>,
 ) -> ApiResult<Response> {
     let version = if_match.required(input.version)?;
-    let pipeline = s.store.update_pipeline(&actor, id, version, input.validate(false)?).await?;
+    let pipeline = s
+        .store
+        .update_pipeline(&actor, id, version, input.validate(false)?)
+        .await?;
     Ok(found(pipeline.version, &pipeline))
 }
 
@@ -68,7 +90,12 @@ async fn update(
 #[utoipa::path(delete, path = "/pipelines/{id}", tag = "pipelines",
     responses((status = 200, body = Pipeline), (status = 409, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn archive(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<PipelineId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn archive(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<PipelineId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     let pipeline = s.store.set_pipeline_archived(&actor, id, v, true).await?;
     Ok(found(pipeline.version, &pipeline))
 }
@@ -77,7 +104,12 @@ async fn archive(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiP
 #[utoipa::path(post, path = "/pipelines/{id}/restore", tag = "pipelines",
     responses((status = 200, body = Pipeline), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn restore(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<PipelineId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn restore(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<PipelineId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     let pipeline = s.store.set_pipeline_archived(&actor, id, v, false).await?;
     Ok(found(pipeline.version, &pipeline))
 }

@@ -15,7 +15,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get, update, delete))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update, delete))
 }
 
 /// List the quotas you may see: your own and your teams'; a manager's team's; everyone's for
@@ -24,7 +26,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/quotas", tag = "quotas", params(ListDoc),
     responses((status = 200, body = ListResponse<Quota>), (status = 400, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn list(State(s): State<AppState>, Auth(actor): Auth, ListParams(list): ListParams) -> ApiResult<Json<ListResponse<Quota>>> {
+async fn list(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ListParams(list): ListParams,
+) -> ApiResult<Json<ListResponse<Quota>>> {
     Ok(Json(s.store.list_quotas(&actor, &list).await?.into()))
 }
 
@@ -32,7 +38,11 @@ async fn list(State(s): State<AppState>, Auth(actor): Auth, ListParams(list): Li
 #[utoipa::path(get, path = "/quotas/{id}", tag = "quotas",
     responses((status = 200, body = Quota), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<QuotaId>) -> ApiResult<Response> {
+async fn get(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<QuotaId>,
+) -> ApiResult<Response> {
     let quota = s.store.get_quota(&actor, id).await?;
     Ok(found(quota.version, &quota))
 }
@@ -42,9 +52,20 @@ async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<
 #[utoipa::path(post, path = "/quotas", tag = "quotas", request_body = QuotaInput,
     responses((status = 201, body = Quota), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn create(State(s): State<AppState>, Auth(actor): Auth, ApiJson(input): ApiJson<QuotaInput>) -> ApiResult<Response> {
-    let quota = s.store.create_quota(Some(&actor), input.validate(true)?).await?;
-    Ok(created(format!("/api/v1/quotas/{}", quota.id), quota.version, &quota))
+async fn create(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<QuotaInput>,
+) -> ApiResult<Response> {
+    let quota = s
+        .store
+        .create_quota(Some(&actor), input.validate(true)?)
+        .await?;
+    Ok(created(
+        format!("/api/v1/quotas/{}", quota.id),
+        quota.version,
+        &quota,
+    ))
 }
 
 /// Change a quota's amount or currency.
@@ -59,7 +80,10 @@ async fn update(
     ApiJson(input): ApiJson<QuotaInput>,
 ) -> ApiResult<Response> {
     let version = if_match.required(input.version)?;
-    let quota = s.store.update_quota(&actor, id, version, input.validate(false)?).await?;
+    let quota = s
+        .store
+        .update_quota(&actor, id, version, input.validate(false)?)
+        .await?;
     Ok(found(quota.version, &quota))
 }
 
@@ -67,7 +91,12 @@ async fn update(
 #[utoipa::path(delete, path = "/quotas/{id}", tag = "quotas",
     responses((status = 204), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn delete(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<QuotaId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn delete(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<QuotaId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     s.store.delete_quota(&actor, id, v).await?;
     Ok(no_content())
 }

@@ -15,14 +15,20 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get, update, delete))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update, delete))
 }
 
 /// List teams with their members. Filters: `id`, `manager_id`. Sorts: `id`, `name`.
 #[utoipa::path(get, path = "/teams", tag = "teams", params(ListDoc),
     responses((status = 200, body = ListResponse<Team>), (status = 400, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn list(State(s): State<AppState>, Auth(actor): Auth, ListParams(list): ListParams) -> ApiResult<Json<ListResponse<Team>>> {
+async fn list(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ListParams(list): ListParams,
+) -> ApiResult<Json<ListResponse<Team>>> {
     Ok(Json(s.store.list_teams(&actor, &list).await?.into()))
 }
 
@@ -30,7 +36,11 @@ async fn list(State(s): State<AppState>, Auth(actor): Auth, ListParams(list): Li
 #[utoipa::path(get, path = "/teams/{id}", tag = "teams",
     responses((status = 200, body = Team), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<TeamId>) -> ApiResult<Response> {
+async fn get(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<TeamId>,
+) -> ApiResult<Response> {
     let team = s.store.get_team(&actor, id).await?;
     Ok(found(team.version, &team))
 }
@@ -39,9 +49,20 @@ async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<
 #[utoipa::path(post, path = "/teams", tag = "teams", request_body = TeamInput,
     responses((status = 201, body = Team), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn create(State(s): State<AppState>, Auth(actor): Auth, ApiJson(input): ApiJson<TeamInput>) -> ApiResult<Response> {
-    let team = s.store.create_team(Some(&actor), input.validate(true)?).await?;
-    Ok(created(format!("/api/v1/teams/{}", team.id), team.version, &team))
+async fn create(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<TeamInput>,
+) -> ApiResult<Response> {
+    let team = s
+        .store
+        .create_team(Some(&actor), input.validate(true)?)
+        .await?;
+    Ok(created(
+        format!("/api/v1/teams/{}", team.id),
+        team.version,
+        &team,
+    ))
 }
 
 /// Change a team (admins); `member_ids`, when sent, replaces the member list.
@@ -56,7 +77,10 @@ async fn update(
     ApiJson(input): ApiJson<TeamInput>,
 ) -> ApiResult<Response> {
     let version = if_match.required(input.version)?;
-    let team = s.store.update_team(&actor, id, version, input.validate(false)?).await?;
+    let team = s
+        .store
+        .update_team(&actor, id, version, input.validate(false)?)
+        .await?;
     Ok(found(team.version, &team))
 }
 
@@ -64,7 +88,12 @@ async fn update(
 #[utoipa::path(delete, path = "/teams/{id}", tag = "teams",
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn delete(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<TeamId>, IfMatch(v): IfMatch) -> ApiResult<Response> {
+async fn delete(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<TeamId>,
+    IfMatch(v): IfMatch,
+) -> ApiResult<Response> {
     s.store.delete_team(&actor, id, v).await?;
     Ok(no_content())
 }

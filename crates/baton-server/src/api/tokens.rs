@@ -15,7 +15,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create)).routes(routes!(revoke))
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(revoke))
 }
 
 /// A token to create.
@@ -44,10 +46,20 @@ struct CreatedToken {
 #[utoipa::path(post, path = "/tokens", tag = "tokens", request_body = TokenInput,
     responses((status = 201, body = CreatedToken), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn create(State(s): State<AppState>, Auth(actor): Auth, ApiJson(input): ApiJson<TokenInput>) -> ApiResult<Response> {
+async fn create(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<TokenInput>,
+) -> ApiResult<Response> {
     let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::Invalid(baton_model::FieldErrors::one("name", "must be 1 to 100 characters")));
+    if name.is_empty()
+        || name.chars().count() > 100
+        || baton_model::records::has_control_chars(name)
+    {
+        return Err(ApiError::Invalid(baton_model::FieldErrors::one(
+            "name",
+            "must be 1 to 100 characters of text",
+        )));
     }
     let expires_at = match input.expires_in_days {
         Some(0) | Some(3651..) => {
@@ -61,15 +73,26 @@ async fn create(State(s): State<AppState>, Auth(actor): Auth, ApiJson(input): Ap
     };
     let secret = new_token_secret();
     let user = input.user_id.unwrap_or(actor.user_id);
-    let id = s.store.create_token(Some(&actor), user, name, &hash_token(&secret), expires_at).await?;
-    Ok((StatusCode::CREATED, Json(CreatedToken { id, token: secret })).into_response())
+    let id = s
+        .store
+        .create_token(Some(&actor), user, name, &hash_token(&secret), expires_at)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken { id, token: secret }),
+    )
+        .into_response())
 }
 
 /// Revoke an API token (its owner or an admin).
 #[utoipa::path(delete, path = "/tokens/{id}", tag = "tokens",
     responses((status = 204), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn revoke(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<TokenId>) -> ApiResult<Response> {
+async fn revoke(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<TokenId>,
+) -> ApiResult<Response> {
     s.store.revoke_token(&actor, id).await?;
     Ok(no_content())
 }

@@ -16,7 +16,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get, update))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update))
 }
 
 /// List users. Filters: `id`, `role`, `active`, `email`. Sorts: `id`, `name`. `q` matches the
@@ -24,7 +26,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/users", tag = "users", params(ListDoc),
     responses((status = 200, body = ListResponse<User>), (status = 400, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn list(State(s): State<AppState>, Auth(actor): Auth, ListParams(list): ListParams) -> ApiResult<Json<ListResponse<User>>> {
+async fn list(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ListParams(list): ListParams,
+) -> ApiResult<Json<ListResponse<User>>> {
     Ok(Json(s.store.list_users(&actor, &list).await?.into()))
 }
 
@@ -32,7 +38,11 @@ async fn list(State(s): State<AppState>, Auth(actor): Auth, ListParams(list): Li
 #[utoipa::path(get, path = "/users/{id}", tag = "users",
     responses((status = 200, body = User), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
-async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<UserId>) -> ApiResult<Response> {
+async fn get(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<UserId>,
+) -> ApiResult<Response> {
     let user = s.store.get_user(&actor, id).await?;
     Ok(found(user.version, &user))
 }
@@ -42,14 +52,22 @@ async fn get(State(s): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<
 #[utoipa::path(post, path = "/users", tag = "users", request_body = UserInput,
     responses((status = 201, body = User), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn create(State(s): State<AppState>, Auth(actor): Auth, ApiJson(input): ApiJson<UserInput>) -> ApiResult<Response> {
+async fn create(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<UserInput>,
+) -> ApiResult<Response> {
     let mut changes = input.validate(true)?;
     let hash = match changes.password.take() {
         Some(p) => Some(hash_password(p).await?),
         None => None,
     };
     let user = s.store.create_user(Some(&actor), changes, hash).await?;
-    Ok(created(format!("/api/v1/users/{}", user.id), user.version, &user))
+    Ok(created(
+        format!("/api/v1/users/{}", user.id),
+        user.version,
+        &user,
+    ))
 }
 
 /// Change a user (admins). Deactivating a user ends their sessions; their tokens stop working.
@@ -69,6 +87,9 @@ async fn update(
         Some(p) => Some(hash_password(p).await?),
         None => None,
     };
-    let user = s.store.update_user(&actor, id, version, changes, hash).await?;
+    let user = s
+        .store
+        .update_user(&actor, id, version, changes, hash)
+        .await?;
     Ok(found(user.version, &user))
 }

@@ -59,7 +59,11 @@ pub struct Generator {
 
 impl Generator {
     pub fn new(seed: u64, roster: Roster, scale: Scale) -> Self {
-        Generator { seed, roster, scale }
+        Generator {
+            seed,
+            roster,
+            scale,
+        }
     }
 
     pub fn scale(&self) -> Scale {

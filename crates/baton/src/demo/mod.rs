@@ -8,7 +8,9 @@ pub mod generate;
 
 use anyhow::Context;
 use baton_model::pipeline::{ForecastCategory, StageOutcome};
-use baton_model::records::{OrgSettingsChanges, Pipeline, PipelineChanges, StageSpec, TeamChanges, UserChanges};
+use baton_model::records::{
+    OrgSettingsChanges, Pipeline, PipelineChanges, StageSpec, TeamChanges, UserChanges,
+};
 use baton_model::{Currency, Role, TimeZone, UserId};
 use baton_store::Store;
 use generate::{Generator, RepProfile, Roster, Scale};
@@ -41,7 +43,12 @@ struct Person {
 }
 
 const fn person(first: &'static str, last: &'static str, role: Role, zone: &'static str) -> Person {
-    Person { first, last, role, zone }
+    Person {
+        first,
+        last,
+        role,
+        zone,
+    }
 }
 
 /// The essay's team: an admin, a coordinator, finance, a head of sales over two team managers,
@@ -63,8 +70,19 @@ const PEOPLE: [Person; 14] = [
     person("Hiro", "Tanaka", Role::Rep, "Asia/Tokyo"),
 ];
 
-fn stage(name: &str, probability: i64, forecast: ForecastCategory, outcome: StageOutcome) -> StageSpec {
-    StageSpec { id: None, name: name.to_owned(), probability, forecast_category: forecast, outcome }
+fn stage(
+    name: &str,
+    probability: i64,
+    forecast: ForecastCategory,
+    outcome: StageOutcome,
+) -> StageSpec {
+    StageSpec {
+        id: None,
+        name: name.to_owned(),
+        probability,
+        forecast_category: forecast,
+        outcome,
+    }
 }
 
 async fn create_pipelines(store: &Store) -> anyhow::Result<(Pipeline, Pipeline)> {
@@ -106,7 +124,14 @@ async fn create_pipelines(store: &Store) -> anyhow::Result<(Pipeline, Pipeline)>
     Ok((new_business, renewals))
 }
 
-async fn add_user(store: &Store, name: String, email: String, role: Role, zone: &str, hash: Option<String>) -> anyhow::Result<UserId> {
+async fn add_user(
+    store: &Store,
+    name: String,
+    email: String,
+    role: Role,
+    zone: &str,
+    hash: Option<String>,
+) -> anyhow::Result<UserId> {
     let changes = UserChanges {
         email: Some(email.parse().map_err(|e| anyhow::anyhow!("{e}"))?),
         name: Some(name),
@@ -123,7 +148,11 @@ async fn init_org(store: &Store) -> anyhow::Result<()> {
         name: None,
         currency: Some(Currency::USD),
         fiscal_year_start_month: Some(1),
-        time_zone: Some("America/New_York".parse::<TimeZone>().map_err(|e| anyhow::anyhow!("{e}"))?),
+        time_zone: Some(
+            "America/New_York"
+                .parse::<TimeZone>()
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        ),
     };
     store.init_org("Northwind Supply", &settings).await?;
     Ok(())
@@ -139,7 +168,15 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<(Role, String, String)>> 
         let email = format!("{}@{DEMO_DOMAIN}", p.first.to_lowercase());
         let password = crate::cli::generate_password();
         let hash = baton_server::auth::hash_password(password.clone()).await?;
-        let id = add_user(store, format!("{} {}", p.first, p.last), email.clone(), p.role, p.zone, Some(hash)).await?;
+        let id = add_user(
+            store,
+            format!("{} {}", p.first, p.last),
+            email.clone(),
+            p.role,
+            p.zone,
+            Some(hash),
+        )
+        .await?;
         logins.push((p.role, email, password));
         ids.push(id);
     }
@@ -148,13 +185,28 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<(Role, String, String)>> 
         manager_id: Some(Some(ids[manager])),
         member_ids: Some(members.iter().map(|i| ids[*i]).collect()),
     };
-    store.create_team(None, team("Sales Leadership", 3, &[4, 5])).await?;
-    store.create_team(None, team("East", 4, &[6, 7, 8, 9])).await?;
-    store.create_team(None, team("West", 5, &[10, 11, 12, 13])).await?;
+    store
+        .create_team(None, team("Sales Leadership", 3, &[4, 5]))
+        .await?;
+    store
+        .create_team(None, team("East", 4, &[6, 7, 8, 9]))
+        .await?;
+    store
+        .create_team(None, team("West", 5, &[10, 11, 12, 13]))
+        .await?;
     let (new_business, renewals) = create_pipelines(store).await?;
 
     // How each rep sells: Ana and Grace are strong, Ben is new and finding his feet.
-    let profiles = [(0.34, 1.2, 1.1), (0.18, 0.8, 0.9), (0.27, 1.0, 1.3), (0.24, 1.1, 0.8), (0.30, 1.0, 1.0), (0.22, 0.9, 1.2), (0.36, 1.3, 1.0), (0.26, 1.0, 0.9)];
+    let profiles = [
+        (0.34, 1.2, 1.1),
+        (0.18, 0.8, 0.9),
+        (0.27, 1.0, 1.3),
+        (0.24, 1.1, 0.8),
+        (0.30, 1.0, 1.0),
+        (0.22, 0.9, 1.2),
+        (0.36, 1.3, 1.0),
+        (0.26, 1.0, 0.9),
+    ];
     let reps = (6..14)
         .zip(profiles)
         .map(|(i, (win_rate, effort, size))| RepProfile {
@@ -165,8 +217,19 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<(Role, String, String)>> 
             size,
         })
         .collect();
-    let roster = Roster { today: chrono::Utc::now().date_naive(), currency: Currency::USD, reps, new_business, renewals };
-    let scale = Scale { accounts: 300, contacts_per_account: 3, deals: 600, activities: 20_000 };
+    let roster = Roster {
+        today: chrono::Utc::now().date_naive(),
+        currency: Currency::USD,
+        reps,
+        new_business,
+        renewals,
+    };
+    let scale = Scale {
+        accounts: 300,
+        contacts_per_account: 3,
+        deals: 600,
+        activities: 20_000,
+    };
     load(store, Generator::new(42, roster, scale), None).await?;
     Ok(logins)
 }
@@ -178,8 +241,24 @@ pub async fn seed_scaled(store: &Store, args: &SeedArgs) -> anyhow::Result<()> {
         anyhow::bail!("the database already holds an organisation; seed an empty one");
     }
     init_org(store).await?;
-    add_user(store, "Admin".into(), format!("admin@{DEMO_DOMAIN}"), Role::Admin, "UTC", None).await?;
-    add_user(store, "Coordinator".into(), format!("coordinator@{DEMO_DOMAIN}"), Role::Coordinator, "UTC", None).await?;
+    add_user(
+        store,
+        "Admin".into(),
+        format!("admin@{DEMO_DOMAIN}"),
+        Role::Admin,
+        "UTC",
+        None,
+    )
+    .await?;
+    add_user(
+        store,
+        "Coordinator".into(),
+        format!("coordinator@{DEMO_DOMAIN}"),
+        Role::Coordinator,
+        "UTC",
+        None,
+    )
+    .await?;
     let mut reps = Vec::new();
     for team_index in 0..args.reps.div_ceil(8) {
         let manager = add_user(
@@ -193,11 +272,25 @@ pub async fn seed_scaled(store: &Store, args: &SeedArgs) -> anyhow::Result<()> {
         .await?;
         let mut members = Vec::new();
         for r in (team_index * 8)..((team_index + 1) * 8).min(args.reps) {
-            let id = add_user(store, format!("Rep {}", r + 1), format!("rep{}@{DEMO_DOMAIN}", r + 1), Role::Rep, "America/New_York", None).await?;
+            let id = add_user(
+                store,
+                format!("Rep {}", r + 1),
+                format!("rep{}@{DEMO_DOMAIN}", r + 1),
+                Role::Rep,
+                "America/New_York",
+                None,
+            )
+            .await?;
             members.push(id);
             #[expect(clippy::cast_precision_loss, reason = "small counts")]
             let spread = (r % 7) as f64 / 7.0;
-            reps.push(RepProfile { user_id: id, team_manager: manager, win_rate: 0.18 + 0.2 * spread, effort: 0.8 + 0.4 * spread, size: 1.0 });
+            reps.push(RepProfile {
+                user_id: id,
+                team_manager: manager,
+                win_rate: 0.18 + 0.2 * spread,
+                effort: 0.8 + 0.4 * spread,
+                size: 1.0,
+            });
         }
         let changes = TeamChanges {
             name: Some(format!("Team {}", team_index + 1)),
@@ -207,14 +300,34 @@ pub async fn seed_scaled(store: &Store, args: &SeedArgs) -> anyhow::Result<()> {
         store.create_team(None, changes).await?;
     }
     let (new_business, renewals) = create_pipelines(store).await?;
-    let roster = Roster { today: chrono::Utc::now().date_naive(), currency: Currency::USD, reps, new_business, renewals };
-    let scale = Scale { accounts: args.accounts, contacts_per_account: 3, deals: args.deals, activities: args.activities };
-    load(store, Generator::new(args.seed, roster, scale), Some(std::time::Duration::from_secs(5))).await
+    let roster = Roster {
+        today: chrono::Utc::now().date_naive(),
+        currency: Currency::USD,
+        reps,
+        new_business,
+        renewals,
+    };
+    let scale = Scale {
+        accounts: args.accounts,
+        contacts_per_account: 3,
+        deals: args.deals,
+        activities: args.activities,
+    };
+    load(
+        store,
+        Generator::new(args.seed, roster, scale),
+        Some(std::time::Duration::from_secs(5)),
+    )
+    .await
 }
 
 /// Streams the generator's records into the store in chunks, committing as it goes; with
 /// `progress`, logs a line that often.
-async fn load(store: &Store, generator: Generator, progress: Option<std::time::Duration>) -> anyhow::Result<()> {
+async fn load(
+    store: &Store,
+    generator: Generator,
+    progress: Option<std::time::Duration>,
+) -> anyhow::Result<()> {
     let scale = generator.scale();
     let started = std::time::Instant::now();
     let mut last_report = started;
@@ -229,10 +342,12 @@ async fn load(store: &Store, generator: Generator, progress: Option<std::time::D
     const CHUNK: usize = 2_000;
     for start in (0..scale.accounts).step_by(CHUNK) {
         let end = (start + CHUNK).min(scale.accounts);
-        let (accounts, contacts): (Vec<_>, Vec<_>) = (start..end).map(|i| generator.account(i)).unzip();
+        let (accounts, contacts): (Vec<_>, Vec<_>) =
+            (start..end).map(|i| generator.account(i)).unzip();
         let mut bulk = store.bulk(None).await?;
         bulk.accounts(&accounts).await?;
-        bulk.contacts(&contacts.into_iter().flatten().collect::<Vec<_>>()).await?;
+        bulk.contacts(&contacts.into_iter().flatten().collect::<Vec<_>>())
+            .await?;
         bulk.commit().await.context("loading accounts")?;
         report("accounts", end, scale.accounts, &mut last_report);
     }

@@ -1,0 +1,12 @@
+//! Integration tests: the real server on port 0, over HTTP, on SQLite and (when
+//! `BATON_TEST_POSTGRES_URL` is set) on PostgreSQL. One binary keeps link time low.
+
+mod helpers;
+
+mod bad_input;
+mod concurrency;
+mod crud;
+mod history;
+mod idempotency;
+mod operations;
+mod visibility;
