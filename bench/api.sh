@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The API benchmark of the foundation: loads DEALS deals and ACTIVITIES activities into an
+# embedded SQLite data dir (once; reused while the binary's schema is the same), serves it with
+# the release binary, and drives it with wrk over loopback:
+#   GET a deal by id · list a rep's open deals in a stage (page of 50) · search accounts by name
+#   prefix · PATCH a deal (If-Match, history and audit written).
+# Reports requests/s, p50/p99 latency, RSS idle and under load, and the binary's size.
+#
+#   bench/api.sh                       # 1,000,000 deals, 10,000,000 activities
+#   DEALS=100000 ACTIVITIES=1000000 DURATION=10s bench/api.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export BENCH_DIR=$PWD/bench
+DEALS=${DEALS:-1000000}
+ACTIVITIES=${ACTIVITIES:-10000000}
+ACCOUNTS=${ACCOUNTS:-$((DEALS / 10))}
+REPS=${REPS:-200}
+DURATION=${DURATION:-20s}
+CONNECTIONS=${CONNECTIONS:-32}
+PORT=${PORT:-18181}
+out=bench/out
+mkdir -p "$out"
+command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
+
+cargo build --release -p baton
+bin=target/release/baton
+data=$out/data-$DEALS-$ACTIVITIES
+if [ ! -f "$data/loaded" ]; then
+    rm -rf "$data"
+    echo "loading $DEALS deals and $ACTIVITIES activities into $data …"
+    /usr/bin/time -f "load: %e s wall, %M KB peak RSS" \
+        "$bin" --data-dir "$data" seed --reps "$REPS" --accounts "$ACCOUNTS" --deals "$DEALS" --activities "$ACTIVITIES"
+    touch "$data/loaded"
+fi
+du -sh "$data"
+
+# Tokens: the coordinator, and ten reps for the list benchmark.
+export BENCH_TOKEN=$("$bin" --data-dir "$data" token create --email coordinator@demo.baton.local --name bench)
+rep_tokens=()
+for r in $(seq 1 10); do
+    rep_tokens+=("$("$bin" --data-dir "$data" token create --email "rep$r@demo.baton.local" --name bench)")
+done
+export BENCH_REP_TOKENS=$(IFS=,; echo "${rep_tokens[*]}")
+export BENCH_DEALS=$DEALS
+
+"$bin" --data-dir "$data" --log warn serve --listen "127.0.0.1:$PORT" &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+idle_kb=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+
+stages=$(curl -sf -H "Authorization: Bearer $BENCH_TOKEN" "http://127.0.0.1:$PORT/api/v1/pipelines?is_default=true" |
+    python3 -c 'import json,sys; p=json.load(sys.stdin)["items"][0]; print(",".join(str(s["id"]) for s in p["stages"] if s["outcome"]=="open"))')
+export BENCH_OPEN_STAGES=$stages
+# Patches start past what earlier runs on this data set already changed.
+patched_file=$data/patched
+export BENCH_PATCH_OFFSET=$(cat "$patched_file" 2>/dev/null || echo 0)
+
+results=$out/api-results.md
+{
+    echo "| scenario | requests/s | p50 | p99 | non-2xx |"
+    echo "|---|---|---|---|---|"
+} > "$results"
+run() { # name script
+    local report
+    report=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "bench/wrk/$2.lua" "http://127.0.0.1:$PORT")
+    echo "$report" > "$out/wrk-$2.txt"
+    local rps p50 p99 errors
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$report")
+    p50=$(awk '$1=="50%" {print $2}' <<<"$report")
+    p99=$(awk '$1=="99%" {print $2}' <<<"$report")
+    errors=$(awk '/Non-2xx/ {print $NF}' <<<"$report")
+    echo "| $1 | $rps | $p50 | $p99 | ${errors:-0} |" >> "$results"
+    echo "$1: $rps req/s, p50 $p50, p99 $p99, non-2xx ${errors:-0}"
+}
+run "GET deal by id" get_deal
+run "list a rep's open deals in a stage (50)" list_rep_stage
+run "search accounts by name prefix (50)" search_accounts
+run "PATCH a deal" patch_deal
+# Each run's two threads patch their own 100,000 deals; the next run moves past them.
+echo $(( (BENCH_PATCH_OFFSET + 200000) % (DEALS - 200000 > 0 ? DEALS - 200000 : 1) )) > "$patched_file"
+
+peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+loaded_kb=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+binary_bytes=$(stat -c %s "$bin")
+{
+    echo
+    echo "- data: $DEALS deals, $ACTIVITIES activities, $ACCOUNTS accounts, $REPS reps ($(du -sh "$data" | cut -f1) on disk)"
+    echo "- wrk: 2 threads, $CONNECTIONS connections, $DURATION per scenario, on the same 2-core machine"
+    echo "- RSS idle after start: $((idle_kb / 1024)) MB; peak under load: $((peak_kb / 1024)) MB; after load: $((loaded_kb / 1024)) MB"
+    echo "- release binary: $((binary_bytes / 1024 / 1024)) MB"
+} >> "$results"
+cat "$results"
