@@ -16,14 +16,7 @@ struct Assets;
 pub fn url(path: &str) -> String {
     let hash = Assets::get(path).map_or_else(
         || "missing".to_owned(),
-        |f| {
-            f.metadata
-                .sha256_hash()
-                .iter()
-                .take(6)
-                .map(|b| format!("{b:02x}"))
-                .collect()
-        },
+        |f| crate::hex(&f.metadata.sha256_hash()[..6]),
     );
     format!("/assets/{hash}/{path}")
 }
@@ -33,13 +26,7 @@ pub async fn serve(Path((hash, path)): Path<(String, String)>) -> Response {
     let Some(file) = Assets::get(&path) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let current: String = file
-        .metadata
-        .sha256_hash()
-        .iter()
-        .take(6)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let current = crate::hex(&file.metadata.sha256_hash()[..6]);
     let cache = if hash == current {
         "public, max-age=31536000, immutable"
     } else {

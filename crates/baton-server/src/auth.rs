@@ -32,8 +32,7 @@ pub fn new_token_secret() -> String {
 
 /// The stored form of a token: hex SHA-256.
 pub fn hash_token(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex(&Sha256::digest(secret.as_bytes()))
 }
 
 /// Hashes a password with Argon2id on a blocking thread.

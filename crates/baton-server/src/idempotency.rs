@@ -49,11 +49,7 @@ pub async fn idempotent(
     hasher.update(parts.uri.path());
     hasher.update([0]);
     hasher.update(&bytes);
-    let hash: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = crate::hex(&hasher.finalize());
 
     match state
         .store

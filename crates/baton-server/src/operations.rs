@@ -114,6 +114,10 @@ pub fn request_span(request: &Request<Body>) -> tracing::Span {
 }
 
 /// A panic in a handler becomes a 500 problem document; the panic is logged.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "the signature CatchPanicLayer calls"
+)]
 pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let message = panic
         .downcast_ref::<String>()

@@ -148,10 +148,10 @@ async fn resolve(
         ),
     ];
     for (entity, field, new, old) in links {
-        if let Some(Some(id)) = new {
-            if old != Some(id) {
-                check_visible(conn, actor, entity, field, id, &mut errors).await?;
-            }
+        if let Some(Some(id)) = new
+            && old != Some(id)
+        {
+            check_visible(conn, actor, entity, field, id, &mut errors).await?;
         }
     }
     if let Some(v) = changes.account_id {

@@ -61,6 +61,10 @@ pub(crate) async fn write_history(
 }
 
 /// Appends one audit-log row: `before` is `None` on create, `after` is `None` on delete.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per column of the audit row"
+)]
 pub(crate) async fn write_audit<T: Serialize>(
     conn: &mut Conn<'_>,
     actor: Option<UserId>,

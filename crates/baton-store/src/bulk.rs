@@ -11,6 +11,7 @@ use crate::{Result, Store, now};
 use baton_model::UserId;
 use baton_model::records::{Account, Activity, Contact, Deal, FieldChange, Quota};
 use serde_json::Value;
+use std::fmt::Write;
 
 /// An open bulk load.
 pub struct Bulk {
@@ -44,7 +45,7 @@ async fn insert_rows(
                     sql.push_str(", ");
                 }
                 n += 1;
-                sql.push_str(&format!("${n}"));
+                let _ = write!(sql, "${n}");
             }
             sql.push(')');
         }

@@ -106,18 +106,18 @@ async fn resolve(
     }
     contact.owner_id = owner;
     if let Some(account) = changes.account_id {
-        if let Some(id) = account {
-            if current.is_none_or(|c| c.account_id != Some(id)) {
-                check_visible(
-                    conn,
-                    actor,
-                    Entity::Account,
-                    "account_id",
-                    id.0,
-                    &mut errors,
-                )
-                .await?;
-            }
+        if let Some(id) = account
+            && current.is_none_or(|c| c.account_id != Some(id))
+        {
+            check_visible(
+                conn,
+                actor,
+                Entity::Account,
+                "account_id",
+                id.0,
+                &mut errors,
+            )
+            .await?;
         }
         contact.account_id = account;
     }

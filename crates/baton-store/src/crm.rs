@@ -73,13 +73,13 @@ pub(crate) async fn begin_change<T: CrmRecord>(
     let before = T::load(&mut tx.conn(), id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if let Some(expected) = expected_version {
-        if before.version() != expected {
-            return Err(StoreError::Stale {
-                expected,
-                current: before.version(),
-            });
-        }
+    if let Some(expected) = expected_version
+        && before.version() != expected
+    {
+        return Err(StoreError::Stale {
+            expected,
+            current: before.version(),
+        });
     }
     Ok((tx, before))
 }

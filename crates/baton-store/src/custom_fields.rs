@@ -236,13 +236,13 @@ impl Store {
         let before = load(&mut tx.conn(), id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if let Some(expected) = expected_version {
-            if before.version != expected {
-                return Err(StoreError::Stale {
-                    expected,
-                    current: before.version,
-                });
-            }
+        if let Some(expected) = expected_version
+            && before.version != expected
+        {
+            return Err(StoreError::Stale {
+                expected,
+                current: before.version,
+            });
         }
         let at = now();
         tx.conn()

@@ -369,8 +369,8 @@ impl Tx {
     /// A connection to run statements inside the transaction.
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(tx) => Conn::SqliteTx(&mut **tx),
-            Tx::Postgres(tx) => Conn::PostgresTx(&mut **tx),
+            Tx::Sqlite(tx) => Conn::SqliteTx(tx),
+            Tx::Postgres(tx) => Conn::PostgresTx(tx),
         }
     }
 

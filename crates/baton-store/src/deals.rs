@@ -260,18 +260,18 @@ async fn resolve(
         check_assignable(conn, actor, "owner_id", actor.user_id, &mut errors).await?;
     }
     if let Some(account) = changes.account_id {
-        if let Some(id) = account {
-            if current.is_none_or(|d| d.account_id != Some(id)) {
-                check_visible(
-                    conn,
-                    actor,
-                    Entity::Account,
-                    "account_id",
-                    id.0,
-                    &mut errors,
-                )
-                .await?;
-            }
+        if let Some(id) = account
+            && current.is_none_or(|d| d.account_id != Some(id))
+        {
+            check_visible(
+                conn,
+                actor,
+                Entity::Account,
+                "account_id",
+                id.0,
+                &mut errors,
+            )
+            .await?;
         }
         deal.account_id = account;
     }
@@ -302,16 +302,17 @@ async fn resolve(
         }
     };
     let stage = match changes.stage_id {
-        Some(id) => match pipeline.stages.iter().find(|s| s.id == id) {
-            Some(s) => s.clone(),
-            None => {
+        Some(id) => {
+            if let Some(s) = pipeline.stages.iter().find(|s| s.id == id) {
+                s.clone()
+            } else {
                 errors.add(
                     "stage_id",
                     format!("stage {id} is not a stage of pipeline {:?}", pipeline.name),
                 );
                 return Err(StoreError::Invalid(errors));
             }
-        },
+        }
         None if current.is_some() && !pipeline_changed => {
             let stage_id = deal.stage_id;
             pipeline
@@ -326,13 +327,14 @@ async fn resolve(
                     ))
                 })?
         }
-        None => match pipeline.stages.first() {
-            Some(s) => s.clone(),
-            None => {
+        None => {
+            if let Some(s) = pipeline.stages.first() {
+                s.clone()
+            } else {
                 errors.add("pipeline_id", "the pipeline has no stages");
                 return Err(StoreError::Invalid(errors));
             }
-        },
+        }
     };
     let stage_changed = current.is_none_or(|d| d.stage_id != stage.id);
     deal.pipeline_id = pipeline.id;

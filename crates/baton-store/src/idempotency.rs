@@ -51,41 +51,38 @@ impl Store {
                 .bind(key),
             )
             .await?;
-        let outcome = match existing {
-            Some(row) => {
-                let hash: String = row.get("request_hash")?;
-                let status: Option<i64> = row.get("status")?;
-                match status {
-                    _ if hash != request_hash => IdempotencyBegin::Mismatch,
-                    None => IdempotencyBegin::InProgress,
-                    Some(status) => IdempotencyBegin::Replay {
-                        status: u16::try_from(status).unwrap_or(500),
-                        headers: serde_json::from_str(
-                            &row.get::<Option<String>>("response_headers")?
-                                .unwrap_or_default(),
-                        )
-                        .unwrap_or_default(),
-                        body: row
-                            .get::<Option<String>>("response_body")?
+        let outcome = if let Some(row) = existing {
+            let hash: String = row.get("request_hash")?;
+            let status: Option<i64> = row.get("status")?;
+            match status {
+                _ if hash != request_hash => IdempotencyBegin::Mismatch,
+                None => IdempotencyBegin::InProgress,
+                Some(status) => IdempotencyBegin::Replay {
+                    status: u16::try_from(status).unwrap_or(500),
+                    headers: serde_json::from_str(
+                        &row.get::<Option<String>>("response_headers")?
                             .unwrap_or_default(),
-                    },
-                }
-            }
-            None => {
-                tx.conn()
-                    .execute(
-                        query(
-                            "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) \
-                             VALUES ($1, $2, $3, $4)",
-                        )
-                        .bind(user)
-                        .bind(key)
-                        .bind(request_hash)
-                        .bind(at),
                     )
-                    .await?;
-                IdempotencyBegin::Proceed
+                    .unwrap_or_default(),
+                    body: row
+                        .get::<Option<String>>("response_body")?
+                        .unwrap_or_default(),
+                },
             }
+        } else {
+            tx.conn()
+                .execute(
+                    query(
+                        "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(user)
+                    .bind(key)
+                    .bind(request_hash)
+                    .bind(at),
+                )
+                .await?;
+            IdempotencyBegin::Proceed
         };
         tx.commit().await?;
         Ok(outcome)

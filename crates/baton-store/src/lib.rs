@@ -144,7 +144,7 @@ impl Store {
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
-            .idle_timeout(Duration::from_secs(600))
+            .idle_timeout(Duration::from_mins(10))
             .connect_with(base.read_only(true).create_if_missing(false))
             .await?;
         Ok(Store {

@@ -128,13 +128,13 @@ async fn write_stages(
         .unwrap_or_default();
     let mut errors = FieldErrors::new();
     for (i, s) in stages.iter().enumerate() {
-        if let Some(id) = s.id {
-            if !existing.contains(&id) {
-                errors.add(
-                    format!("stages[{i}].id"),
-                    format!("stage {id} is not in this pipeline"),
-                );
-            }
+        if let Some(id) = s.id
+            && !existing.contains(&id)
+        {
+            errors.add(
+                format!("stages[{i}].id"),
+                format!("stage {id} is not in this pipeline"),
+            );
         }
     }
     for id in existing
@@ -300,10 +300,10 @@ impl Store {
                 current: before.version,
             });
         }
-        if let Some(name) = &changes.name {
-            if name_taken(&mut tx.conn(), name, Some(id)).await? {
-                return Err(StoreError::field("name", "another pipeline has this name"));
-            }
+        if let Some(name) = &changes.name
+            && name_taken(&mut tx.conn(), name, Some(id)).await?
+        {
+            return Err(StoreError::field("name", "another pipeline has this name"));
         }
         match changes.is_default {
             Some(true) => {
@@ -368,13 +368,13 @@ impl Store {
         let before = load_pipeline(&mut tx.conn(), id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if let Some(expected) = expected_version {
-            if before.version != expected {
-                return Err(StoreError::Stale {
-                    expected,
-                    current: before.version,
-                });
-            }
+        if let Some(expected) = expected_version
+            && before.version != expected
+        {
+            return Err(StoreError::Stale {
+                expected,
+                current: before.version,
+            });
         }
         if archive && before.is_default {
             return Err(StoreError::Conflict(

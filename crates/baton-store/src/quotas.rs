@@ -145,10 +145,10 @@ impl Store {
             }
             None => None,
         };
-        if let Some(user) = changes.user_id {
-            if !crate::refs::user_exists(&mut tx.conn(), user).await? {
-                errors.add("user_id", format!("there is no user {user}"));
-            }
+        if let Some(user) = changes.user_id
+            && !crate::refs::user_exists(&mut tx.conn(), user).await?
+        {
+            errors.add("user_id", format!("there is no user {user}"));
         }
         if let Some(team) = changes.team_id {
             let found = tx
@@ -289,13 +289,13 @@ impl Store {
         let before = load(&mut tx.conn(), id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if let Some(expected) = expected_version {
-            if before.version != expected {
-                return Err(StoreError::Stale {
-                    expected,
-                    current: before.version,
-                });
-            }
+        if let Some(expected) = expected_version
+            && before.version != expected
+        {
+            return Err(StoreError::Stale {
+                expected,
+                current: before.version,
+            });
         }
         let at = now();
         tx.conn()

@@ -81,10 +81,10 @@ async fn check_users(
     changes: &TeamChanges,
     errors: &mut FieldErrors,
 ) -> Result<()> {
-    if let Some(Some(manager)) = changes.manager_id {
-        if !crate::refs::user_exists(conn, manager).await? {
-            errors.add("manager_id", format!("there is no user {manager}"));
-        }
+    if let Some(Some(manager)) = changes.manager_id
+        && !crate::refs::user_exists(conn, manager).await?
+    {
+        errors.add("manager_id", format!("there is no user {manager}"));
     }
     for (i, member) in changes.member_ids.iter().flatten().enumerate() {
         if !crate::refs::user_exists(conn, *member).await? {
@@ -215,10 +215,10 @@ impl Store {
             });
         }
         let mut errors = FieldErrors::new();
-        if let Some(name) = &changes.name {
-            if name_taken(&mut tx.conn(), name, Some(id)).await? {
-                errors.add("name", "another team has this name");
-            }
+        if let Some(name) = &changes.name
+            && name_taken(&mut tx.conn(), name, Some(id)).await?
+        {
+            errors.add("name", "another team has this name");
         }
         check_users(&mut tx.conn(), &changes, &mut errors).await?;
         if !errors.is_empty() {
@@ -271,13 +271,13 @@ impl Store {
         let before = load_team(&mut tx.conn(), id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if let Some(expected) = expected_version {
-            if before.version != expected {
-                return Err(StoreError::Stale {
-                    expected,
-                    current: before.version,
-                });
-            }
+        if let Some(expected) = expected_version
+            && before.version != expected
+        {
+            return Err(StoreError::Stale {
+                expected,
+                current: before.version,
+            });
         }
         let has_quotas = tx
             .conn()

@@ -22,10 +22,10 @@ impl Store {
         secret_hash: &str,
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<TokenId> {
-        if let Some(actor) = actor {
-            if actor.user_id != user {
-                actor.ensure_admin()?;
-            }
+        if let Some(actor) = actor
+            && actor.user_id != user
+        {
+            actor.ensure_admin()?;
         }
         let mut tx = self.begin().await?;
         if !crate::refs::user_exists(&mut tx.conn(), user).await? {

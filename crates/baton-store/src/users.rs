@@ -178,10 +178,10 @@ impl Store {
             });
         }
         let mut errors = FieldErrors::new();
-        if let Some(email) = &changes.email {
-            if email_taken(&mut tx.conn(), email, Some(id)).await? {
-                errors.add("email", "is already used by another user");
-            }
+        if let Some(email) = &changes.email
+            && email_taken(&mut tx.conn(), email, Some(id)).await?
+        {
+            errors.add("email", "is already used by another user");
         }
         if id == actor.user_id
             && (changes.active == Some(false) || changes.role.is_some_and(|r| r != Role::Admin))

@@ -64,7 +64,7 @@ async fn create(
         .create_account(&actor, input.validate(true)?)
         .await?;
     Ok(created(
-        format!("/api/v1/accounts/{}", account.id),
+        &format!("/api/v1/accounts/{}", account.id),
         account.version,
         &account,
     ))

@@ -64,7 +64,7 @@ async fn create(
         .create_activity(&actor, input.validate(None)?)
         .await?;
     Ok(created(
-        format!("/api/v1/activities/{}", activity.id),
+        &format!("/api/v1/activities/{}", activity.id),
         activity.version,
         &activity,
     ))

@@ -63,7 +63,7 @@ async fn create(
         .create_contact(&actor, input.validate(true)?)
         .await?;
     Ok(created(
-        format!("/api/v1/contacts/{}", contact.id),
+        &format!("/api/v1/contacts/{}", contact.id),
         contact.version,
         &contact,
     ))

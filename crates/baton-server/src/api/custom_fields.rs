@@ -61,7 +61,7 @@ async fn create(
         .create_custom_field(&actor, input.validate(None)?)
         .await?;
     Ok(created(
-        format!("/api/v1/custom-fields/{}", field.id),
+        &format!("/api/v1/custom-fields/{}", field.id),
         field.version,
         &field,
     ))

@@ -63,7 +63,7 @@ async fn create(
 ) -> ApiResult<Response> {
     let deal = s.store.create_deal(&actor, input.validate(true)?).await?;
     Ok(created(
-        format!("/api/v1/deals/{}", deal.id),
+        &format!("/api/v1/deals/{}", deal.id),
         deal.version,
         &deal,
     ))

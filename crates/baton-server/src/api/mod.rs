@@ -116,9 +116,9 @@ pub struct ListDoc {
 }
 
 /// A created record: 201 with its `ETag` and `Location`.
-pub fn created<T: Serialize>(location: String, version: i64, body: &T) -> Response {
+pub fn created<T: Serialize>(location: &str, version: i64, body: &T) -> Response {
     let mut response = crate::extract::versioned(StatusCode::CREATED, version, body);
-    if let Ok(location) = HeaderValue::from_str(&location) {
+    if let Ok(location) = HeaderValue::from_str(location) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     response

@@ -59,7 +59,7 @@ async fn create(
         .create_pipeline(Some(&actor), input.validate(true)?)
         .await?;
     Ok(created(
-        format!("/api/v1/pipelines/{}", pipeline.id),
+        &format!("/api/v1/pipelines/{}", pipeline.id),
         pipeline.version,
         &pipeline,
     ))

@@ -62,7 +62,7 @@ async fn create(
         .create_quota(Some(&actor), input.validate(true)?)
         .await?;
     Ok(created(
-        format!("/api/v1/quotas/{}", quota.id),
+        &format!("/api/v1/quotas/{}", quota.id),
         quota.version,
         &quota,
     ))

@@ -59,7 +59,7 @@ async fn create(
         .create_team(Some(&actor), input.validate(true)?)
         .await?;
     Ok(created(
-        format!("/api/v1/teams/{}", team.id),
+        &format!("/api/v1/teams/{}", team.id),
         team.version,
         &team,
     ))

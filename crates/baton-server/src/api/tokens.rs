@@ -62,7 +62,7 @@ async fn create(
         )));
     }
     let expires_at = match input.expires_in_days {
-        Some(0) | Some(3651..) => {
+        Some(0 | 3651..) => {
             return Err(ApiError::Invalid(baton_model::FieldErrors::one(
                 "expires_in_days",
                 "must be from 1 to 3650",

@@ -64,7 +64,7 @@ async fn create(
     };
     let user = s.store.create_user(Some(&actor), changes, hash).await?;
     Ok(created(
-        format!("/api/v1/users/{}", user.id),
+        &format!("/api/v1/users/{}", user.id),
         user.version,
         &user,
     ))

@@ -99,7 +99,6 @@ enum Cleanup {
 /// A running server and a client for it.
 pub struct TestApp {
     pub addr: SocketAddr,
-    pub store: Store,
     pub org: Org,
     client: reqwest::Client,
     shutdown: std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
@@ -121,8 +120,7 @@ impl Resp {
         self.headers
             .get("etag")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .unwrap_or_else(|| panic!("no ETag in {self:?}"))
+            .map_or_else(|| panic!("no ETag in {self:?}"), str::to_owned)
     }
 
     /// The `field` of each entry of a problem document's `errors` list.
@@ -206,7 +204,6 @@ impl TestApp {
         });
         TestApp {
             addr,
-            store,
             org,
             client: reqwest::Client::new(),
             shutdown: std::sync::Mutex::new(Some(tx)),
@@ -224,13 +221,13 @@ impl TestApp {
         if let Some(server) = server {
             let _ = server.await;
         }
-        if let Cleanup::Postgres { admin_url, schema } = &self.cleanup {
-            if let Ok(admin) = sqlx::PgPool::connect(admin_url).await {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                    .execute(&admin)
-                    .await;
-                admin.close().await;
-            }
+        if let Cleanup::Postgres { admin_url, schema } = &self.cleanup
+            && let Ok(admin) = sqlx::PgPool::connect(admin_url).await
+        {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                .execute(&admin)
+                .await;
+            admin.close().await;
         }
     }
 
@@ -399,7 +396,10 @@ async fn person(store: &Store, name: &str, role: Role) -> Person {
 
 async fn seed_org(store: &Store) -> Org {
     store
-        .init_org("Test Org", &Default::default())
+        .init_org(
+            "Test Org",
+            &baton_model::records::OrgSettingsChanges::default(),
+        )
         .await
         .expect("init org");
     let admin = person(store, "admin", Role::Admin).await;

@@ -21,6 +21,11 @@ fn rows(history: &Value) -> Vec<(String, Option<String>, Option<String>, i64)> {
         .collect()
 }
 
+#[expect(
+    clippy::needless_pass_by_value,
+    clippy::unnecessary_wraps,
+    reason = "reads like the rows"
+)]
 fn s(v: impl ToString) -> Option<String> {
     Some(v.to_string())
 }

@@ -83,12 +83,10 @@ fn expected(who: &str, kind: &str) -> BTreeSet<&'static str> {
         ("finance", _) => &[],
         ("vp", _) => &["a1", "a2", "b1", "shared"],
         ("manager_a", _) => &["a1", "a2", "shared"],
-        ("manager_b", "deals") => &["b1"],
-        ("manager_b", _) => &["b1", "shared"],
+        ("manager_b" | "rep_b1", "deals") => &["b1"],
+        ("manager_b" | "rep_b1", _) => &["b1", "shared"],
         ("rep_a1", _) => &["a1", "shared"],
         ("rep_a2", _) => &["a2"],
-        ("rep_b1", "deals") => &["b1"],
-        ("rep_b1", _) => &["b1", "shared"],
         _ => unreachable!("{who} {kind}"),
     };
     names.iter().copied().collect()
