@@ -124,10 +124,46 @@ both_backends! {
                 assert_eq!(paged.ids().len(), usize::from(!want.is_empty()), "{who} first page of {kind}");
 
                 for (name, id) in records {
-                    let r = app.get(person, &format!("/api/v1/{kind}/{id}")).await;
                     let status = if want.contains(name) { StatusCode::OK } else { StatusCode::NOT_FOUND };
+                    let r = app.get(person, &format!("/api/v1/{kind}/{id}")).await;
                     assert_eq!(r.status, status, "{who} reading {kind} {name}");
+                    if kind == "deals" || kind == "accounts" {
+                        let r = app.get(person, &format!("/api/v1/{kind}/{id}/history")).await;
+                        assert_eq!(r.status, status, "{who} reading the history of {kind} {name}");
+                    }
                 }
+            }
+        }
+    }
+
+    async fn quotas_are_seen_by_their_holder_their_managers_and_finance(app) {
+        let org = &app.org;
+        let mut quotas = Vec::new();
+        for (name, person) in [("a1", &org.rep_a1), ("b1", &org.rep_b1), ("manager_a", &org.manager_a)] {
+            let r = app
+                .post(&org.finance, "/api/v1/quotas", json!({"user_id": person.id, "period": "2026-Q4", "amount_minor": 100}))
+                .await
+                .expect(StatusCode::CREATED);
+            quotas.push((name, r.body["id"].as_i64().unwrap()));
+        }
+        let expect_seen = |who: &str| -> BTreeSet<&str> {
+            let names: &[&str] = match who {
+                "admin" | "coordinator" | "finance" | "vp" => &["a1", "b1", "manager_a"],
+                "manager_a" => &["a1", "manager_a"],
+                "manager_b" | "rep_b1" => &["b1"],
+                "rep_a1" => &["a1"],
+                "rep_a2" => &[],
+                _ => unreachable!(),
+            };
+            names.iter().copied().collect()
+        };
+        for (who, person) in org.everyone() {
+            let list = app.get(person, "/api/v1/quotas").await.expect(StatusCode::OK);
+            let seen: BTreeSet<&str> = list.ids().into_iter().map(|id| quotas.iter().find(|q| q.1 == id).unwrap().0).collect();
+            assert_eq!(seen, expect_seen(who), "{who} listing quotas");
+            for (name, id) in &quotas {
+                let status = if expect_seen(who).contains(name) { StatusCode::OK } else { StatusCode::NOT_FOUND };
+                assert_eq!(app.get(person, &format!("/api/v1/quotas/{id}")).await.status, status, "{who} reading quota {name}");
             }
         }
     }
