@@ -286,10 +286,11 @@ async fn demo(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
 
 /// Keeps the generated demo passwords beside the database, readable only by its owner.
 fn write_logins(path: &Path, logins: &[(Role, String, String)]) -> anyhow::Result<()> {
-    let text: String = logins
-        .iter()
-        .map(|(role, email, password)| format!("  {:<12} {email:<32} {password}\n", role.as_str()))
-        .collect();
+    use std::fmt::Write;
+    let mut text = String::new();
+    for (role, email, password) in logins {
+        let _ = writeln!(text, "  {:<12} {email:<32} {password}", role.as_str());
+    }
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
     #[cfg(unix)]
     {

@@ -240,6 +240,10 @@ pub async fn seed_scaled(store: &Store, args: &SeedArgs) -> anyhow::Result<()> {
     if store.is_initialised().await? {
         anyhow::bail!("the database already holds an organisation; seed an empty one");
     }
+    // Every generated account, deal and activity needs a rep to own it.
+    if args.reps == 0 {
+        anyhow::bail!("--reps must be at least 1");
+    }
     init_org(store).await?;
     add_user(
         store,
@@ -328,18 +332,18 @@ async fn load(
     generator: Generator,
     progress: Option<std::time::Duration>,
 ) -> anyhow::Result<()> {
+    const CHUNK: usize = 2_000;
     let scale = generator.scale();
     let started = std::time::Instant::now();
     let mut last_report = started;
     let report = |what: &str, done: usize, total: usize, last: &mut std::time::Instant| {
-        if let Some(every) = progress {
-            if last.elapsed() >= every || done == total {
-                eprintln!("{what}: {done}/{total} after {:.0?}", started.elapsed());
-                *last = std::time::Instant::now();
-            }
+        if let Some(every) = progress
+            && (last.elapsed() >= every || done == total)
+        {
+            eprintln!("{what}: {done}/{total} after {:.0?}", started.elapsed());
+            *last = std::time::Instant::now();
         }
     };
-    const CHUNK: usize = 2_000;
     for start in (0..scale.accounts).step_by(CHUNK) {
         let end = (start + CHUNK).min(scale.accounts);
         let (accounts, contacts): (Vec<_>, Vec<_>) =
