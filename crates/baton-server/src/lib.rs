@@ -98,7 +98,7 @@ impl App {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
-        let (api_routes, mut openapi) = OpenApiRouter::new()
+        let (api_routes, mut openapi) = OpenApiRouter::with_openapi(api::doc())
             .nest("/api/v1", api::router())
             .split_for_parts();
         let (ops_routes, ops_doc) = operations::router().split_for_parts();

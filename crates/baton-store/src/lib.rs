@@ -38,6 +38,7 @@ pub use list::{ListQuery, Page};
 pub use tokens::NewToken;
 
 use chrono::{DateTime, Utc};
+use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::{Path, PathBuf};
@@ -129,7 +130,10 @@ impl Store {
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
             .pragma("cache_size", "-8000")
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // Bulk loads write large statements that take seconds by design; a slow read is worth
+            // a warning, a slow write only a debug line (sqlx would print the whole statement).
+            .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
         let lock = if options.exclusive {
             Some(lock_beside(base.get_filename())?)
         } else {
@@ -145,7 +149,11 @@ impl Store {
         let reader = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .idle_timeout(Duration::from_mins(10))
-            .connect_with(base.read_only(true).create_if_missing(false))
+            .connect_with(
+                base.read_only(true)
+                    .create_if_missing(false)
+                    .log_slow_statements(log::LevelFilter::Warn, Duration::from_millis(500)),
+            )
             .await?;
         Ok(Store {
             backend: Arc::new(Backend::Sqlite {
@@ -157,7 +165,8 @@ impl Store {
     }
 
     async fn open_postgres(url: &str, options: &OpenOptions) -> Result<Store> {
-        let connect = PgConnectOptions::from_str(url)?;
+        let connect = PgConnectOptions::from_str(url)?
+            .log_slow_statements(log::LevelFilter::Warn, Duration::from_millis(500));
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(2))
             .acquire_timeout(Duration::from_secs(10))

@@ -51,6 +51,7 @@ both_backends! {
             assert!(!missing_route, "{method} {path}");
         }
         assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+        assert_eq!(doc["info"]["title"], "Baton API");
         assert!(operations.len() >= 50, "{} operations", operations.len());
     }
 
