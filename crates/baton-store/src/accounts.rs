@@ -1,11 +1,11 @@
 //! Accounts: the companies deals are with. Owner changes are kept in the field history.
 
 use crate::audit::{Tracked, write_audit, write_history};
-use crate::crm::{CrmRecord, access, begin_change, guarded_update, set_archived};
-use crate::db::{Conn, Row, built_query, query};
-use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
+use crate::crm::{self, CrmRecord, access, begin_change, guarded_update, set_archived};
+use crate::db::{Conn, Row, query};
+use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::check_assignable;
-use crate::visibility::{Entity, scope_cte, visible};
+use crate::visibility::Entity;
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::records::{
     Account, AccountChanges, CustomFieldEntity, FieldChange, apply_custom_fields,
@@ -70,19 +70,15 @@ impl CrmRecord for Account {
     const ENTITY: Entity = Entity::Account;
     const TABLE: &'static str = "accounts";
     const NAME: &'static str = "account";
+    const COLUMNS: &'static str = COLUMNS;
+    const LIST: ListSpec = LIST;
+
+    fn from_row(row: &Row) -> Result<Self> {
+        account_from_row(row)
+    }
 
     fn version(&self) -> i64 {
         self.version
-    }
-
-    async fn load(conn: &mut Conn<'_>, id: i64) -> Result<Option<Self>> {
-        conn.fetch_optional(
-            built_query(format!("SELECT {COLUMNS} FROM accounts x WHERE x.id = $1")).bind(id),
-        )
-        .await?
-        .as_ref()
-        .map(account_from_row)
-        .transpose()
     }
 }
 
@@ -154,37 +150,12 @@ async fn resolve(
 impl Store {
     /// One account the actor may see.
     pub async fn get_account(&self, actor: &Actor, id: AccountId) -> Result<Account> {
-        self.reader()
-            .fetch_optional(
-                built_query(format!(
-                    "{}SELECT {COLUMNS} FROM accounts x WHERE x.id = $2 AND {}",
-                    scope_cte(actor),
-                    visible(actor, Entity::Account, "x")
-                ))
-                .bind(actor.user_id)
-                .bind(id),
-            )
-            .await?
-            .as_ref()
-            .map(account_from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound)
+        crm::get_visible(self, actor, id.0).await
     }
 
     /// A page of the accounts the actor may see.
     pub async fn list_accounts(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Account>> {
-        let (sql, args) = paginate(
-            &LIST,
-            list,
-            actor,
-            &visible(actor, Entity::Account, "x"),
-            self.dialect(),
-        )?;
-        let rows = self
-            .reader()
-            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
-            .await?;
-        Page::from_rows(&LIST, list, rows, account_from_row)
+        crm::list_visible(self, actor, list).await
     }
 
     /// The field history (owner changes) of an account the actor may see.
@@ -232,7 +203,7 @@ impl Store {
             owner,
         )
         .await?;
-        let after = Account::load(&mut tx.conn(), id.0)
+        let after = crm::load::<Account>(&mut tx.conn(), id.0)
             .await?
             .ok_or(StoreError::NotFound)?;
         write_audit(
@@ -295,7 +266,7 @@ impl Store {
             owner,
         )
         .await?;
-        let after = Account::load(&mut tx.conn(), id.0)
+        let after = crm::load::<Account>(&mut tx.conn(), id.0)
             .await?
             .ok_or(StoreError::NotFound)?;
         write_audit(

@@ -1,11 +1,11 @@
 //! Activities: calls, emails, meetings, notes and tasks.
 
 use crate::audit::write_audit;
-use crate::crm::{CrmRecord, begin_change, guarded_update, set_archived};
-use crate::db::{Conn, Row, built_query, query};
-use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
+use crate::crm::{self, CrmRecord, begin_change, guarded_update, set_archived};
+use crate::db::{Conn, Row, query};
+use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::{check_assignable, check_visible};
-use crate::visibility::{Entity, scope_cte, visible};
+use crate::visibility::Entity;
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::activity::ActivityKind;
 use baton_model::records::{Activity, ActivityChanges};
@@ -71,22 +71,15 @@ impl CrmRecord for Activity {
     const ENTITY: Entity = Entity::Activity;
     const TABLE: &'static str = "activities";
     const NAME: &'static str = "activity";
+    const COLUMNS: &'static str = COLUMNS;
+    const LIST: ListSpec = LIST;
+
+    fn from_row(row: &Row) -> Result<Self> {
+        activity_from_row(row)
+    }
 
     fn version(&self) -> i64 {
         self.version
-    }
-
-    async fn load(conn: &mut Conn<'_>, id: i64) -> Result<Option<Self>> {
-        conn.fetch_optional(
-            built_query(format!(
-                "SELECT {COLUMNS} FROM activities x WHERE x.id = $1"
-            ))
-            .bind(id),
-        )
-        .await?
-        .as_ref()
-        .map(activity_from_row)
-        .transpose()
     }
 }
 
@@ -223,37 +216,12 @@ fn write_query(sql: &'static str, a: &Activity) -> crate::db::Query {
 impl Store {
     /// One activity the actor may see.
     pub async fn get_activity(&self, actor: &Actor, id: ActivityId) -> Result<Activity> {
-        self.reader()
-            .fetch_optional(
-                built_query(format!(
-                    "{}SELECT {COLUMNS} FROM activities x WHERE x.id = $2 AND {}",
-                    scope_cte(actor),
-                    visible(actor, Entity::Activity, "x")
-                ))
-                .bind(actor.user_id)
-                .bind(id),
-            )
-            .await?
-            .as_ref()
-            .map(activity_from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound)
+        crm::get_visible(self, actor, id.0).await
     }
 
     /// A page of the activities the actor may see.
     pub async fn list_activities(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Activity>> {
-        let (sql, args) = paginate(
-            &LIST,
-            list,
-            actor,
-            &visible(actor, Entity::Activity, "x"),
-            self.dialect(),
-        )?;
-        let rows = self
-            .reader()
-            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
-            .await?;
-        Page::from_rows(&LIST, list, rows, activity_from_row)
+        crm::list_visible(self, actor, list).await
     }
 
     /// Logs an activity.
@@ -281,7 +249,7 @@ impl Store {
             )
             .await?
             .get("id")?;
-        let after = Activity::load(&mut tx.conn(), id.0)
+        let after = crm::load::<Activity>(&mut tx.conn(), id.0)
             .await?
             .ok_or(StoreError::NotFound)?;
         write_audit(
@@ -327,7 +295,7 @@ impl Store {
             expected_version,
         )
         .await?;
-        let after = Activity::load(&mut tx.conn(), id.0)
+        let after = crm::load::<Activity>(&mut tx.conn(), id.0)
             .await?
             .ok_or(StoreError::NotFound)?;
         write_audit(

@@ -6,7 +6,7 @@
 //! with its counts rather than one per row.
 
 use crate::audit::write_audit;
-use crate::db::{Arg, Conn, Tx, built_query};
+use crate::db::{Arg, Conn, Dialect, Tx, built_query};
 use crate::{Result, Store, now};
 use baton_model::UserId;
 use baton_model::records::{Account, Activity, Contact, Deal, FieldChange, Quota};
@@ -30,6 +30,7 @@ async fn insert_rows(
     rows: Vec<Vec<Arg>>,
 ) -> Result<()> {
     let per_statement = (MAX_PARAMS / columns.len()).clamp(1, 1000);
+    let dialect = conn.dialect();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Arg>> = rows.by_ref().take(per_statement).collect();
@@ -45,7 +46,14 @@ async fn insert_rows(
                     sql.push_str(", ");
                 }
                 n += 1;
-                let _ = write!(sql, "${n}");
+                // SQLite looks named parameters up by a linear scan, which makes binding
+                // thousands of `$n` quadratic; anonymous `?` bind by position.
+                match dialect {
+                    Dialect::Sqlite => sql.push('?'),
+                    Dialect::Postgres => {
+                        let _ = write!(sql, "${n}");
+                    }
+                }
             }
             sql.push(')');
         }

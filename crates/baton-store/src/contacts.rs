@@ -1,11 +1,11 @@
 //! Contacts: the people at accounts.
 
 use crate::audit::write_audit;
-use crate::crm::{CrmRecord, begin_change, guarded_update, set_archived};
-use crate::db::{Conn, Row, built_query, query};
-use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
+use crate::crm::{self, CrmRecord, begin_change, guarded_update, set_archived};
+use crate::db::{Conn, Row, query};
+use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::{check_assignable, check_visible};
-use crate::visibility::{Entity, scope_cte, visible};
+use crate::visibility::Entity;
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::records::{Contact, ContactChanges, CustomFieldEntity, apply_custom_fields};
 use baton_model::{ContactId, FieldErrors};
@@ -58,19 +58,15 @@ impl CrmRecord for Contact {
     const ENTITY: Entity = Entity::Contact;
     const TABLE: &'static str = "contacts";
     const NAME: &'static str = "contact";
+    const COLUMNS: &'static str = COLUMNS;
+    const LIST: ListSpec = LIST;
+
+    fn from_row(row: &Row) -> Result<Self> {
+        contact_from_row(row)
+    }
 
     fn version(&self) -> i64 {
         self.version
-    }
-
-    async fn load(conn: &mut Conn<'_>, id: i64) -> Result<Option<Self>> {
-        conn.fetch_optional(
-            built_query(format!("SELECT {COLUMNS} FROM contacts x WHERE x.id = $1")).bind(id),
-        )
-        .await?
-        .as_ref()
-        .map(contact_from_row)
-        .transpose()
     }
 }
 
@@ -150,37 +146,12 @@ async fn resolve(
 impl Store {
     /// One contact the actor may see.
     pub async fn get_contact(&self, actor: &Actor, id: ContactId) -> Result<Contact> {
-        self.reader()
-            .fetch_optional(
-                built_query(format!(
-                    "{}SELECT {COLUMNS} FROM contacts x WHERE x.id = $2 AND {}",
-                    scope_cte(actor),
-                    visible(actor, Entity::Contact, "x")
-                ))
-                .bind(actor.user_id)
-                .bind(id),
-            )
-            .await?
-            .as_ref()
-            .map(contact_from_row)
-            .transpose()?
-            .ok_or(StoreError::NotFound)
+        crm::get_visible(self, actor, id.0).await
     }
 
     /// A page of the contacts the actor may see.
     pub async fn list_contacts(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Contact>> {
-        let (sql, args) = paginate(
-            &LIST,
-            list,
-            actor,
-            &visible(actor, Entity::Contact, "x"),
-            self.dialect(),
-        )?;
-        let rows = self
-            .reader()
-            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
-            .await?;
-        Page::from_rows(&LIST, list, rows, contact_from_row)
+        crm::list_visible(self, actor, list).await
     }
 
     /// Creates a contact.
@@ -209,7 +180,7 @@ impl Store {
             )
             .await?
             .get("id")?;
-        let after = Contact::load(&mut tx.conn(), id.0)
+        let after = crm::load::<Contact>(&mut tx.conn(), id.0)
             .await?
             .ok_or(StoreError::NotFound)?;
         write_audit(
@@ -261,7 +232,7 @@ impl Store {
             expected_version,
         )
         .await?;
-        let after = Contact::load(&mut tx.conn(), id.0)
+        let after = crm::load::<Contact>(&mut tx.conn(), id.0)
             .await?
             .ok_or(StoreError::NotFound)?;
         write_audit(

@@ -2,7 +2,9 @@
 //! version check, and archiving.
 
 use crate::audit::write_audit;
-use crate::db::{Conn, Tx, built_query};
+use crate::db::{Conn, Row, Tx, built_query};
+use crate::error::check_version;
+use crate::list::{ListQuery, ListSpec, Page, paginate};
 use crate::visibility::{Entity, editable, scope_cte, visible};
 use crate::{Actor, Result, Store, StoreError, now};
 use serde::Serialize;
@@ -16,12 +18,92 @@ pub(crate) trait CrmRecord: Serialize + Sized + Send + Sync {
     const TABLE: &'static str;
     /// The name in the audit log and field history (`deal`).
     const NAME: &'static str;
+    /// The select list, over alias `x`.
+    const COLUMNS: &'static str;
+    /// What its list allows: filters, sorts, search.
+    const LIST: ListSpec;
+
+    /// The record from a row of `COLUMNS`, without children.
+    fn from_row(row: &Row) -> Result<Self>;
 
     /// The record's optimistic-concurrency version.
     fn version(&self) -> i64;
 
-    /// Reads the record with its children, without checking visibility.
-    fn load(conn: &mut Conn<'_>, id: i64) -> impl Future<Output = Result<Option<Self>>> + Send;
+    /// Fills in child collections (a deal's splits and contacts) for a batch, in a fixed number
+    /// of queries; most kinds have none.
+    fn attach(
+        _conn: &mut Conn<'_>,
+        _records: &mut [Self],
+    ) -> impl Future<Output = Result<()>> + Send {
+        async { Ok(()) }
+    }
+}
+
+/// Reads record `id` of `T` with its children, without checking visibility (for use inside a
+/// change whose access was already checked).
+pub(crate) async fn load<T: CrmRecord>(conn: &mut Conn<'_>, id: i64) -> Result<Option<T>> {
+    let Some(row) = conn
+        .fetch_optional(
+            built_query(format!(
+                "SELECT {} FROM {} x WHERE x.id = $1",
+                T::COLUMNS,
+                T::TABLE
+            ))
+            .bind(id),
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut records = [T::from_row(&row)?];
+    T::attach(conn, &mut records).await?;
+    let [record] = records;
+    Ok(Some(record))
+}
+
+/// Record `id` of `T`, if the actor may see it.
+pub(crate) async fn get_visible<T: CrmRecord>(store: &Store, actor: &Actor, id: i64) -> Result<T> {
+    let mut conn = store.reader();
+    let row = conn
+        .fetch_optional(
+            built_query(format!(
+                "{}SELECT {} FROM {} x WHERE x.id = $2 AND {}",
+                scope_cte(actor),
+                T::COLUMNS,
+                T::TABLE,
+                visible(actor, T::ENTITY, "x")
+            ))
+            .bind(actor.user_id)
+            .bind(id),
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut records = [T::from_row(&row)?];
+    T::attach(&mut conn, &mut records).await?;
+    let [record] = records;
+    Ok(record)
+}
+
+/// A page of the records of `T` the actor may see.
+pub(crate) async fn list_visible<T: CrmRecord>(
+    store: &Store,
+    actor: &Actor,
+    list: &ListQuery,
+) -> Result<Page<T>> {
+    let (sql, args) = paginate(
+        &T::LIST,
+        list,
+        actor,
+        &visible(actor, T::ENTITY, "x"),
+        store.dialect(),
+    )?;
+    let mut conn = store.reader();
+    let rows = conn
+        .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
+        .await?;
+    let mut page = Page::from_rows(&T::LIST, list, rows, T::from_row)?;
+    T::attach(&mut conn, &mut page.items).await?;
+    Ok(page)
 }
 
 /// Whether the actor may see record `id` of `T`, and whether they may change it.
@@ -70,17 +152,10 @@ pub(crate) async fn begin_change<T: CrmRecord>(
             T::NAME
         )));
     }
-    let before = T::load(&mut tx.conn(), id)
+    let before = load::<T>(&mut tx.conn(), id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if let Some(expected) = expected_version
-        && before.version() != expected
-    {
-        return Err(StoreError::Stale {
-            expected,
-            current: before.version(),
-        });
-    }
+    check_version(expected_version, before.version())?;
     Ok((tx, before))
 }
 
@@ -105,7 +180,7 @@ pub(crate) async fn set_archived<T: CrmRecord>(
             .bind(id),
         )
         .await?;
-    let after = T::load(&mut tx.conn(), id)
+    let after = load::<T>(&mut tx.conn(), id)
         .await?
         .ok_or(StoreError::NotFound)?;
     let action = if archive { "archive" } else { "restore" };
@@ -133,7 +208,7 @@ pub(crate) async fn guarded_update<T: CrmRecord>(
     expected_version: i64,
 ) -> Result<()> {
     if conn.execute(update).await? == 0 {
-        let current = T::load(conn, id)
+        let current = load::<T>(conn, id)
             .await?
             .map_or(expected_version, |r| r.version());
         return Err(StoreError::Stale {

@@ -293,6 +293,14 @@ pub(crate) enum Conn<'a> {
 }
 
 impl Conn<'_> {
+    /// The dialect of the connection.
+    pub(crate) fn dialect(&self) -> Dialect {
+        match self {
+            Conn::SqlitePool(_) | Conn::SqliteTx(_) => Dialect::Sqlite,
+            Conn::PostgresPool(_) | Conn::PostgresTx(_) => Dialect::Postgres,
+        }
+    }
+
     /// Runs a statement, returning the number of rows it changed.
     pub(crate) async fn execute(&mut self, q: Query) -> Result<u64, StoreError> {
         Ok(match self {

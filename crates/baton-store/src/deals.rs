@@ -2,11 +2,11 @@
 //! owner and forecast category.
 
 use crate::audit::{Tracked, write_audit, write_history};
-use crate::crm::{CrmRecord, access, begin_change, guarded_update, set_archived};
+use crate::crm::{self, CrmRecord, access, begin_change, guarded_update, set_archived};
 use crate::db::{Conn, Row, built_query, query};
-use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
+use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::{check_assignable, check_visible};
-use crate::visibility::{Entity, scope_cte, visible};
+use crate::visibility::Entity;
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::pipeline::{ForecastCategory, StageOutcome};
 use baton_model::records::{
@@ -136,33 +136,23 @@ async fn attach_children(conn: &mut Conn<'_>, deals: &mut [Deal]) -> Result<()> 
     Ok(())
 }
 
-/// A deal as stored, without checking visibility.
-pub(crate) async fn load_deal(conn: &mut Conn<'_>, id: DealId) -> Result<Option<Deal>> {
-    let Some(row) = conn
-        .fetch_optional(
-            built_query(format!("SELECT {COLUMNS} FROM deals x WHERE x.id = $1")).bind(id),
-        )
-        .await?
-    else {
-        return Ok(None);
-    };
-    let mut deal = [deal_from_row(&row)?];
-    attach_children(conn, &mut deal).await?;
-    let [deal] = deal;
-    Ok(Some(deal))
-}
-
 impl CrmRecord for Deal {
     const ENTITY: Entity = Entity::Deal;
     const TABLE: &'static str = "deals";
     const NAME: &'static str = "deal";
+    const COLUMNS: &'static str = COLUMNS;
+    const LIST: ListSpec = LIST;
+
+    fn from_row(row: &Row) -> Result<Self> {
+        deal_from_row(row)
+    }
 
     fn version(&self) -> i64 {
         self.version
     }
 
-    async fn load(conn: &mut Conn<'_>, id: i64) -> Result<Option<Self>> {
-        load_deal(conn, DealId(id)).await
+    async fn attach(conn: &mut Conn<'_>, deals: &mut [Self]) -> Result<()> {
+        attach_children(conn, deals).await
     }
 }
 
@@ -467,41 +457,12 @@ async fn write_children(conn: &mut Conn<'_>, deal: &Deal) -> Result<()> {
 impl Store {
     /// One deal the actor may see.
     pub async fn get_deal(&self, actor: &Actor, id: DealId) -> Result<Deal> {
-        let mut conn = self.reader();
-        let row = conn
-            .fetch_optional(
-                built_query(format!(
-                    "{}SELECT {COLUMNS} FROM deals x WHERE x.id = $2 AND {}",
-                    scope_cte(actor),
-                    visible(actor, Entity::Deal, "x")
-                ))
-                .bind(actor.user_id)
-                .bind(id),
-            )
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let mut deal = [deal_from_row(&row)?];
-        attach_children(&mut conn, &mut deal).await?;
-        let [deal] = deal;
-        Ok(deal)
+        crm::get_visible(self, actor, id.0).await
     }
 
     /// A page of the deals the actor may see.
     pub async fn list_deals(&self, actor: &Actor, list: &ListQuery) -> Result<Page<Deal>> {
-        let (sql, args) = paginate(
-            &LIST,
-            list,
-            actor,
-            &visible(actor, Entity::Deal, "x"),
-            self.dialect(),
-        )?;
-        let mut conn = self.reader();
-        let rows = conn
-            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
-            .await?;
-        let mut page = Page::from_rows(&LIST, list, rows, deal_from_row)?;
-        attach_children(&mut conn, &mut page.items).await?;
-        Ok(page)
+        crm::list_visible(self, actor, list).await
     }
 
     /// The field history of a deal the actor may see, oldest first.
@@ -562,7 +523,7 @@ impl Store {
             tracked(None, &deal),
         )
         .await?;
-        let after = load_deal(&mut tx.conn(), id)
+        let after = crm::load::<Deal>(&mut tx.conn(), id.0)
             .await?
             .ok_or(StoreError::NotFound)?;
         write_audit(
@@ -636,7 +597,7 @@ impl Store {
             tracked(Some(&before), &deal),
         )
         .await?;
-        let after = load_deal(&mut tx.conn(), id)
+        let after = crm::load::<Deal>(&mut tx.conn(), id.0)
             .await?
             .ok_or(StoreError::NotFound)?;
         write_audit(

@@ -64,5 +64,14 @@ impl From<FieldErrors> for StoreError {
     }
 }
 
+/// Refuses a change to a record now at version `current` when the caller read another version.
+/// `None` means the caller did not say (allowed only where the API makes it optional).
+pub(crate) fn check_version(expected: impl Into<Option<i64>>, current: i64) -> Result<()> {
+    match expected.into() {
+        Some(expected) if expected != current => Err(StoreError::Stale { expected, current }),
+        _ => Ok(()),
+    }
+}
+
 /// Results of store operations.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

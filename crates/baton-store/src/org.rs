@@ -2,6 +2,7 @@
 
 use crate::audit::write_audit;
 use crate::db::{Conn, Row, query};
+use crate::error::check_version;
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::records::{OrgSettings, OrgSettingsChanges};
 
@@ -99,12 +100,7 @@ impl Store {
         actor.ensure_admin()?;
         let mut tx = self.begin().await?;
         let before = load_org(&mut tx.conn()).await?;
-        if before.version != expected_version {
-            return Err(StoreError::Stale {
-                expected: expected_version,
-                current: before.version,
-            });
-        }
+        check_version(expected_version, before.version)?;
         let at = now();
         tx.conn()
             .execute(

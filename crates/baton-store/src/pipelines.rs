@@ -2,6 +2,7 @@
 
 use crate::audit::write_audit;
 use crate::db::{Conn, Row, built_query, query};
+use crate::error::check_version;
 use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::records::{Pipeline, PipelineChanges, Stage};
@@ -294,12 +295,7 @@ impl Store {
         let before = load_pipeline(&mut tx.conn(), id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if before.version != expected_version {
-            return Err(StoreError::Stale {
-                expected: expected_version,
-                current: before.version,
-            });
-        }
+        check_version(expected_version, before.version)?;
         if let Some(name) = &changes.name
             && name_taken(&mut tx.conn(), name, Some(id)).await?
         {
@@ -368,14 +364,7 @@ impl Store {
         let before = load_pipeline(&mut tx.conn(), id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if let Some(expected) = expected_version
-            && before.version != expected
-        {
-            return Err(StoreError::Stale {
-                expected,
-                current: before.version,
-            });
-        }
+        check_version(expected_version, before.version)?;
         if archive && before.is_default {
             return Err(StoreError::Conflict(
                 "the default pipeline cannot be archived".into(),

@@ -3,6 +3,7 @@
 
 use crate::audit::write_audit;
 use crate::db::{Conn, Row, built_query, query};
+use crate::error::check_version;
 use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
 use crate::visibility::{Entity, scope_cte, visible};
 use crate::{Actor, Result, Store, StoreError, now};
@@ -238,12 +239,7 @@ impl Store {
         let before = load(&mut tx.conn(), id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if before.version != expected_version {
-            return Err(StoreError::Stale {
-                expected: expected_version,
-                current: before.version,
-            });
-        }
+        check_version(expected_version, before.version)?;
         let at = now();
         tx.conn()
             .execute(
@@ -289,14 +285,7 @@ impl Store {
         let before = load(&mut tx.conn(), id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if let Some(expected) = expected_version
-            && before.version != expected
-        {
-            return Err(StoreError::Stale {
-                expected,
-                current: before.version,
-            });
-        }
+        check_version(expected_version, before.version)?;
         let at = now();
         tx.conn()
             .execute(query("DELETE FROM quotas WHERE id = $1").bind(id))

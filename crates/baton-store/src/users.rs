@@ -2,6 +2,7 @@
 
 use crate::audit::write_audit;
 use crate::db::{Conn, Row, built_query, query};
+use crate::error::check_version;
 use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::records::{User, UserChanges};
@@ -171,12 +172,7 @@ impl Store {
         let before = load_user(&mut tx.conn(), id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if before.version != expected_version {
-            return Err(StoreError::Stale {
-                expected: expected_version,
-                current: before.version,
-            });
-        }
+        check_version(expected_version, before.version)?;
         let mut errors = FieldErrors::new();
         if let Some(email) = &changes.email
             && email_taken(&mut tx.conn(), email, Some(id)).await?
