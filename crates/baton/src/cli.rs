@@ -262,13 +262,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// `baton demo`: seeds an empty organisation, then serves it, printing where and how to sign in.
 async fn demo(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
-    if cli.embedded() {
+    let logins_file = cli.data_dir.join("demo-logins.txt");
+    if cli.database_url.is_none() {
         std::fs::create_dir_all(&cli.data_dir)
             .with_context(|| format!("creating {}", cli.data_dir.display()))?;
+        let database = baton_store::sqlite_path(&cli.data_dir);
+        if !database.exists() {
+            seed_embedded(&database, &logins_file).await?;
+        }
     }
     let app = App::build(cli.server_config(args)).await?;
-    let logins_file = cli.data_dir.join("demo-logins.txt");
     if !app.store().is_initialised().await? {
+        // An empty PostgreSQL database (or SQLite file named by URL): seed it in place.
         eprintln!("seeding the demo organisation…");
         let logins = crate::demo::seed(app.store()).await?;
         write_logins(&logins_file, &logins)?;
@@ -282,6 +287,29 @@ async fn demo(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         Err(_) => println!("(no demo logins recorded in {})", logins_file.display()),
     }
     app.run_until(baton_server::shutdown_signal()).await
+}
+
+/// Seeds the demo into a side file and moves it into place only once complete, so that an
+/// interrupted seeding leaves nothing that looks like a demo and the next start seeds afresh.
+async fn seed_embedded(database: &Path, logins_file: &Path) -> anyhow::Result<()> {
+    let partial = database.with_extension("db.partial");
+    for leftover in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{leftover}", partial.display()));
+    }
+    eprintln!("seeding the demo organisation…");
+    let options = OpenOptions {
+        migrate: true,
+        max_connections: 1,
+        exclusive: false,
+    };
+    let store = Store::open(&format!("sqlite://{}", partial.display()), &options).await?;
+    let logins = crate::demo::seed(&store).await?;
+    // Closing the last connection checkpoints the write-ahead log into the file.
+    store.close().await;
+    write_logins(logins_file, &logins)?;
+    std::fs::rename(&partial, database)
+        .with_context(|| format!("moving {} into place", partial.display()))?;
+    Ok(())
 }
 
 /// Keeps the generated demo passwords beside the database, readable only by its owner.
