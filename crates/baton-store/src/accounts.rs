@@ -5,7 +5,7 @@ use crate::crm::{self, CrmRecord, access, begin_change, guarded_update, set_arch
 use crate::db::{Conn, Row, query};
 use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::check_assignable;
-use crate::visibility::Entity;
+use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::records::{
     Account, AccountChanges, CustomFieldEntity, FieldChange, apply_custom_fields,
@@ -43,7 +43,8 @@ const LIST: ListSpec = ListSpec {
         ("created_at", "x.created_at", Kind::Time, false),
         ("updated_at", "x.updated_at", Kind::Time, false),
     ],
-    search: &["x.name", "x.domain"],
+    search: &["x.name"],
+    search_sort: Some("name"),
     archivable: true,
 };
 
@@ -85,7 +86,7 @@ impl CrmRecord for Account {
 /// Applies the changes to the account's current values (defaults when creating).
 async fn resolve(
     conn: &mut Conn<'_>,
-    actor: &Actor,
+    scope: &Scope,
     current: Option<&Account>,
     changes: AccountChanges,
 ) -> Result<Account> {
@@ -102,7 +103,7 @@ async fn resolve(
             annual_revenue_minor: None,
             currency: crate::org::load_org(conn).await?.currency,
             tier: None,
-            owner_id: actor.user_id,
+            owner_id: scope.actor.user_id,
             custom_fields: serde_json::Map::new(),
             archived_at: None,
             version: 0,
@@ -112,7 +113,7 @@ async fn resolve(
     };
     let owner = changes.owner_id.unwrap_or(account.owner_id);
     if current.is_none_or(|a| a.owner_id != owner) {
-        check_assignable(conn, actor, "owner_id", owner, &mut errors).await?;
+        check_assignable(conn, scope, "owner_id", owner, &mut errors).await?;
     }
     account.owner_id = owner;
     if let Some(v) = changes.name {
@@ -160,7 +161,14 @@ impl Store {
 
     /// The field history (owner changes) of an account the actor may see.
     pub async fn account_history(&self, actor: &Actor, id: AccountId) -> Result<Vec<FieldChange>> {
-        if !access::<Account>(&mut self.reader(), actor, id.0).await?.0 {
+        if !access::<Account>(
+            &mut self.reader(),
+            &Scope::of(&mut self.reader(), actor).await?,
+            id.0,
+        )
+        .await?
+        .0
+        {
             return Err(StoreError::NotFound);
         }
         self.history_of("account", id.0).await
@@ -170,7 +178,8 @@ impl Store {
     pub async fn create_account(&self, actor: &Actor, changes: AccountChanges) -> Result<Account> {
         actor.ensure_edits_crm()?;
         let mut tx = self.begin().await?;
-        let account = resolve(&mut tx.conn(), actor, None, changes).await?;
+        let scope = Scope::of(&mut tx.conn(), actor).await?;
+        let account = resolve(&mut tx.conn(), &scope, None, changes).await?;
         let at = account.created_at;
         let id: AccountId = tx
             .conn()
@@ -229,9 +238,9 @@ impl Store {
         expected_version: i64,
         changes: AccountChanges,
     ) -> Result<Account> {
-        let (mut tx, before) =
+        let (mut tx, before, scope) =
             begin_change::<Account>(self, actor, id.0, Some(expected_version)).await?;
-        let account = resolve(&mut tx.conn(), actor, Some(&before), changes).await?;
+        let account = resolve(&mut tx.conn(), &scope, Some(&before), changes).await?;
         let at = now();
         guarded_update::<Account>(
             &mut tx.conn(),

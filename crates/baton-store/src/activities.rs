@@ -5,7 +5,7 @@ use crate::crm::{self, CrmRecord, begin_change, guarded_update, set_archived};
 use crate::db::{Conn, Row, query};
 use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::{check_assignable, check_visible};
-use crate::visibility::Entity;
+use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::activity::ActivityKind;
 use baton_model::records::{Activity, ActivityChanges};
@@ -39,7 +39,8 @@ const LIST: ListSpec = ListSpec {
         ("occurred_at", "x.occurred_at", Kind::Time, false),
         ("due_date", "x.due_date", Kind::Date, true),
     ],
-    search: &["x.subject"],
+    search: &[],
+    search_sort: None,
     archivable: true,
 };
 
@@ -85,7 +86,7 @@ impl CrmRecord for Activity {
 
 async fn resolve(
     conn: &mut Conn<'_>,
-    actor: &Actor,
+    scope: &Scope,
     current: Option<&Activity>,
     changes: ActivityChanges,
 ) -> Result<Activity> {
@@ -98,7 +99,7 @@ async fn resolve(
             kind: changes.kind.unwrap_or(ActivityKind::Note),
             subject: None,
             body: None,
-            owner_id: actor.user_id,
+            owner_id: scope.actor.user_id,
             account_id: None,
             contact_id: None,
             deal_id: None,
@@ -117,7 +118,7 @@ async fn resolve(
     };
     let owner = changes.owner_id.unwrap_or(activity.owner_id);
     if current.is_none_or(|a| a.owner_id != owner) {
-        check_assignable(conn, actor, "owner_id", owner, &mut errors).await?;
+        check_assignable(conn, scope, "owner_id", owner, &mut errors).await?;
     }
     activity.owner_id = owner;
     let links = [
@@ -144,7 +145,7 @@ async fn resolve(
         if let Some(Some(id)) = new
             && old != Some(id)
         {
-            check_visible(conn, actor, entity, field, id, &mut errors).await?;
+            check_visible(conn, scope, entity, field, id, &mut errors).await?;
         }
     }
     if let Some(v) = changes.account_id {
@@ -232,7 +233,8 @@ impl Store {
     ) -> Result<Activity> {
         actor.ensure_edits_crm()?;
         let mut tx = self.begin().await?;
-        let activity = resolve(&mut tx.conn(), actor, None, changes).await?;
+        let scope = Scope::of(&mut tx.conn(), actor).await?;
+        let activity = resolve(&mut tx.conn(), &scope, None, changes).await?;
         let at = activity.created_at;
         let id: ActivityId = tx
             .conn()
@@ -275,9 +277,9 @@ impl Store {
         expected_version: i64,
         changes: ActivityChanges,
     ) -> Result<Activity> {
-        let (mut tx, before) =
+        let (mut tx, before, scope) =
             begin_change::<Activity>(self, actor, id.0, Some(expected_version)).await?;
-        let activity = resolve(&mut tx.conn(), actor, Some(&before), changes).await?;
+        let activity = resolve(&mut tx.conn(), &scope, Some(&before), changes).await?;
         let at = now();
         guarded_update::<Activity>(
             &mut tx.conn(),

@@ -77,11 +77,20 @@ impl Store {
         })
     }
 
-    /// Moves every id sequence past the ids loaded with explicit values (PostgreSQL identity
-    /// columns do not advance on their own; SQLite needs nothing).
-    pub async fn reset_sequences(&self) -> Result<()> {
-        if self.dialect() == crate::Dialect::Postgres {
-            let mut conn = self.reader();
+    /// Readies the database after bulk loads: refreshes the query planner's statistics, and
+    /// moves every id sequence past the ids loaded with explicit values (PostgreSQL identity
+    /// columns do not advance on their own).
+    pub async fn finish_bulk_load(&self) -> Result<()> {
+        let mut conn = self.reader();
+        if self.dialect() == crate::Dialect::Sqlite {
+            let mut tx = self.begin().await?;
+            tx.conn()
+                .execute(crate::db::query("PRAGMA analysis_limit = 1000"))
+                .await?;
+            tx.conn().execute(crate::db::query("ANALYZE")).await?;
+            tx.commit().await?;
+        } else {
+            conn.execute(crate::db::query("ANALYZE")).await?;
             for table in [
                 "users",
                 "teams",

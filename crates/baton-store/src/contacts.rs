@@ -5,7 +5,7 @@ use crate::crm::{self, CrmRecord, begin_change, guarded_update, set_archived};
 use crate::db::{Conn, Row, query};
 use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::{check_assignable, check_visible};
-use crate::visibility::Entity;
+use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::records::{Contact, ContactChanges, CustomFieldEntity, apply_custom_fields};
 use baton_model::{ContactId, FieldErrors};
@@ -33,6 +33,7 @@ const LIST: ListSpec = ListSpec {
         ("updated_at", "x.updated_at", Kind::Time, false),
     ],
     search: &["x.first_name", "x.last_name", "x.email"],
+    search_sort: None,
     archivable: true,
 };
 
@@ -72,7 +73,7 @@ impl CrmRecord for Contact {
 
 async fn resolve(
     conn: &mut Conn<'_>,
-    actor: &Actor,
+    scope: &Scope,
     current: Option<&Contact>,
     changes: ContactChanges,
 ) -> Result<Contact> {
@@ -83,7 +84,7 @@ async fn resolve(
         None => Contact {
             id: ContactId(0),
             account_id: None,
-            owner_id: actor.user_id,
+            owner_id: scope.actor.user_id,
             first_name: None,
             last_name: String::new(),
             email: None,
@@ -98,7 +99,7 @@ async fn resolve(
     };
     let owner = changes.owner_id.unwrap_or(contact.owner_id);
     if current.is_none_or(|c| c.owner_id != owner) {
-        check_assignable(conn, actor, "owner_id", owner, &mut errors).await?;
+        check_assignable(conn, scope, "owner_id", owner, &mut errors).await?;
     }
     contact.owner_id = owner;
     if let Some(account) = changes.account_id {
@@ -107,7 +108,7 @@ async fn resolve(
         {
             check_visible(
                 conn,
-                actor,
+                scope,
                 Entity::Account,
                 "account_id",
                 id.0,
@@ -158,7 +159,8 @@ impl Store {
     pub async fn create_contact(&self, actor: &Actor, changes: ContactChanges) -> Result<Contact> {
         actor.ensure_edits_crm()?;
         let mut tx = self.begin().await?;
-        let contact = resolve(&mut tx.conn(), actor, None, changes).await?;
+        let scope = Scope::of(&mut tx.conn(), actor).await?;
+        let contact = resolve(&mut tx.conn(), &scope, None, changes).await?;
         let at = contact.created_at;
         let id: ContactId = tx
             .conn()
@@ -206,9 +208,9 @@ impl Store {
         expected_version: i64,
         changes: ContactChanges,
     ) -> Result<Contact> {
-        let (mut tx, before) =
+        let (mut tx, before, scope) =
             begin_change::<Contact>(self, actor, id.0, Some(expected_version)).await?;
-        let contact = resolve(&mut tx.conn(), actor, Some(&before), changes).await?;
+        let contact = resolve(&mut tx.conn(), &scope, Some(&before), changes).await?;
         let at = now();
         guarded_update::<Contact>(
             &mut tx.conn(),

@@ -5,7 +5,7 @@ use crate::audit::write_audit;
 use crate::db::{Conn, Row, Tx, built_query};
 use crate::error::check_version;
 use crate::list::{ListQuery, ListSpec, Page, paginate};
-use crate::visibility::{Entity, editable, scope_cte, visible};
+use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
 use serde::Serialize;
 use std::future::Future;
@@ -64,16 +64,15 @@ pub(crate) async fn load<T: CrmRecord>(conn: &mut Conn<'_>, id: i64) -> Result<O
 /// Record `id` of `T`, if the actor may see it.
 pub(crate) async fn get_visible<T: CrmRecord>(store: &Store, actor: &Actor, id: i64) -> Result<T> {
     let mut conn = store.reader();
+    let scope = Scope::of(&mut conn, actor).await?;
     let row = conn
         .fetch_optional(
             built_query(format!(
-                "{}SELECT {} FROM {} x WHERE x.id = $2 AND {}",
-                scope_cte(actor),
+                "SELECT {} FROM {} x WHERE x.id = $1 AND {}",
                 T::COLUMNS,
                 T::TABLE,
-                visible(actor, T::ENTITY, "x")
+                scope.visible(T::ENTITY, "x")
             ))
-            .bind(actor.user_id)
             .bind(id),
         )
         .await?
@@ -90,38 +89,34 @@ pub(crate) async fn list_visible<T: CrmRecord>(
     actor: &Actor,
     list: &ListQuery,
 ) -> Result<Page<T>> {
+    let mut conn = store.reader();
+    let scope = Scope::of(&mut conn, actor).await?;
     let (sql, args) = paginate(
         &T::LIST,
         list,
-        actor,
-        &visible(actor, T::ENTITY, "x"),
+        &scope.visible(T::ENTITY, "x"),
         store.dialect(),
     )?;
-    let mut conn = store.reader();
-    let rows = conn
-        .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
-        .await?;
+    let rows = conn.fetch_all(built_query(sql).bind_all(args)).await?;
     let mut page = Page::from_rows(&T::LIST, list, rows, T::from_row)?;
     T::attach(&mut conn, &mut page.items).await?;
     Ok(page)
 }
 
-/// Whether the actor may see record `id` of `T`, and whether they may change it.
+/// Whether the scope's actor may see record `id` of `T`, and whether they may change it.
 pub(crate) async fn access<T: CrmRecord>(
     conn: &mut Conn<'_>,
-    actor: &Actor,
+    scope: &Scope,
     id: i64,
 ) -> Result<(bool, bool)> {
     let row = conn
         .fetch_optional(
             built_query(format!(
-                "{}SELECT ({}) AS can_edit FROM {} x WHERE x.id = $2 AND {}",
-                scope_cte(actor),
-                editable(actor, T::ENTITY, "x"),
+                "SELECT ({}) AS can_edit FROM {} x WHERE x.id = $1 AND {}",
+                scope.editable(T::ENTITY, "x"),
                 T::TABLE,
-                visible(actor, T::ENTITY, "x")
+                scope.visible(T::ENTITY, "x")
             ))
-            .bind(actor.user_id)
             .bind(id),
         )
         .await?;
@@ -133,15 +128,17 @@ pub(crate) async fn access<T: CrmRecord>(
 
 /// Opens the write transaction of a change to record `id`: the actor must see it (else
 /// `NotFound`) and may change it (else `Forbidden`), and it must still be at `expected_version`
-/// when one is given (else `Stale`). Returns the transaction and the record before the change.
+/// when one is given (else `Stale`). Returns the transaction, the record before the change and
+/// the actor's scope.
 pub(crate) async fn begin_change<T: CrmRecord>(
     store: &Store,
     actor: &Actor,
     id: i64,
     expected_version: Option<i64>,
-) -> Result<(Tx, T)> {
+) -> Result<(Tx, T, Scope)> {
     let mut tx = store.begin().await?;
-    let (seen, can_edit) = access::<T>(&mut tx.conn(), actor, id).await?;
+    let scope = Scope::of(&mut tx.conn(), actor).await?;
+    let (seen, can_edit) = access::<T>(&mut tx.conn(), &scope, id).await?;
     if !seen {
         return Err(StoreError::NotFound);
     }
@@ -156,7 +153,7 @@ pub(crate) async fn begin_change<T: CrmRecord>(
         .await?
         .ok_or(StoreError::NotFound)?;
     check_version(expected_version, before.version())?;
-    Ok((tx, before))
+    Ok((tx, before, scope))
 }
 
 /// Archives (`archive = true`, the API's DELETE) or restores a record the actor may change.
@@ -167,7 +164,7 @@ pub(crate) async fn set_archived<T: CrmRecord>(
     expected_version: Option<i64>,
     archive: bool,
 ) -> Result<T> {
-    let (mut tx, before) = begin_change::<T>(store, actor, id, expected_version).await?;
+    let (mut tx, before, _) = begin_change::<T>(store, actor, id, expected_version).await?;
     let at = now();
     tx.conn()
         .execute(

@@ -6,7 +6,7 @@ use crate::crm::{self, CrmRecord, access, begin_change, guarded_update, set_arch
 use crate::db::{Conn, Row, built_query, query};
 use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::{check_assignable, check_visible};
-use crate::visibility::Entity;
+use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::pipeline::{ForecastCategory, StageOutcome};
 use baton_model::records::{
@@ -54,6 +54,7 @@ const LIST: ListSpec = ListSpec {
         ("updated_at", "x.updated_at", Kind::Time, false),
     ],
     search: &["x.name"],
+    search_sort: Some("name"),
     archivable: true,
 };
 
@@ -204,7 +205,7 @@ fn tracked(before: Option<&Deal>, after: &Deal) -> Vec<Tracked> {
 /// changes, checking every reference against what the actor may see and do.
 async fn resolve(
     conn: &mut Conn<'_>,
-    actor: &Actor,
+    scope: &Scope,
     current: Option<&Deal>,
     changes: DealChanges,
 ) -> Result<(Deal, Stage)> {
@@ -217,7 +218,7 @@ async fn resolve(
             id: DealId(0),
             name: String::new(),
             account_id: None,
-            owner_id: actor.user_id,
+            owner_id: scope.actor.user_id,
             pipeline_id: baton_model::PipelineId(0),
             stage_id: baton_model::StageId(0),
             amount_minor: None,
@@ -243,11 +244,11 @@ async fn resolve(
     }
     if let Some(owner) = changes.owner_id {
         if current.is_none_or(|d| d.owner_id != owner) {
-            check_assignable(conn, actor, "owner_id", owner, &mut errors).await?;
+            check_assignable(conn, scope, "owner_id", owner, &mut errors).await?;
         }
         deal.owner_id = owner;
     } else if current.is_none() {
-        check_assignable(conn, actor, "owner_id", actor.user_id, &mut errors).await?;
+        check_assignable(conn, scope, "owner_id", scope.actor.user_id, &mut errors).await?;
     }
     if let Some(account) = changes.account_id {
         if let Some(id) = account
@@ -255,7 +256,7 @@ async fn resolve(
         {
             check_visible(
                 conn,
-                actor,
+                scope,
                 Entity::Account,
                 "account_id",
                 id.0,
@@ -401,7 +402,7 @@ async fn resolve(
             {
                 check_visible(
                     conn,
-                    actor,
+                    scope,
                     Entity::Contact,
                     &field,
                     c.contact_id.0,
@@ -467,7 +468,12 @@ impl Store {
 
     /// The field history of a deal the actor may see, oldest first.
     pub async fn deal_history(&self, actor: &Actor, id: DealId) -> Result<Vec<FieldChange>> {
-        let (seen, _) = access::<Deal>(&mut self.reader(), actor, id.0).await?;
+        let (seen, _) = access::<Deal>(
+            &mut self.reader(),
+            &Scope::of(&mut self.reader(), actor).await?,
+            id.0,
+        )
+        .await?;
         if !seen {
             return Err(StoreError::NotFound);
         }
@@ -478,7 +484,8 @@ impl Store {
     pub async fn create_deal(&self, actor: &Actor, changes: DealChanges) -> Result<Deal> {
         actor.ensure_edits_crm()?;
         let mut tx = self.begin().await?;
-        let (deal, _) = resolve(&mut tx.conn(), actor, None, changes).await?;
+        let scope = Scope::of(&mut tx.conn(), actor).await?;
+        let (deal, _) = resolve(&mut tx.conn(), &scope, None, changes).await?;
         let at = deal.created_at;
         let id: DealId = tx
             .conn()
@@ -550,10 +557,10 @@ impl Store {
         expected_version: i64,
         changes: DealChanges,
     ) -> Result<Deal> {
-        let (mut tx, before) =
+        let (mut tx, before, scope) =
             begin_change::<Deal>(self, actor, id.0, Some(expected_version)).await?;
         let children_changed = changes.splits.is_some() || changes.contacts.is_some();
-        let (deal, _) = resolve(&mut tx.conn(), actor, Some(&before), changes).await?;
+        let (deal, _) = resolve(&mut tx.conn(), &scope, Some(&before), changes).await?;
         let at = now();
         guarded_update::<Deal>(
             &mut tx.conn(),

@@ -144,7 +144,8 @@ impl Store {
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
-            .connect_with(base.clone())
+            // Keeps the planner's statistics fresh, as SQLite recommends for long-lived apps.
+            .connect_with(base.clone().optimize_on_close(true, 1000))
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))

@@ -40,6 +40,9 @@ pub(crate) struct ListSpec {
     pub sorts: &'static [(&'static str, &'static str, Kind, bool)],
     /// Column expressions matched by `q` as a case-insensitive prefix.
     pub search: &'static [&'static str],
+    /// The sort of a search with no `sort` of its own: the order of the index the search
+    /// walks, so the first page comes straight off it (results come alphabetically).
+    pub search_sort: Option<&'static str>,
     /// Whether the table has `archived_at`.
     pub archivable: bool,
 }
@@ -159,21 +162,19 @@ fn parse_value(kind: Kind, param: &str, text: &str) -> std::result::Result<Arg, 
     .map_err(|m| format!("{m} (in {param})"))
 }
 
-/// Builds the page query: the actor's `scope`, then the visibility predicate `visible` (over
-/// alias `x`) and the request's filters. The caller binds `$1` (the actor's id) before `args`.
+/// Builds the page query: the visibility predicate `visible` (over alias `x`) and the request's
+/// filters, search, sort and cursor; `args` are its parameters in order.
 pub(crate) fn paginate(
     spec: &ListSpec,
     list: &ListQuery,
-    actor: &crate::Actor,
     visible: &str,
     dialect: Dialect,
 ) -> Result<(String, Vec<Arg>)> {
-    let cte = crate::visibility::scope_cte(actor);
     let mut errors = FieldErrors::new();
     let mut args: Vec<Arg> = Vec::new();
     let next = |args: &mut Vec<Arg>, arg: Arg| {
         args.push(arg);
-        format!("${}", args.len() + 1)
+        format!("${}", args.len())
     };
     let mut conditions = vec![format!("({visible})")];
     if spec.archivable {
@@ -259,10 +260,7 @@ pub(crate) fn paginate(
         }
     }
 
-    let sort_text = list
-        .sort
-        .clone()
-        .unwrap_or_else(|| spec.sorts[0].0.to_owned());
+    let sort_text = sort_of(spec, list);
     let (descending, sort_name) = sort_text
         .strip_prefix('-')
         .map_or((false, sort_text.as_str()), |s| (true, s));
@@ -324,7 +322,7 @@ pub(crate) fn paginate(
         format!("{sort_expr} {dir}, x.id {dir}")
     };
     let sql = format!(
-        "{cte}SELECT {columns}, {sort_expr} AS sort_value FROM {from} WHERE {conditions} \
+        "SELECT {columns}, {sort_expr} AS sort_value FROM {from} WHERE {conditions} \
          ORDER BY {order} LIMIT {limit}",
         columns = spec.columns,
         from = spec.from,
@@ -332,6 +330,15 @@ pub(crate) fn paginate(
         limit = list.limit() + 1,
     );
     Ok((sql, args))
+}
+
+/// The sort a list request asked for, or the list's default (by search order when searching).
+fn sort_of(spec: &ListSpec, list: &ListQuery) -> String {
+    match (&list.sort, &list.q, spec.search_sort) {
+        (Some(sort), _, _) => sort.clone(),
+        (None, Some(_), Some(search_sort)) => search_sort.to_owned(),
+        _ => spec.sorts[0].0.to_owned(),
+    }
 }
 
 fn decode_cursor(text: &str) -> Option<Cursor> {
@@ -378,10 +385,7 @@ impl<T> Page<T> {
         rows.truncate(limit);
         let next_cursor = match rows.last() {
             Some(last) if more => {
-                let sort_text = list
-                    .sort
-                    .clone()
-                    .unwrap_or_else(|| spec.sorts[0].0.to_owned());
+                let sort_text = sort_of(spec, list);
                 let name = sort_text.trim_start_matches('-');
                 let kind = spec
                     .sorts

@@ -5,7 +5,7 @@ use crate::audit::write_audit;
 use crate::db::{Conn, Row, built_query, query};
 use crate::error::check_version;
 use crate::list::{Kind, ListQuery, ListSpec, Page, paginate};
-use crate::visibility::{Entity, scope_cte, visible};
+use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::records::{Quota, QuotaChanges};
 use baton_model::{FieldErrors, Period, PeriodKind, QuotaId, Role};
@@ -29,6 +29,7 @@ const LIST: ListSpec = ListSpec {
         ("start_date", "x.start_date", Kind::Date, false),
     ],
     search: &[],
+    search_sort: None,
     archivable: false,
 };
 
@@ -78,13 +79,12 @@ impl Store {
         let fiscal = crate::org::load_org(&mut conn)
             .await?
             .fiscal_year_start_month;
+        let scope = Scope::of(&mut conn, actor).await?;
         conn.fetch_optional(
             built_query(format!(
-                "{}SELECT {COLUMNS} FROM quotas x WHERE x.id = $2 AND {}",
-                scope_cte(actor),
-                visible(actor, Entity::Quota, "x")
+                "SELECT {COLUMNS} FROM quotas x WHERE x.id = $1 AND {}",
+                scope.visible(Entity::Quota, "x")
             ))
-            .bind(actor.user_id)
             .bind(id),
         )
         .await?
@@ -109,16 +109,14 @@ impl Store {
             list.filters
                 .push(("start_date".into(), period.start().to_string()));
         }
+        let scope = Scope::of(&mut conn, actor).await?;
         let (sql, args) = paginate(
             &LIST,
             &list,
-            actor,
-            &visible(actor, Entity::Quota, "x"),
+            &scope.visible(Entity::Quota, "x"),
             self.dialect(),
         )?;
-        let rows = conn
-            .fetch_all(built_query(sql).bind(actor.user_id).bind_all(args))
-            .await?;
+        let rows = conn.fetch_all(built_query(sql).bind_all(args)).await?;
         Page::from_rows(&LIST, &list, rows, |r| quota_from_row(r, fiscal))
     }
 

@@ -1,15 +1,15 @@
 //! Checks on references between records, run inside a write transaction.
 
+use crate::Result;
 use crate::db::{Conn, built_query, query};
-use crate::visibility::{Entity, scope_cte, visible};
-use crate::{Actor, Result};
+use crate::visibility::{Entity, Scope};
 use baton_model::{FieldErrors, Role, UserId};
 
 /// Records an error unless `user` is an active user the actor may assign records to: anyone for
 /// admins and coordinators, someone in their scope for managers, themselves for reps.
 pub(crate) async fn check_assignable(
     conn: &mut Conn<'_>,
-    actor: &Actor,
+    scope: &Scope,
     field: &str,
     user: UserId,
     errors: &mut FieldErrors,
@@ -23,21 +23,10 @@ pub(crate) async fn check_assignable(
         None => errors.add(field, format!("there is no user {user}")),
         Some(false) => errors.add(field, format!("user {user} is inactive")),
         Some(true) => {
-            let allowed = match actor.role {
+            let allowed = match scope.actor.role {
                 Role::Admin | Role::Coordinator => true,
                 Role::Finance => false,
-                Role::Rep => user == actor.user_id,
-                Role::Manager => conn
-                    .fetch_optional(
-                        built_query(format!(
-                            "{}SELECT 1 AS ok FROM scope WHERE user_id = $2",
-                            scope_cte(actor)
-                        ))
-                        .bind(actor.user_id)
-                        .bind(user),
-                    )
-                    .await?
-                    .is_some(),
+                Role::Manager | Role::Rep => scope.contains(user),
             };
             if !allowed {
                 errors.add(field, format!("you cannot assign records to user {user}"));
@@ -51,7 +40,7 @@ pub(crate) async fn check_assignable(
 /// A record the actor may not see gets the same message as one that does not exist.
 pub(crate) async fn check_visible(
     conn: &mut Conn<'_>,
-    actor: &Actor,
+    scope: &Scope,
     entity: Entity,
     field: &str,
     id: i64,
@@ -71,11 +60,9 @@ pub(crate) async fn check_visible(
     let found = conn
         .fetch_optional(
             built_query(format!(
-                "{}SELECT 1 AS ok FROM {table} x WHERE x.id = $2 AND x.archived_at IS NULL AND {}",
-                scope_cte(actor),
-                visible(actor, entity, "x")
+                "SELECT 1 AS ok FROM {table} x WHERE x.id = $1 AND x.archived_at IS NULL AND {}",
+                scope.visible(entity, "x")
             ))
-            .bind(actor.user_id)
             .bind(id),
         )
         .await?

@@ -1,26 +1,30 @@
 //! Who sees what, as SQL.
 //!
-//! Every query over accounts, contacts, deals, activities and quotas starts with the `scope`
-//! common table expression — the set of user ids whose records the actor reaches, bound to `$1`
-//! = the actor's id — and puts the entity's predicate in its `WHERE`. That keeps visibility inside
-//! the query, so pagination, counts and search never see a row the actor may not.
+//! Every query over accounts, contacts, deals, activities and quotas puts the predicate of the
+//! actor's [`Scope`] in its `WHERE`, so pagination, counts and search never see a row the actor
+//! may not. The scope is resolved once per call into the list of user ids whose records the
+//! actor reaches, written into the SQL as integer literals (`x.owner_id IN (7, 12, 31)`): they
+//! come from the database, never from the request, and a literal list lets both query planners
+//! use the `(owner_id, …)` indexes, which a subquery hid from SQLite's.
 //!
 //! | role | reach |
 //! |---|---|
 //! | admin, coordinator | everything |
-//! | manager | records owned by members of the teams they manage, recursively (a manager of managers sees the subtree), and their own |
+//! | manager | records owned by themselves and by members of the teams they manage, recursively (a manager of managers sees the subtree) |
 //! | rep | their own records, plus the accounts of their deals and the contacts of those accounts and deals |
 //! | finance | all deals and quotas; no accounts, contacts or activities |
 
-use crate::Actor;
-use baton_model::Role;
+use crate::db::{Conn, query};
+use crate::{Actor, Result};
+use baton_model::{Role, UserId};
+use std::fmt::Write;
 
 /// How far an actor reaches for one kind of record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
     /// Every record.
     All,
-    /// Records owned by the users in `scope`.
+    /// Records owned by the users of the scope.
     Scoped,
     /// No record.
     Nothing,
@@ -47,71 +51,110 @@ pub fn reach(actor: &Actor, entity: Entity) -> Reach {
     }
 }
 
-/// The `WITH` clause defining `scope(user_id)` for the actor bound as `$1`.
-///
-/// A manager's scope is themselves plus every member of a team they manage, recursively; anyone
-/// else's is themselves. The clause is always present so that `$1` is always the actor.
-pub(crate) fn scope_cte(actor: &Actor) -> &'static str {
-    match actor.role {
-        Role::Manager => {
-            "WITH RECURSIVE scope(user_id) AS (\
-                SELECT CAST($1 AS BIGINT) \
-                UNION SELECT m.user_id FROM team_members m \
-                JOIN teams t ON t.id = m.team_id \
-                JOIN scope s ON s.user_id = t.manager_id) "
+/// An actor with the users whose records they reach, resolved for one store call.
+#[derive(Debug, Clone)]
+pub(crate) struct Scope {
+    pub actor: Actor,
+    /// The actor and, for a manager, every member of the teams they manage, recursively.
+    users: Vec<UserId>,
+}
+
+impl Scope {
+    /// Resolves the actor's scope: one recursive query for a manager, none for anyone else.
+    pub(crate) async fn of(conn: &mut Conn<'_>, actor: &Actor) -> Result<Scope> {
+        let users = if actor.role == Role::Manager {
+            conn.fetch_all(
+                query(
+                    "WITH RECURSIVE scope(user_id) AS (SELECT CAST($1 AS BIGINT) \
+                     UNION SELECT m.user_id FROM team_members m \
+                     JOIN teams t ON t.id = m.team_id \
+                     JOIN scope s ON s.user_id = t.manager_id) \
+                     SELECT user_id FROM scope ORDER BY user_id",
+                )
+                .bind(actor.user_id),
+            )
+            .await?
+            .iter()
+            .map(|r| r.get("user_id"))
+            .collect::<Result<Vec<UserId>>>()?
+        } else {
+            vec![actor.user_id]
+        };
+        Ok(Scope {
+            actor: *actor,
+            users,
+        })
+    }
+
+    /// Whether `user` is in the scope.
+    pub(crate) fn contains(&self, user: UserId) -> bool {
+        self.users.contains(&user)
+    }
+
+    /// `IN (…)` over the scope's user ids.
+    fn in_users(&self) -> String {
+        let mut list = String::from("IN (");
+        for (i, user) in self.users.iter().enumerate() {
+            if i > 0 {
+                list.push_str(", ");
+            }
+            let _ = write!(list, "{}", user.0);
         }
-        _ => "WITH scope(user_id) AS (SELECT CAST($1 AS BIGINT)) ",
+        list.push(')');
+        list
     }
-}
 
-const IN_SCOPE: &str = "IN (SELECT user_id FROM scope)";
-
-/// Accounts a scoped actor reaches: owned, or the account of a deal they reach.
-fn scoped_account_ids() -> String {
-    format!(
-        "SELECT va.id FROM accounts va WHERE va.owner_id {IN_SCOPE} \
-         UNION SELECT vd.account_id FROM deals vd WHERE vd.owner_id {IN_SCOPE} \
-         AND vd.account_id IS NOT NULL"
-    )
-}
-
-/// The predicate selecting the rows of `entity` (table alias `a`) that `actor` may see.
-pub(crate) fn visible(actor: &Actor, entity: Entity, a: &str) -> String {
-    match reach(actor, entity) {
-        Reach::All => "TRUE".into(),
-        Reach::Nothing => "FALSE".into(),
-        Reach::Scoped => match entity {
-            Entity::Deal => format!("{a}.owner_id {IN_SCOPE}"),
-            Entity::Account => format!(
-                "({a}.owner_id {IN_SCOPE} OR {a}.id IN (SELECT vd.account_id FROM deals vd \
-                 WHERE vd.owner_id {IN_SCOPE}))"
-            ),
-            Entity::Contact => format!(
-                "({a}.owner_id {IN_SCOPE} OR {a}.account_id IN ({accounts}) OR {a}.id IN \
-                 (SELECT vdc.contact_id FROM deal_contacts vdc JOIN deals vd ON vd.id = \
-                 vdc.deal_id WHERE vd.owner_id {IN_SCOPE}))",
-                accounts = scoped_account_ids()
-            ),
-            Entity::Activity => format!(
-                "({a}.owner_id {IN_SCOPE} OR {a}.deal_id IN (SELECT vd.id FROM deals vd WHERE \
-                 vd.owner_id {IN_SCOPE}) OR {a}.account_id IN ({accounts}))",
-                accounts = scoped_account_ids()
-            ),
-            Entity::Quota => format!(
-                "({a}.user_id {IN_SCOPE} OR {a}.team_id IN (SELECT vt.id FROM teams vt WHERE \
-                 vt.manager_id {IN_SCOPE}) OR {a}.team_id IN (SELECT vm.team_id FROM \
-                 team_members vm WHERE vm.user_id = $1))"
-            ),
-        },
+    /// Accounts a scoped actor reaches: owned, or the account of a deal they reach.
+    fn account_ids(&self) -> String {
+        let users = self.in_users();
+        format!(
+            "SELECT va.id FROM accounts va WHERE va.owner_id {users} \
+             UNION SELECT vd.account_id FROM deals vd WHERE vd.owner_id {users} \
+             AND vd.account_id IS NOT NULL"
+        )
     }
-}
 
-/// The predicate selecting the visible rows of `entity` that `actor` may also change: admins and
-/// coordinators change everything they see; managers and reps what is owned in their scope.
-pub(crate) fn editable(actor: &Actor, entity: Entity, a: &str) -> String {
-    match (actor.role, reach(actor, entity)) {
-        (Role::Finance, _) | (_, Reach::Nothing) => "FALSE".into(),
-        (_, Reach::All) => "TRUE".into(),
-        (_, Reach::Scoped) => format!("{a}.owner_id {IN_SCOPE}"),
+    /// The predicate selecting the rows of `entity` (table alias `a`) the actor may see.
+    pub(crate) fn visible(&self, entity: Entity, a: &str) -> String {
+        let users = self.in_users();
+        match reach(&self.actor, entity) {
+            Reach::All => "TRUE".into(),
+            Reach::Nothing => "FALSE".into(),
+            Reach::Scoped => match entity {
+                Entity::Deal => format!("{a}.owner_id {users}"),
+                Entity::Account => format!(
+                    "({a}.owner_id {users} OR {a}.id IN (SELECT vd.account_id FROM deals vd \
+                     WHERE vd.owner_id {users}))"
+                ),
+                Entity::Contact => format!(
+                    "({a}.owner_id {users} OR {a}.account_id IN ({accounts}) OR {a}.id IN \
+                     (SELECT vdc.contact_id FROM deal_contacts vdc JOIN deals vd ON vd.id = \
+                     vdc.deal_id WHERE vd.owner_id {users}))",
+                    accounts = self.account_ids()
+                ),
+                Entity::Activity => format!(
+                    "({a}.owner_id {users} OR {a}.deal_id IN (SELECT vd.id FROM deals vd WHERE \
+                     vd.owner_id {users}) OR {a}.account_id IN ({accounts}))",
+                    accounts = self.account_ids()
+                ),
+                Entity::Quota => format!(
+                    "({a}.user_id {users} OR {a}.team_id IN (SELECT vt.id FROM teams vt WHERE \
+                     vt.manager_id {users}) OR {a}.team_id IN (SELECT vm.team_id FROM \
+                     team_members vm WHERE vm.user_id = {me}))",
+                    me = self.actor.user_id.0
+                ),
+            },
+        }
+    }
+
+    /// The predicate selecting the visible rows of `entity` that the actor may also change:
+    /// admins and coordinators change everything they see; managers and reps what is owned in
+    /// their scope; finance nothing.
+    pub(crate) fn editable(&self, entity: Entity, a: &str) -> String {
+        match (self.actor.role, reach(&self.actor, entity)) {
+            (Role::Finance, _) | (_, Reach::Nothing) => "FALSE".into(),
+            (_, Reach::All) => "TRUE".into(),
+            (_, Reach::Scoped) => format!("{a}.owner_id {}", self.in_users()),
+        }
     }
 }

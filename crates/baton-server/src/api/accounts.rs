@@ -25,7 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 ///
 /// Filters: `id`, `owner_id`, `domain`, `industry`, `tier`, `employees`, `annual_revenue_minor`,
 /// `created_at`, `updated_at`. Sorts: `id`, `name`, `employees`, `annual_revenue_minor`,
-/// `created_at`, `updated_at`. `q` matches the start of the name or the domain.
+/// `created_at`, `updated_at`. `q` matches the start of the name; results come
+/// alphabetically unless `sort` says otherwise.
 #[utoipa::path(get, path = "/accounts", tag = "accounts", params(ListDoc),
     responses((status = 200, body = ListResponse<Account>), (status = 400, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]

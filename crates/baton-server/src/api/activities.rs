@@ -24,8 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 ///
 /// Filters: `id`, `kind`, `owner_id`, `account_id`, `contact_id`, `deal_id`, `occurred_at`,
 /// `direction`, `thread_id`, `meeting_status`, `due_date`, `completed_at`. Sorts: `id`,
-/// `occurred_at`, `due_date`. A record's timeline: `deal_id=7&sort=-occurred_at`. `q` matches the
-/// start of the subject.
+/// `occurred_at`, `due_date`. A record's timeline: `deal_id=7&sort=-occurred_at`.
 #[utoipa::path(get, path = "/activities", tag = "activities", params(ListDoc),
     responses((status = 200, body = ListResponse<Activity>), (status = 400, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]

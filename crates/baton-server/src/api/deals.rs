@@ -26,7 +26,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Filters: `id`, `owner_id`, `account_id`, `pipeline_id`, `stage_id`, `amount_minor`, `currency`,
 /// `close_date`, `forecast_category`, `source`, `closed_at`, `created_at`, `updated_at`, `outcome`
 /// (`open`, `won`, `lost`). Sorts: `id`, `name`, `amount_minor`, `close_date`, `created_at`,
-/// `updated_at`. `q` matches the start of the name.
+/// `updated_at`. `q` matches the start of the name; results come alphabetically unless
+/// `sort` says otherwise.
 #[utoipa::path(get, path = "/deals", tag = "deals", params(ListDoc),
     responses((status = 200, body = ListResponse<Deal>), (status = 400, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]

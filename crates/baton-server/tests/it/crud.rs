@@ -160,11 +160,13 @@ both_backends! {
 
     async fn search_matches_the_start_of_names_ignoring_case(app) {
         let org = &app.org;
-        let acme = app.account(&org.rep_a1, "Acme Corp").await;
         let labs = app.account(&org.rep_a1, "ACME Labs").await;
+        let acme = app.account(&org.rep_a1, "Acme Corp").await;
         app.account(&org.rep_a1, "Zenith Acme").await;
         let r = app.get(&org.coordinator, "/api/v1/accounts?q=acm").await.expect(StatusCode::OK);
-        assert_eq!(r.ids(), [acme, labs]);
+        assert_eq!(r.ids(), [acme, labs], "search results come alphabetically");
+        let r = app.get(&org.coordinator, "/api/v1/accounts?q=acm&sort=id").await.expect(StatusCode::OK);
+        assert_eq!(r.ids(), [labs, acme]);
         let ana = app.contact(&org.rep_a1, None, "Anderson").await;
         let r = app.get(&org.coordinator, "/api/v1/contacts?q=ANDER").await.expect(StatusCode::OK);
         assert_eq!(r.ids(), [ana]);

@@ -381,6 +381,6 @@ async fn load(
     let mut bulk = store.bulk(None).await?;
     bulk.quotas(&generator.quotas()).await?;
     bulk.commit().await?;
-    store.reset_sequences().await?;
+    store.finish_bulk_load().await?;
     Ok(())
 }
