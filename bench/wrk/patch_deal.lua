@@ -1,5 +1,5 @@
 -- PATCH a deal's amount with If-Match, as the coordinator. Each thread walks its own range of
--- 100,000 freshly loaded deals (all at version 1), so no request is a conflict by construction; a 412
+-- 50,000 freshly loaded deals (all at version 1), so no request is a conflict by construction; a 412
 -- would be counted by wrk as a non-2xx response.
 package.path = package.path .. ";" .. os.getenv("BENCH_DIR") .. "/wrk/?.lua"
 local common = require("common")
@@ -10,7 +10,7 @@ local threads = {}
 local counter = 0
 
 function setup(thread)
-  thread:set("first", offset + #threads * 100000)
+  thread:set("first", offset + #threads * 50000)
   threads[#threads + 1] = thread
 end
 
