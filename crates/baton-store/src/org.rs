@@ -40,13 +40,13 @@ impl Store {
         load_org(&mut self.reader()).await
     }
 
-    /// Whether the organisation has been set up (the settings row exists).
-    pub async fn is_initialised(&self) -> Result<bool> {
+    /// Whether the organisation has no users yet: a fresh database that the demo may seed.
+    pub async fn is_empty(&self) -> Result<bool> {
         Ok(self
             .reader()
-            .fetch_optional(query("SELECT 1 AS ok FROM org_settings WHERE id = 1"))
+            .fetch_optional(query("SELECT 1 AS ok FROM users LIMIT 1"))
             .await?
-            .is_some())
+            .is_none())
     }
 
     /// Creates the settings row of a new organisation. Does nothing if it exists.

@@ -193,10 +193,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if cli.embedded() {
                 std::fs::create_dir_all(&cli.data_dir)?;
             }
-            let store = Store::open(&cli.url(), &options).await?;
-            store
-                .init_org("Baton", &OrgSettingsChanges::default())
-                .await?;
+            Store::open(&cli.url(), &options).await?;
             let (sqlite, postgres) = Store::migration_versions();
             let latest = if cli.embedded() { sqlite } else { postgres };
             println!(
@@ -262,17 +259,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// `baton demo`: seeds an empty organisation, then serves it, printing where and how to sign in.
 async fn demo(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
+    // The demo's logins are kept in the data directory, whichever database it uses.
+    std::fs::create_dir_all(&cli.data_dir)
+        .with_context(|| format!("creating {}", cli.data_dir.display()))?;
     let logins_file = cli.data_dir.join("demo-logins.txt");
     if cli.database_url.is_none() {
-        std::fs::create_dir_all(&cli.data_dir)
-            .with_context(|| format!("creating {}", cli.data_dir.display()))?;
         let database = baton_store::sqlite_path(&cli.data_dir);
         if !database.exists() {
             seed_embedded(&database, &logins_file).await?;
         }
     }
     let app = App::build(cli.server_config(args)).await?;
-    if !app.store().is_initialised().await? {
+    if app.store().is_empty().await? {
         // An empty PostgreSQL database (or SQLite file named by URL): seed it in place.
         eprintln!("seeding the demo organisation…");
         let logins = crate::demo::seed(app.store()).await?;

@@ -237,7 +237,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<(Role, String, String)>> 
 /// `baton seed`: a generated organisation of any size, for trials and benchmarks. Reps get no
 /// password (create tokens with `baton token create`).
 pub async fn seed_scaled(store: &Store, args: &SeedArgs) -> anyhow::Result<()> {
-    if store.is_initialised().await? {
+    if !store.is_empty().await? {
         anyhow::bail!("the database already holds an organisation; seed an empty one");
     }
     // Every generated account, deal and activity needs a rep to own it.
