@@ -1,8 +1,8 @@
 //! Accounts: the companies deals are with. Owner changes are kept in the field history.
 
 use crate::audit::{Tracked, write_audit, write_history};
-use crate::crm::{self, CrmRecord, access, begin_change, guarded_update, set_archived};
-use crate::db::{Conn, Row, query};
+use crate::crm::{self, CrmRecord, access, begin_change, set_archived};
+use crate::db::{Arg, Conn, Row};
 use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::check_assignable;
 use crate::visibility::{Entity, Scope};
@@ -11,6 +11,7 @@ use baton_model::records::{
     Account, AccountChanges, CustomFieldEntity, FieldChange, apply_custom_fields,
 };
 use baton_model::{AccountId, FieldErrors};
+use serde_json::Value;
 
 const COLUMNS: &str = "x.id, x.name, x.domain, x.industry, x.employees, x.annual_revenue_minor, x.currency, \
     x.tier, x.owner_id, x.custom_fields, x.archived_at, x.version, x.created_at, x.updated_at";
@@ -78,8 +79,33 @@ impl CrmRecord for Account {
         account_from_row(row)
     }
 
+    fn id(&self) -> i64 {
+        self.id.0
+    }
+
     fn version(&self) -> i64 {
         self.version
+    }
+
+    fn values(&self) -> Vec<(&'static str, Arg)> {
+        vec![
+            ("name", self.name.as_str().into()),
+            ("domain", self.domain.clone().into()),
+            ("industry", self.industry.clone().into()),
+            ("employees", self.employees.into()),
+            ("annual_revenue_minor", self.annual_revenue_minor.into()),
+            ("currency", self.currency.into()),
+            ("tier", self.tier.into()),
+            ("owner_id", self.owner_id.into()),
+            (
+                "custom_fields",
+                Value::Object(self.custom_fields.clone()).into(),
+            ),
+            ("archived_at", self.archived_at.into()),
+            ("version", self.version.into()),
+            ("created_at", self.created_at.into()),
+            ("updated_at", self.updated_at.into()),
+        ]
     }
 }
 
@@ -106,7 +132,7 @@ async fn resolve(
             owner_id: scope.actor.user_id,
             custom_fields: serde_json::Map::new(),
             archived_at: None,
-            version: 0,
+            version: 1,
             created_at: at,
             updated_at: at,
         },
@@ -181,27 +207,7 @@ impl Store {
         let scope = Scope::of(&mut tx.conn(), actor).await?;
         let account = resolve(&mut tx.conn(), &scope, None, changes).await?;
         let at = account.created_at;
-        let id: AccountId = tx
-            .conn()
-            .fetch_one(
-                query(
-                    "INSERT INTO accounts (name, domain, industry, employees, annual_revenue_minor, \
-                     currency, tier, owner_id, custom_fields, version, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) RETURNING id",
-                )
-                .bind(account.name.as_str())
-                .bind(account.domain.clone())
-                .bind(account.industry.clone())
-                .bind(account.employees)
-                .bind(account.annual_revenue_minor)
-                .bind(account.currency)
-                .bind(account.tier)
-                .bind(account.owner_id)
-                .bind(serde_json::Value::Object(account.custom_fields.clone()))
-                .bind(at),
-            )
-            .await?
-            .get("id")?;
+        let id = AccountId(crm::insert(&mut tx.conn(), &account).await?);
         let owner = Tracked::of("owner_id", None, Some(&account.owner_id));
         write_history(
             &mut tx.conn(),
@@ -240,31 +246,10 @@ impl Store {
     ) -> Result<Account> {
         let (mut tx, before, scope) =
             begin_change::<Account>(self, actor, id.0, Some(expected_version)).await?;
-        let account = resolve(&mut tx.conn(), &scope, Some(&before), changes).await?;
+        let mut account = resolve(&mut tx.conn(), &scope, Some(&before), changes).await?;
         let at = now();
-        guarded_update::<Account>(
-            &mut tx.conn(),
-            query(
-                "UPDATE accounts SET name = $1, domain = $2, industry = $3, employees = $4, \
-                 annual_revenue_minor = $5, currency = $6, tier = $7, owner_id = $8, custom_fields = $9, \
-                 version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12",
-            )
-            .bind(account.name.as_str())
-            .bind(account.domain.clone())
-            .bind(account.industry.clone())
-            .bind(account.employees)
-            .bind(account.annual_revenue_minor)
-            .bind(account.currency)
-            .bind(account.tier)
-            .bind(account.owner_id)
-            .bind(serde_json::Value::Object(account.custom_fields.clone()))
-            .bind(at)
-            .bind(id)
-            .bind(expected_version),
-            id.0,
-            expected_version,
-        )
-        .await?;
+        account.updated_at = at;
+        crm::update(&mut tx.conn(), &account, expected_version).await?;
         let owner = Tracked::of("owner_id", Some(&before.owner_id), Some(&account.owner_id));
         write_history(
             &mut tx.conn(),

@@ -1,8 +1,8 @@
 //! Activities: calls, emails, meetings, notes and tasks.
 
 use crate::audit::write_audit;
-use crate::crm::{self, CrmRecord, begin_change, guarded_update, set_archived};
-use crate::db::{Conn, Row, query};
+use crate::crm::{self, CrmRecord, begin_change, set_archived};
+use crate::db::{Arg, Conn, Row};
 use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::{check_assignable, check_visible};
 use crate::visibility::{Entity, Scope};
@@ -79,8 +79,35 @@ impl CrmRecord for Activity {
         activity_from_row(row)
     }
 
+    fn id(&self) -> i64 {
+        self.id.0
+    }
+
     fn version(&self) -> i64 {
         self.version
+    }
+
+    fn values(&self) -> Vec<(&'static str, Arg)> {
+        vec![
+            ("kind", self.kind.into()),
+            ("subject", self.subject.clone().into()),
+            ("body", self.body.clone().into()),
+            ("owner_id", self.owner_id.into()),
+            ("account_id", self.account_id.into()),
+            ("contact_id", self.contact_id.into()),
+            ("deal_id", self.deal_id.into()),
+            ("occurred_at", self.occurred_at.into()),
+            ("ends_at", self.ends_at.into()),
+            ("direction", self.direction.into()),
+            ("thread_id", self.thread_id.clone().into()),
+            ("meeting_status", self.meeting_status.into()),
+            ("due_date", self.due_date.into()),
+            ("completed_at", self.completed_at.into()),
+            ("archived_at", self.archived_at.into()),
+            ("version", self.version.into()),
+            ("created_at", self.created_at.into()),
+            ("updated_at", self.updated_at.into()),
+        ]
     }
 }
 
@@ -111,7 +138,7 @@ async fn resolve(
             due_date: None,
             completed_at: None,
             archived_at: None,
-            version: 0,
+            version: 1,
             created_at: at,
             updated_at: at,
         },
@@ -196,24 +223,6 @@ async fn resolve(
     errors.into_result(activity).map_err(StoreError::Invalid)
 }
 
-fn write_query(sql: &'static str, a: &Activity) -> crate::db::Query {
-    query(sql)
-        .bind(a.kind)
-        .bind(a.subject.clone())
-        .bind(a.body.clone())
-        .bind(a.owner_id)
-        .bind(a.account_id)
-        .bind(a.contact_id)
-        .bind(a.deal_id)
-        .bind(a.occurred_at)
-        .bind(a.ends_at)
-        .bind(a.direction)
-        .bind(a.thread_id.clone())
-        .bind(a.meeting_status)
-        .bind(a.due_date)
-        .bind(a.completed_at)
-}
-
 impl Store {
     /// One activity the actor may see.
     pub async fn get_activity(&self, actor: &Actor, id: ActivityId) -> Result<Activity> {
@@ -236,21 +245,7 @@ impl Store {
         let scope = Scope::of(&mut tx.conn(), actor).await?;
         let activity = resolve(&mut tx.conn(), &scope, None, changes).await?;
         let at = activity.created_at;
-        let id: ActivityId = tx
-            .conn()
-            .fetch_one(
-                write_query(
-                    "INSERT INTO activities (kind, subject, body, owner_id, account_id, contact_id, deal_id, \
-                     occurred_at, ends_at, direction, thread_id, meeting_status, due_date, completed_at, \
-                     version, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) \
-                     RETURNING id",
-                    &activity,
-                )
-                .bind(at),
-            )
-            .await?
-            .get("id")?;
+        let id = ActivityId(crm::insert(&mut tx.conn(), &activity).await?);
         let after = crm::load::<Activity>(&mut tx.conn(), id.0)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -279,24 +274,10 @@ impl Store {
     ) -> Result<Activity> {
         let (mut tx, before, scope) =
             begin_change::<Activity>(self, actor, id.0, Some(expected_version)).await?;
-        let activity = resolve(&mut tx.conn(), &scope, Some(&before), changes).await?;
+        let mut activity = resolve(&mut tx.conn(), &scope, Some(&before), changes).await?;
         let at = now();
-        guarded_update::<Activity>(
-            &mut tx.conn(),
-            write_query(
-                "UPDATE activities SET kind = $1, subject = $2, body = $3, owner_id = $4, account_id = $5, \
-                 contact_id = $6, deal_id = $7, occurred_at = $8, ends_at = $9, direction = $10, \
-                 thread_id = $11, meeting_status = $12, due_date = $13, completed_at = $14, \
-                 version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17",
-                &activity,
-            )
-            .bind(at)
-            .bind(id)
-            .bind(expected_version),
-            id.0,
-            expected_version,
-        )
-        .await?;
+        activity.updated_at = at;
+        crm::update(&mut tx.conn(), &activity, expected_version).await?;
         let after = crm::load::<Activity>(&mut tx.conn(), id.0)
             .await?
             .ok_or(StoreError::NotFound)?;

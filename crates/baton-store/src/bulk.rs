@@ -6,11 +6,11 @@
 //! with its counts rather than one per row.
 
 use crate::audit::write_audit;
+use crate::crm::CrmRecord;
 use crate::db::{Arg, Conn, Dialect, Tx, built_query};
 use crate::{Result, Store, now};
 use baton_model::UserId;
 use baton_model::records::{Account, Activity, Contact, Deal, FieldChange, Quota};
-use serde_json::Value;
 use std::fmt::Write;
 
 /// An open bulk load.
@@ -61,10 +61,6 @@ async fn insert_rows(
             .await?;
     }
     Ok(())
-}
-
-fn object(map: &serde_json::Map<String, Value>) -> Arg {
-    Arg::from(Value::Object(map.clone()))
 }
 
 impl Store {
@@ -151,157 +147,39 @@ impl Bulk {
         *self.counts.entry(what).or_default() += n as u64;
     }
 
-    /// Inserts accounts with their given ids.
-    pub async fn accounts(&mut self, items: &[Account]) -> Result<()> {
+    /// Inserts records with their given ids.
+    async fn records<T: CrmRecord>(&mut self, items: &[T]) -> Result<()> {
+        let Some(first) = items.first() else {
+            return Ok(());
+        };
+        let mut columns = vec!["id"];
+        columns.extend(first.values().iter().map(|(column, _)| *column));
         let rows = items
             .iter()
-            .map(|a| {
-                vec![
-                    a.id.into(),
-                    a.name.as_str().into(),
-                    a.domain.clone().into(),
-                    a.industry.clone().into(),
-                    a.employees.into(),
-                    a.annual_revenue_minor.into(),
-                    a.currency.into(),
-                    a.tier.into(),
-                    a.owner_id.into(),
-                    object(&a.custom_fields),
-                    a.archived_at.into(),
-                    a.version.into(),
-                    a.created_at.into(),
-                    a.updated_at.into(),
-                ]
+            .map(|r| {
+                let mut row = vec![Arg::from(r.id())];
+                row.extend(r.values().into_iter().map(|(_, arg)| arg));
+                row
             })
             .collect();
-        insert_rows(
-            &mut self.tx.conn(),
-            "accounts",
-            &[
-                "id",
-                "name",
-                "domain",
-                "industry",
-                "employees",
-                "annual_revenue_minor",
-                "currency",
-                "tier",
-                "owner_id",
-                "custom_fields",
-                "archived_at",
-                "version",
-                "created_at",
-                "updated_at",
-            ],
-            rows,
-        )
-        .await?;
-        self.count("accounts", items.len());
+        insert_rows(&mut self.tx.conn(), T::TABLE, &columns, rows).await?;
+        self.count(T::TABLE, items.len());
         Ok(())
+    }
+
+    /// Inserts accounts with their given ids.
+    pub async fn accounts(&mut self, items: &[Account]) -> Result<()> {
+        self.records(items).await
     }
 
     /// Inserts contacts with their given ids.
     pub async fn contacts(&mut self, items: &[Contact]) -> Result<()> {
-        let rows = items
-            .iter()
-            .map(|c| {
-                vec![
-                    c.id.into(),
-                    c.account_id.into(),
-                    c.owner_id.into(),
-                    c.first_name.clone().into(),
-                    c.last_name.as_str().into(),
-                    c.email.as_ref().into(),
-                    c.phone.clone().into(),
-                    c.title.clone().into(),
-                    object(&c.custom_fields),
-                    c.archived_at.into(),
-                    c.version.into(),
-                    c.created_at.into(),
-                    c.updated_at.into(),
-                ]
-            })
-            .collect();
-        insert_rows(
-            &mut self.tx.conn(),
-            "contacts",
-            &[
-                "id",
-                "account_id",
-                "owner_id",
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "title",
-                "custom_fields",
-                "archived_at",
-                "version",
-                "created_at",
-                "updated_at",
-            ],
-            rows,
-        )
-        .await?;
-        self.count("contacts", items.len());
-        Ok(())
+        self.records(items).await
     }
 
     /// Inserts deals with their given ids, splits and contacts.
     pub async fn deals(&mut self, items: &[Deal]) -> Result<()> {
-        let rows = items
-            .iter()
-            .map(|d| {
-                vec![
-                    d.id.into(),
-                    d.name.as_str().into(),
-                    d.account_id.into(),
-                    d.owner_id.into(),
-                    d.pipeline_id.into(),
-                    d.stage_id.into(),
-                    d.amount_minor.into(),
-                    d.currency.into(),
-                    d.close_date.into(),
-                    d.forecast_category.into(),
-                    d.next_step.clone().into(),
-                    d.lost_reason.clone().into(),
-                    d.source.clone().into(),
-                    d.closed_at.into(),
-                    object(&d.custom_fields),
-                    d.archived_at.into(),
-                    d.version.into(),
-                    d.created_at.into(),
-                    d.updated_at.into(),
-                ]
-            })
-            .collect();
-        insert_rows(
-            &mut self.tx.conn(),
-            "deals",
-            &[
-                "id",
-                "name",
-                "account_id",
-                "owner_id",
-                "pipeline_id",
-                "stage_id",
-                "amount_minor",
-                "currency",
-                "close_date",
-                "forecast_category",
-                "next_step",
-                "lost_reason",
-                "source",
-                "closed_at",
-                "custom_fields",
-                "archived_at",
-                "version",
-                "created_at",
-                "updated_at",
-            ],
-            rows,
-        )
-        .await?;
+        self.records(items).await?;
         let splits = items
             .iter()
             .flat_map(|d| {
@@ -383,61 +261,7 @@ impl Bulk {
 
     /// Inserts activities with their given ids.
     pub async fn activities(&mut self, items: &[Activity]) -> Result<()> {
-        let rows = items
-            .iter()
-            .map(|a| {
-                vec![
-                    a.id.into(),
-                    a.kind.into(),
-                    a.subject.clone().into(),
-                    a.body.clone().into(),
-                    a.owner_id.into(),
-                    a.account_id.into(),
-                    a.contact_id.into(),
-                    a.deal_id.into(),
-                    a.occurred_at.into(),
-                    a.ends_at.into(),
-                    a.direction.into(),
-                    a.thread_id.clone().into(),
-                    a.meeting_status.into(),
-                    a.due_date.into(),
-                    a.completed_at.into(),
-                    a.archived_at.into(),
-                    a.version.into(),
-                    a.created_at.into(),
-                    a.updated_at.into(),
-                ]
-            })
-            .collect();
-        insert_rows(
-            &mut self.tx.conn(),
-            "activities",
-            &[
-                "id",
-                "kind",
-                "subject",
-                "body",
-                "owner_id",
-                "account_id",
-                "contact_id",
-                "deal_id",
-                "occurred_at",
-                "ends_at",
-                "direction",
-                "thread_id",
-                "meeting_status",
-                "due_date",
-                "completed_at",
-                "archived_at",
-                "version",
-                "created_at",
-                "updated_at",
-            ],
-            rows,
-        )
-        .await?;
-        self.count("activities", items.len());
-        Ok(())
+        self.records(items).await
     }
 
     /// Inserts quotas (their ids are assigned by the database).

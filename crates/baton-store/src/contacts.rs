@@ -1,14 +1,15 @@
 //! Contacts: the people at accounts.
 
 use crate::audit::write_audit;
-use crate::crm::{self, CrmRecord, begin_change, guarded_update, set_archived};
-use crate::db::{Conn, Row, query};
+use crate::crm::{self, CrmRecord, begin_change, set_archived};
+use crate::db::{Arg, Conn, Row};
 use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::{check_assignable, check_visible};
 use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::records::{Contact, ContactChanges, CustomFieldEntity, apply_custom_fields};
 use baton_model::{ContactId, FieldErrors};
+use serde_json::Value;
 
 const COLUMNS: &str = "x.id, x.account_id, x.owner_id, x.first_name, x.last_name, x.email, x.phone, x.title, \
     x.custom_fields, x.archived_at, x.version, x.created_at, x.updated_at";
@@ -66,8 +67,32 @@ impl CrmRecord for Contact {
         contact_from_row(row)
     }
 
+    fn id(&self) -> i64 {
+        self.id.0
+    }
+
     fn version(&self) -> i64 {
         self.version
+    }
+
+    fn values(&self) -> Vec<(&'static str, Arg)> {
+        vec![
+            ("account_id", self.account_id.into()),
+            ("owner_id", self.owner_id.into()),
+            ("first_name", self.first_name.clone().into()),
+            ("last_name", self.last_name.as_str().into()),
+            ("email", self.email.as_ref().into()),
+            ("phone", self.phone.clone().into()),
+            ("title", self.title.clone().into()),
+            (
+                "custom_fields",
+                Value::Object(self.custom_fields.clone()).into(),
+            ),
+            ("archived_at", self.archived_at.into()),
+            ("version", self.version.into()),
+            ("created_at", self.created_at.into()),
+            ("updated_at", self.updated_at.into()),
+        ]
     }
 }
 
@@ -92,7 +117,7 @@ async fn resolve(
             title: None,
             custom_fields: serde_json::Map::new(),
             archived_at: None,
-            version: 0,
+            version: 1,
             created_at: at,
             updated_at: at,
         },
@@ -162,26 +187,7 @@ impl Store {
         let scope = Scope::of(&mut tx.conn(), actor).await?;
         let contact = resolve(&mut tx.conn(), &scope, None, changes).await?;
         let at = contact.created_at;
-        let id: ContactId = tx
-            .conn()
-            .fetch_one(
-                query(
-                    "INSERT INTO contacts (account_id, owner_id, first_name, last_name, email, phone, \
-                     title, custom_fields, version, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id",
-                )
-                .bind(contact.account_id)
-                .bind(contact.owner_id)
-                .bind(contact.first_name.clone())
-                .bind(contact.last_name.as_str())
-                .bind(contact.email.as_ref())
-                .bind(contact.phone.clone())
-                .bind(contact.title.clone())
-                .bind(serde_json::Value::Object(contact.custom_fields.clone()))
-                .bind(at),
-            )
-            .await?
-            .get("id")?;
+        let id = ContactId(crm::insert(&mut tx.conn(), &contact).await?);
         let after = crm::load::<Contact>(&mut tx.conn(), id.0)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -210,30 +216,10 @@ impl Store {
     ) -> Result<Contact> {
         let (mut tx, before, scope) =
             begin_change::<Contact>(self, actor, id.0, Some(expected_version)).await?;
-        let contact = resolve(&mut tx.conn(), &scope, Some(&before), changes).await?;
+        let mut contact = resolve(&mut tx.conn(), &scope, Some(&before), changes).await?;
         let at = now();
-        guarded_update::<Contact>(
-            &mut tx.conn(),
-            query(
-                "UPDATE contacts SET account_id = $1, owner_id = $2, first_name = $3, last_name = $4, \
-                 email = $5, phone = $6, title = $7, custom_fields = $8, version = version + 1, \
-                 updated_at = $9 WHERE id = $10 AND version = $11",
-            )
-            .bind(contact.account_id)
-            .bind(contact.owner_id)
-            .bind(contact.first_name.clone())
-            .bind(contact.last_name.as_str())
-            .bind(contact.email.as_ref())
-            .bind(contact.phone.clone())
-            .bind(contact.title.clone())
-            .bind(serde_json::Value::Object(contact.custom_fields.clone()))
-            .bind(at)
-            .bind(id)
-            .bind(expected_version),
-            id.0,
-            expected_version,
-        )
-        .await?;
+        contact.updated_at = at;
+        crm::update(&mut tx.conn(), &contact, expected_version).await?;
         let after = crm::load::<Contact>(&mut tx.conn(), id.0)
             .await?
             .ok_or(StoreError::NotFound)?;

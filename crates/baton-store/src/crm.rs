@@ -2,7 +2,7 @@
 //! version check, and archiving.
 
 use crate::audit::write_audit;
-use crate::db::{Conn, Row, Tx, built_query};
+use crate::db::{Arg, Conn, Row, Tx, built_query};
 use crate::error::check_version;
 use crate::list::{ListQuery, ListSpec, Page, paginate};
 use crate::visibility::{Entity, Scope};
@@ -26,8 +26,15 @@ pub(crate) trait CrmRecord: Serialize + Sized + Send + Sync {
     /// The record from a row of `COLUMNS`, without children.
     fn from_row(row: &Row) -> Result<Self>;
 
+    /// The record's id.
+    fn id(&self) -> i64;
+
     /// The record's optimistic-concurrency version.
     fn version(&self) -> i64;
+
+    /// The record's stored values by column, `id` aside. Creating, changing and bulk loading
+    /// all write from this one list.
+    fn values(&self) -> Vec<(&'static str, Arg)>;
 
     /// Fills in child collections (a deal's splits and contacts) for a batch, in a fixed number
     /// of queries; most kinds have none.
@@ -196,16 +203,54 @@ pub(crate) async fn set_archived<T: CrmRecord>(
     Ok(after)
 }
 
-/// Runs the `UPDATE` of a change guarded by the version; a concurrent change that got there
-/// first turns into `Stale`.
-pub(crate) async fn guarded_update<T: CrmRecord>(
+/// Inserts a new record, returning the id the database gave it.
+pub(crate) async fn insert<T: CrmRecord>(conn: &mut Conn<'_>, record: &T) -> Result<i64> {
+    let (columns, args): (Vec<&str>, Vec<Arg>) = record.values().into_iter().unzip();
+    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+    conn.fetch_one(
+        built_query(format!(
+            "INSERT INTO {} ({}) VALUES ({}) RETURNING id",
+            T::TABLE,
+            columns.join(", "),
+            placeholders.join(", ")
+        ))
+        .bind_all(args),
+    )
+    .await?
+    .get("id")
+}
+
+/// Writes a changed record over the stored one, if that is still at `expected_version`, and
+/// bumps the version; a concurrent change that got there first turns into `Stale`. Creation
+/// time, archiving and the version itself are never written by a change.
+pub(crate) async fn update<T: CrmRecord>(
     conn: &mut Conn<'_>,
-    update: crate::db::Query,
-    id: i64,
+    record: &T,
     expected_version: i64,
 ) -> Result<()> {
+    let values: Vec<(&str, Arg)> = record
+        .values()
+        .into_iter()
+        .filter(|(column, _)| !matches!(*column, "created_at" | "archived_at" | "version"))
+        .collect();
+    let sets: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| format!("{c} = ${}", i + 1))
+        .collect();
+    let n = values.len();
+    let update = built_query(format!(
+        "UPDATE {} SET {}, version = version + 1 WHERE id = ${} AND version = ${}",
+        T::TABLE,
+        sets.join(", "),
+        n + 1,
+        n + 2
+    ))
+    .bind_all(values.into_iter().map(|(_, arg)| arg))
+    .bind(record.id())
+    .bind(expected_version);
     if conn.execute(update).await? == 0 {
-        let current = load::<T>(conn, id)
+        let current = load::<T>(conn, record.id())
             .await?
             .map_or(expected_version, |r| r.version());
         return Err(StoreError::Stale {

@@ -2,8 +2,8 @@
 //! owner and forecast category.
 
 use crate::audit::{Tracked, write_audit, write_history};
-use crate::crm::{self, CrmRecord, access, begin_change, guarded_update, set_archived};
-use crate::db::{Conn, Row, built_query, query};
+use crate::crm::{self, CrmRecord, access, begin_change, set_archived};
+use crate::db::{Arg, Conn, Row, built_query, query};
 use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::{check_assignable, check_visible};
 use crate::visibility::{Entity, Scope};
@@ -14,6 +14,7 @@ use baton_model::records::{
     apply_custom_fields,
 };
 use baton_model::{DealId, FieldErrors, Percent};
+use serde_json::Value;
 
 const COLUMNS: &str = "x.id, x.name, x.account_id, x.owner_id, x.pipeline_id, x.stage_id, x.amount_minor, \
     x.currency, x.close_date, x.forecast_category, x.next_step, x.lost_reason, x.source, x.closed_at, \
@@ -148,8 +149,38 @@ impl CrmRecord for Deal {
         deal_from_row(row)
     }
 
+    fn id(&self) -> i64 {
+        self.id.0
+    }
+
     fn version(&self) -> i64 {
         self.version
+    }
+
+    fn values(&self) -> Vec<(&'static str, Arg)> {
+        vec![
+            ("name", self.name.as_str().into()),
+            ("account_id", self.account_id.into()),
+            ("owner_id", self.owner_id.into()),
+            ("pipeline_id", self.pipeline_id.into()),
+            ("stage_id", self.stage_id.into()),
+            ("amount_minor", self.amount_minor.into()),
+            ("currency", self.currency.into()),
+            ("close_date", self.close_date.into()),
+            ("forecast_category", self.forecast_category.into()),
+            ("next_step", self.next_step.clone().into()),
+            ("lost_reason", self.lost_reason.clone().into()),
+            ("source", self.source.clone().into()),
+            ("closed_at", self.closed_at.into()),
+            (
+                "custom_fields",
+                Value::Object(self.custom_fields.clone()).into(),
+            ),
+            ("archived_at", self.archived_at.into()),
+            ("version", self.version.into()),
+            ("created_at", self.created_at.into()),
+            ("updated_at", self.updated_at.into()),
+        ]
     }
 
     async fn attach(conn: &mut Conn<'_>, deals: &mut [Self]) -> Result<()> {
@@ -233,7 +264,7 @@ async fn resolve(
             contacts: Vec::new(),
             custom_fields: serde_json::Map::new(),
             archived_at: None,
-            version: 0,
+            version: 1,
             created_at: at,
             updated_at: at,
         },
@@ -487,34 +518,7 @@ impl Store {
         let scope = Scope::of(&mut tx.conn(), actor).await?;
         let (deal, _) = resolve(&mut tx.conn(), &scope, None, changes).await?;
         let at = deal.created_at;
-        let id: DealId = tx
-            .conn()
-            .fetch_one(
-                query(
-                    "INSERT INTO deals (name, account_id, owner_id, pipeline_id, stage_id, amount_minor, \
-                     currency, close_date, forecast_category, next_step, lost_reason, source, closed_at, \
-                     custom_fields, version, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15) \
-                     RETURNING id",
-                )
-                .bind(deal.name.as_str())
-                .bind(deal.account_id)
-                .bind(deal.owner_id)
-                .bind(deal.pipeline_id)
-                .bind(deal.stage_id)
-                .bind(deal.amount_minor)
-                .bind(deal.currency)
-                .bind(deal.close_date)
-                .bind(deal.forecast_category)
-                .bind(deal.next_step.clone())
-                .bind(deal.lost_reason.clone())
-                .bind(deal.source.clone())
-                .bind(deal.closed_at)
-                .bind(serde_json::Value::Object(deal.custom_fields.clone()))
-                .bind(at),
-            )
-            .await?
-            .get("id")?;
+        let id = DealId(crm::insert(&mut tx.conn(), &deal).await?);
         let deal = Deal {
             id,
             version: 1,
@@ -560,38 +564,10 @@ impl Store {
         let (mut tx, before, scope) =
             begin_change::<Deal>(self, actor, id.0, Some(expected_version)).await?;
         let children_changed = changes.splits.is_some() || changes.contacts.is_some();
-        let (deal, _) = resolve(&mut tx.conn(), &scope, Some(&before), changes).await?;
+        let (mut deal, _) = resolve(&mut tx.conn(), &scope, Some(&before), changes).await?;
         let at = now();
-        guarded_update::<Deal>(
-            &mut tx.conn(),
-            query(
-                "UPDATE deals SET name = $1, account_id = $2, owner_id = $3, pipeline_id = $4, \
-                     stage_id = $5, amount_minor = $6, currency = $7, close_date = $8, \
-                     forecast_category = $9, next_step = $10, lost_reason = $11, source = $12, \
-                     closed_at = $13, custom_fields = $14, version = version + 1, updated_at = $15 \
-                     WHERE id = $16 AND version = $17",
-            )
-            .bind(deal.name.as_str())
-            .bind(deal.account_id)
-            .bind(deal.owner_id)
-            .bind(deal.pipeline_id)
-            .bind(deal.stage_id)
-            .bind(deal.amount_minor)
-            .bind(deal.currency)
-            .bind(deal.close_date)
-            .bind(deal.forecast_category)
-            .bind(deal.next_step.clone())
-            .bind(deal.lost_reason.clone())
-            .bind(deal.source.clone())
-            .bind(deal.closed_at)
-            .bind(serde_json::Value::Object(deal.custom_fields.clone()))
-            .bind(at)
-            .bind(id)
-            .bind(expected_version),
-            id.0,
-            expected_version,
-        )
-        .await?;
+        deal.updated_at = at;
+        crm::update(&mut tx.conn(), &deal, expected_version).await?;
         if children_changed {
             write_children(&mut tx.conn(), &deal).await?;
         }
