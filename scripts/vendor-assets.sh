@@ -14,4 +14,8 @@ fetch() { # package version → unpacked into $work/$package
 fetch swagger-ui-dist 5.35.0
 mkdir -p "$dest/swagger-ui"
 cp "$work/swagger-ui-dist/"{swagger-ui-bundle.js,swagger-ui-bundle.js.LICENSE.txt,swagger-ui.css,LICENSE,NOTICE} "$dest/swagger-ui/"
+fetch htmx.org 4.0.1
+mkdir -p "$dest/htmx"
+cp "$work/htmx.org/dist/htmx.min.js" "$work/htmx.org/LICENSE" "$dest/htmx/"
+
 echo "vendored into $dest"

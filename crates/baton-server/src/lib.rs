@@ -14,6 +14,7 @@ mod extract;
 mod idempotency;
 mod metrics;
 mod operations;
+mod web;
 
 pub use error::{ApiError, Problem};
 
@@ -209,6 +210,7 @@ fn assemble(api: Router<AppState>, operations: Router<AppState>, state: AppState
     Router::new()
         .merge(api)
         .merge(operations)
+        .merge(web::router(&state))
         .route("/assets/{hash}/{*path}", axum::routing::get(assets::serve))
         .fallback(operations::not_found)
         .method_not_allowed_fallback(operations::method_not_allowed)

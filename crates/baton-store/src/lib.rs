@@ -24,7 +24,9 @@ mod org;
 mod pipelines;
 mod quotas;
 mod refs;
+mod sessions;
 mod teams;
+mod today;
 mod tokens;
 mod users;
 pub mod visibility;
@@ -35,6 +37,8 @@ pub use db::Dialect;
 pub use error::{Result, StoreError};
 pub use idempotency::IdempotencyBegin;
 pub use list::{ListQuery, Page};
+pub use sessions::Session;
+pub use today::*;
 pub use tokens::NewToken;
 
 use chrono::{DateTime, Utc};

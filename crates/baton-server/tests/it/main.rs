@@ -10,3 +10,4 @@ mod history;
 mod idempotency;
 mod operations;
 mod visibility;
+mod web;

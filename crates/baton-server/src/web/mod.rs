@@ -1,0 +1,33 @@
+//! The web pages: server-rendered HTML (askama) made lively with htmx, all assets embedded.
+//!
+//! Pages need a signed-in browser session (an HttpOnly cookie); every state-changing request
+//! must carry the session's CSRF token, as a form field or the `x-csrf-token` header that the
+//! layout sets for htmx.
+
+mod chrome;
+mod deals;
+mod error;
+mod format;
+mod login;
+mod session;
+mod today;
+
+use crate::AppState;
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+
+/// Every page route with its middleware.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let signed_in = Router::new()
+        .route("/", get(|| async { Redirect::to("/today") }))
+        .route("/today", get(today::page))
+        .route("/deals/{id}", get(deals::page))
+        .route("/logout", post(login::logout))
+        .route_layer(from_fn_with_state(state.clone(), session::require_csrf))
+        .route_layer(from_fn_with_state(state.clone(), session::require_session));
+    Router::new()
+        .route("/login", get(login::form).post(login::submit))
+        .merge(signed_in)
+}
