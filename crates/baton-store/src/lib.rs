@@ -11,6 +11,7 @@ mod accounts;
 mod activities;
 mod actor;
 mod audit;
+mod board;
 mod bulk;
 mod contacts;
 mod crm;
@@ -32,6 +33,7 @@ mod users;
 pub mod visibility;
 
 pub use actor::Actor;
+pub use board::{BoardFilter, StageTotal};
 pub use bulk::{Bulk, MaxIds};
 pub use db::Dialect;
 pub use error::{Result, StoreError};

@@ -46,7 +46,7 @@ impl Chrome {
     pub fn new(user: &WebUser, current: &str, title: impl Into<String>) -> Chrome {
         let session = &user.0;
         let role = session.actor.role;
-        let mut nav = vec![("/today", "Today")];
+        let mut nav = vec![("/today", "Today"), ("/pipeline", "Pipeline")];
         if role.is_admin() || matches!(role, Role::Coordinator) {
             nav.push(("/api/v1/docs", "API"));
         }

@@ -4,6 +4,7 @@
 //! must carry the session's CSRF token, as a form field or the `x-csrf-token` header that the
 //! layout sets for htmx.
 
+mod board;
 mod chrome;
 mod deals;
 mod error;
@@ -23,7 +24,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let signed_in = Router::new()
         .route("/", get(|| async { Redirect::to("/today") }))
         .route("/today", get(today::page))
+        .route("/pipeline", get(board::page))
+        .route("/pipeline/column", get(board::more))
         .route("/deals/{id}", get(deals::page))
+        .route("/deals/{id}/stage", post(board::move_deal))
         .route("/logout", post(login::logout))
         .route_layer(from_fn_with_state(state.clone(), session::require_csrf))
         .route_layer(from_fn_with_state(state.clone(), session::require_session));
