@@ -49,11 +49,12 @@ export async function startDemo() {
   };
 }
 
-/** Debian's Chromium, headless, with no network beyond what the page asks of localhost. */
+/** Debian's Chromium, headless, with no network beyond what the page asks of localhost.
+ * `context` is the first browser profile; `newContext()` opens another, with its own cookies,
+ * for a second person at the same time. */
 export async function launchBrowser() {
   mkdirSync(screenshots, { recursive: true });
-  const userDataDir = mkdtempSync(join(tmpdir(), "baton-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: [
@@ -66,11 +67,12 @@ export async function launchBrowser() {
       "--disable-sync",
     ],
   });
+  const context = await browser.newContext();
   return {
     context,
+    newContext: () => browser.newContext(),
     async close() {
-      await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
+      await browser.close();
     },
   };
 }

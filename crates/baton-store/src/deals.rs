@@ -497,6 +497,13 @@ impl Store {
         crm::list_visible(self, actor, list).await
     }
 
+    /// Whether the actor may change deal `id` (false also when they cannot see it).
+    pub async fn can_edit_deal(&self, actor: &Actor, id: DealId) -> Result<bool> {
+        let mut conn = self.reader();
+        let scope = Scope::of(&mut conn, actor).await?;
+        Ok(access::<Deal>(&mut conn, &scope, id.0).await?.1 && actor.role.edits_crm_records())
+    }
+
     /// The field history of a deal the actor may see, oldest first.
     pub async fn deal_history(&self, actor: &Actor, id: DealId) -> Result<Vec<FieldChange>> {
         let (seen, _) = access::<Deal>(

@@ -9,6 +9,7 @@ mod chrome;
 mod deals;
 mod error;
 mod format;
+mod forms;
 mod login;
 mod session;
 mod today;
@@ -26,7 +27,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/today", get(today::page))
         .route("/pipeline", get(board::page))
         .route("/pipeline/column", get(board::more))
-        .route("/deals/{id}", get(deals::page))
+        .route("/deals/{id}", get(deals::page).post(deals::save))
+        .route("/deals/{id}/details", get(deals::show_details))
+        .route("/deals/{id}/edit", get(deals::edit))
+        .route("/deals/{id}/activities", post(deals::log))
         .route("/deals/{id}/stage", post(board::move_deal))
         .route("/logout", post(login::logout))
         .route_layer(from_fn_with_state(state.clone(), session::require_csrf))

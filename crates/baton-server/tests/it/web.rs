@@ -199,3 +199,81 @@ both_backends! {
         assert!(response.text().await.unwrap().contains("Hidden deal"));
     }
 }
+
+/// The session's CSRF token, read from a page.
+async fn csrf_of(app: &TestApp, cookie: &str) -> String {
+    let page = browser()
+        .get(app.url("/today"))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    csrf_field(&page)
+}
+
+both_backends! {
+    async fn a_form_save_sends_only_what_was_changed_and_refuses_a_stale_version(app) {
+        let deal = app.deal(&app.org.rep_a1, None, "Form deal").await;
+        let cookie = session_of(app, &app.org.rep_a1, "rep_a1@example.com").await;
+        let token = csrf_of(app, &cookie).await;
+        // Someone else changes the name (version 2).
+        app.patch(&app.org.coordinator, &format!("/api/v1/deals/{deal}"), "\"1\"", json!({"name": "Renamed elsewhere"}))
+            .await
+            .expect(StatusCode::OK);
+        let form = |version: &str, next_step: &str| {
+            vec![
+                ("csrf_token", token.clone()), ("version", version.to_owned()),
+                ("name", "Form deal".to_owned()), ("original_name", "Form deal".to_owned()),
+                ("next_step", next_step.to_owned()), ("original_next_step", String::new()),
+            ]
+        };
+        let stale = browser()
+            .post(app.url(&format!("/deals/{deal}")))
+            .header(COOKIE, &cookie)
+            .header("hx-request", "true")
+            .form(&form("1", "Call back"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stale.status(), StatusCode::CONFLICT);
+        let html = stale.text().await.unwrap();
+        assert!(html.contains("changed: Name"), "{html}");
+        assert!(html.contains("value=\"Renamed elsewhere\""), "the other change is shown");
+        assert!(html.contains("value=\"Call back\""), "this person's change is kept");
+        let saved = browser()
+            .post(app.url(&format!("/deals/{deal}")))
+            .header(COOKIE, &cookie)
+            .header("hx-request", "true")
+            .form(&form("2", "Call back"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), StatusCode::OK);
+        let now = app.get(&app.org.coordinator, &format!("/api/v1/deals/{deal}")).await;
+        assert_eq!(now.body["next_step"], "Call back");
+        assert_eq!(now.body["name"], "Renamed elsewhere", "an unchanged field is not written back");
+    }
+
+    async fn logging_on_a_deal_creates_the_activity_and_a_bad_date_is_named(app) {
+        let deal = app.deal(&app.org.rep_a1, None, "Logged deal").await;
+        let cookie = session_of(app, &app.org.rep_a1, "rep_a1@example.com").await;
+        let token = csrf_of(app, &cookie).await;
+        let post = |fields: Vec<(&'static str, &'static str)>| {
+            let mut form = vec![("csrf_token", token.as_str())];
+            form.extend(fields);
+            browser().post(app.url(&format!("/deals/{deal}/activities"))).header(COOKIE, &cookie).header("hx-request", "true").form(&form).send()
+        };
+        let bad = post(vec![("kind", "task"), ("subject", "Send contract"), ("date", "someday")]).await.unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = bad.text().await.unwrap();
+        assert!(html.contains("id=\"e-date\"") && html.contains("value=\"Send contract\""), "{html}");
+        let ok = post(vec![("kind", "task"), ("subject", "Send contract"), ("date", "2031-01-15")]).await.unwrap();
+        assert_eq!(ok.status(), StatusCode::OK);
+        let tasks = app.get(&app.org.rep_a1, &format!("/api/v1/activities?deal_id={deal}&kind=task")).await;
+        assert_eq!(tasks.body["items"][0]["due_date"], "2031-01-15");
+        assert_eq!(tasks.body["items"][0]["owner_id"], app.org.rep_a1.id.0);
+    }
+}
