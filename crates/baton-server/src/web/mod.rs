@@ -11,6 +11,8 @@ mod error;
 mod format;
 mod forms;
 mod login;
+mod records;
+mod search;
 mod session;
 mod today;
 
@@ -25,6 +27,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let signed_in = Router::new()
         .route("/", get(|| async { Redirect::to("/today") }))
         .route("/today", get(today::page))
+        .route("/search", get(search::search))
+        .route("/accounts/{id}", get(records::account))
+        .route("/contacts/{id}", get(records::contact))
         .route("/pipeline", get(board::page))
         .route("/pipeline/column", get(board::more))
         .route("/deals/{id}", get(deals::page).post(deals::save))
