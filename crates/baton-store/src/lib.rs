@@ -30,6 +30,7 @@ mod teams;
 mod today;
 mod tokens;
 mod users;
+mod views;
 pub mod visibility;
 
 pub use actor::Actor;
@@ -42,6 +43,7 @@ pub use list::{ListQuery, Page};
 pub use sessions::Session;
 pub use today::*;
 pub use tokens::NewToken;
+pub use views::SavedView;
 
 use chrono::{DateTime, Utc};
 use sqlx::ConnectOptions;

@@ -46,7 +46,18 @@ impl Chrome {
     pub fn new(user: &WebUser, current: &str, title: impl Into<String>) -> Chrome {
         let session = &user.0;
         let role = session.actor.role;
-        let mut nav = vec![("/today", "Today"), ("/pipeline", "Pipeline")];
+        let mut nav = vec![
+            ("/today", "Today"),
+            ("/pipeline", "Pipeline"),
+            ("/deals", "Deals"),
+        ];
+        if role != Role::Finance {
+            nav.extend([
+                ("/accounts", "Accounts"),
+                ("/contacts", "Contacts"),
+                ("/activities", "Activities"),
+            ]);
+        }
         if role.is_admin() || matches!(role, Role::Coordinator) {
             nav.push(("/api/v1/docs", "API"));
         }

@@ -10,6 +10,7 @@ mod deals;
 mod error;
 mod format;
 mod forms;
+mod lists;
 mod login;
 mod records;
 mod search;
@@ -21,6 +22,7 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::response::Redirect;
 use axum::routing::{get, post};
+use baton_model::records::{Account, Activity, Contact, Deal};
 
 /// Every page route with its middleware.
 pub fn router(state: &AppState) -> Router<AppState> {
@@ -28,6 +30,17 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/today") }))
         .route("/today", get(today::page))
         .route("/search", get(search::search))
+        .route("/deals", get(lists::list::<Deal>))
+        .route("/deals/views", post(lists::save_view::<Deal>))
+        .route("/deals/bulk", post(lists::bulk::<Deal>))
+        .route("/accounts", get(lists::list::<Account>))
+        .route("/accounts/views", post(lists::save_view::<Account>))
+        .route("/accounts/bulk", post(lists::bulk::<Account>))
+        .route("/contacts", get(lists::list::<Contact>))
+        .route("/contacts/views", post(lists::save_view::<Contact>))
+        .route("/contacts/bulk", post(lists::bulk::<Contact>))
+        .route("/activities", get(lists::list::<Activity>))
+        .route("/activities/views", post(lists::save_view::<Activity>))
         .route("/accounts/{id}", get(records::account))
         .route("/contacts/{id}", get(records::contact))
         .route("/pipeline", get(board::page))

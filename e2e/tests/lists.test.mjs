@@ -1,0 +1,79 @@
+// Lists: filter, sort, choose columns, page, save a view, and change many deals at once.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startDemo, launchBrowser } from "../lib/baton.mjs";
+import { signIn, shot, loginFor } from "../lib/pages.mjs";
+
+let baton;
+let browser;
+
+before(async () => {
+  baton = await startDemo();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await baton?.stop();
+});
+
+// The table shows a selection box, then Name, Owner, Amount.
+const amounts = async (page) =>
+  (await page.locator("table.list tbody tr td:nth-child(4)").allTextContents()).map((t) => Number(t.replace(/[^0-9.]/g, "")));
+
+test("deals sort by amount, show chosen columns, page on, and a view can be saved", async () => {
+  const page = await signIn(browser.context, baton.url, loginFor(baton.logins, "coordinator"));
+  await page.goto(`${baton.url}/deals`);
+  await page.locator("details.picker summary").click();
+  const picker = page.locator("details.picker");
+  for (const column of ["Account", "Stage", "Close date"]) await picker.getByLabel(column, { exact: true }).uncheck();
+  await page.getByLabel("State").selectOption("open");
+  await page.getByRole("button", { name: "Apply", exact: true }).click();
+  await page.getByRole("link", { name: "Amount" }).click();
+  await page.getByRole("link", { name: "Amount" }).click();
+  assert.equal(await page.locator("th[aria-sort]").getAttribute("aria-sort"), "descending");
+  const headers = await page.locator("table.list thead th").allTextContents();
+  assert.deepEqual(headers.map((h) => h.trim()), ["Select", "Name", "Owner", "Amount"]);
+  const first = await amounts(page);
+  assert.equal(first.length, 50);
+  assert.ok(first.every((a, i) => i === 0 || a <= first[i - 1]), `not descending: ${first}`);
+  await page.getByRole("link", { name: "Next page" }).click();
+  const second = await amounts(page);
+  assert.ok(second[0] <= first[first.length - 1], "the next page continues where the first stopped");
+  await page.getByLabel("Save this view as").fill("Biggest open deals");
+  await page.getByRole("button", { name: "Save view" }).click();
+  await page.getByRole("status").filter({ hasText: "Saved the view" }).waitFor();
+  await page.getByRole("link", { name: "Biggest open deals" }).click();
+  assert.equal(await page.locator("th[aria-sort]").getAttribute("aria-sort"), "descending");
+  await shot(page, "deals-list");
+  await page.close();
+});
+
+test("the coordinator reassigns several deals at once; a rep may not, and is told why", async () => {
+  const page = await signIn(browser.context, baton.url, loginFor(baton.logins, "coordinator"));
+  await page.goto(`${baton.url}/deals?outcome=open&sort=name`);
+  const boxes = page.locator("table.list tbody input[name=ids]");
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  const names = await page.locator("table.list tbody tr td:nth-child(2)").allTextContents();
+  await page.getByLabel("With the selected:").selectOption("owner_id");
+  await page.getByLabel("Reassign to").selectOption({ label: "Hiro Tanaka" });
+  await page.getByRole("button", { name: "Apply to selected" }).click();
+  await page.getByRole("status").filter({ hasText: "Changed 2 of 2." }).waitFor();
+  await page.goto(`${baton.url}/deals?outcome=open&sort=name&q=${encodeURIComponent(names[0].trim().slice(0, 12))}`);
+  const row = page.locator("table.list tbody tr", { hasText: names[0].trim() });
+  assert.match(await row.first().textContent(), /Hiro Tanaka/);
+  await page.close();
+
+  const ana = await signIn(browser.context, baton.url, baton.logins.find((l) => l.email.startsWith("ana@")));
+  await ana.goto(`${baton.url}/deals?outcome=open`);
+  await ana.locator("table.list tbody input[name=ids]").first().check();
+  await ana.getByLabel("With the selected:").selectOption("owner_id");
+  await ana.getByLabel("Reassign to").selectOption({ label: "Hiro Tanaka" });
+  await ana.getByRole("button", { name: "Apply to selected" }).click();
+  const notice = ana.getByRole("status");
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /Changed 0 of 1\. Not changed: #\d+: owner_id: you cannot assign records to user \d+/);
+  await shot(ana, "deals-bulk-refused");
+  await ana.close();
+});
