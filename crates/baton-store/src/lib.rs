@@ -42,7 +42,7 @@ pub use idempotency::IdempotencyBegin;
 pub use list::{ListQuery, Page};
 pub use sessions::Session;
 pub use today::*;
-pub use tokens::NewToken;
+pub use tokens::TokenInfo;
 pub use views::SavedView;
 
 use chrono::{DateTime, Utc};

@@ -6,12 +6,6 @@ use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::{TokenId, UserId};
 use chrono::{DateTime, Utc};
 
-/// A token just created; `secret` is shown once and never stored.
-pub struct NewToken {
-    pub id: TokenId,
-    pub secret: String,
-}
-
 impl Store {
     /// Stores a new API token for `user` under the hash of its secret.
     pub async fn create_token(
@@ -128,5 +122,44 @@ impl Store {
         )
         .await?;
         tx.commit().await
+    }
+}
+
+/// An API token as listed: never its secret.
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    pub id: TokenId,
+    pub user_id: UserId,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// The live tokens of `user` (an admin may list anyone's; others only their own).
+    pub async fn list_tokens(&self, actor: &Actor, user: UserId) -> Result<Vec<TokenInfo>> {
+        if actor.user_id != user {
+            actor.ensure_admin()?;
+        }
+        self.reader()
+            .fetch_all(
+                query(
+                    "SELECT id, user_id, name, created_at, expires_at FROM api_tokens \
+                     WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id",
+                )
+                .bind(user),
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(TokenInfo {
+                    id: r.get("id")?,
+                    user_id: r.get("user_id")?,
+                    name: r.get("name")?,
+                    created_at: r.get("created_at")?,
+                    expires_at: r.get("expires_at")?,
+                })
+            })
+            .collect()
     }
 }

@@ -58,6 +58,11 @@ impl Chrome {
                 ("/activities", "Activities"),
             ]);
         }
+        nav.push(if role.is_admin() {
+            ("/settings", "Settings")
+        } else {
+            ("/settings/tokens", "Settings")
+        });
         if role.is_admin() || matches!(role, Role::Coordinator) {
             nav.push(("/api/v1/docs", "API"));
         }

@@ -15,6 +15,7 @@ mod login;
 mod records;
 mod search;
 mod session;
+mod settings;
 mod today;
 
 use crate::AppState;
@@ -51,6 +52,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/deals/{id}/activities", post(deals::log))
         .route("/deals/{id}/stage", post(board::move_deal))
         .route("/logout", post(login::logout))
+        .merge(settings::router())
         .route_layer(from_fn_with_state(state.clone(), session::require_csrf))
         .route_layer(from_fn_with_state(state.clone(), session::require_session));
     Router::new()

@@ -277,3 +277,37 @@ both_backends! {
         assert_eq!(tasks.body["items"][0]["owner_id"], app.org.rep_a1.id.0);
     }
 }
+
+both_backends! {
+    async fn settings_are_for_admins_and_a_stage_holding_deals_cannot_be_removed(app) {
+        app.deal(&app.org.rep_a1, None, "Sits in the first stage").await;
+        let rep = session_of(app, &app.org.rep_a1, "rep_a1@example.com").await;
+        let page = browser().get(app.url("/settings/users")).header(COOKIE, &rep).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::FORBIDDEN);
+        let own = browser().get(app.url("/settings/tokens")).header(COOKIE, &rep).send().await.unwrap();
+        assert_eq!(own.status(), StatusCode::OK, "everyone manages their own API tokens");
+
+        let admin = session_of(app, &app.org.admin, "admin@example.com").await;
+        let token = csrf_of(app, &admin).await;
+        let stages = [("Lead", "10", "open"), ("Qualified", "30", "open"), ("Proposal", "50", "open"), ("Negotiation", "80", "open"), ("Won", "100", "won"), ("Lost", "0", "lost")];
+        let mut form = vec![("csrf_token".to_owned(), token), ("version".into(), "1".into()), ("name".into(), "Sales".into())];
+        for (id, (name, probability, outcome)) in app.org.stages.iter().zip(stages) {
+            form.extend([("stage_id".into(), id.to_string()), ("stage_name".into(), name.into())]);
+            form.extend([("probability".into(), probability.into()), ("forecast".into(), String::new()), ("outcome".into(), outcome.into())]);
+        }
+        form.push(("remove".into(), app.org.stages[0].to_string()));
+        let saved = browser()
+            .post(app.url(&format!("/settings/pipelines/{}", app.org.pipeline)))
+            .header(COOKIE, &admin)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+        let notice = saved.headers()[LOCATION].to_str().unwrap().replace('+', " ");
+        assert!(notice.contains("Not saved") && notice.contains("deals"), "{notice}");
+        let pipeline = app.get(&app.org.admin, &format!("/api/v1/pipelines/{}", app.org.pipeline)).await;
+        assert_eq!(pipeline.body["stages"].as_array().unwrap().len(), 6, "nothing was removed");
+        assert_eq!(pipeline.body["stages"][0]["name"], "Lead");
+    }
+}

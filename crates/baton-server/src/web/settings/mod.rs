@@ -1,0 +1,74 @@
+//! Settings, for admins: users, teams, pipelines and stages, custom fields; and everyone's own
+//! API tokens. Each form comes back with its errors beside the fields and nothing typed lost.
+
+mod fields;
+mod pipelines;
+mod teams;
+mod tokens;
+mod users;
+
+use super::error::PageError;
+use super::session::WebUser;
+use crate::AppState;
+use crate::error::ApiError;
+use axum::Router;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+
+/// The settings routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/settings",
+            get(|| async { Redirect::to("/settings/users") }),
+        )
+        .route("/settings/users", get(users::page).post(users::create))
+        .route("/settings/users/{id}", post(users::update))
+        .route("/settings/teams", get(teams::page).post(teams::create))
+        .route("/settings/teams/{id}", post(teams::update))
+        .route(
+            "/settings/pipelines",
+            get(pipelines::page).post(pipelines::create),
+        )
+        .route("/settings/pipelines/{id}", post(pipelines::update))
+        .route("/settings/fields", get(fields::page).post(fields::create))
+        .route("/settings/fields/{id}/archive", post(fields::archive))
+        .route("/settings/tokens", get(tokens::page).post(tokens::create))
+        .route("/settings/tokens/{id}/revoke", post(tokens::revoke))
+}
+
+/// A settings tab.
+pub struct Tab {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The tabs the user may open, `current` marked.
+pub fn tabs(user: &WebUser, current: &str) -> Vec<Tab> {
+    let admin = user.0.actor.role.is_admin();
+    [
+        ("/settings/users", "Users", true),
+        ("/settings/teams", "Teams", true),
+        ("/settings/pipelines", "Pipelines", true),
+        ("/settings/fields", "Custom fields", true),
+        ("/settings/tokens", "API tokens", false),
+    ]
+    .into_iter()
+    .filter(|(_, _, admin_only)| admin || !admin_only)
+    .map(|(href, label, _)| Tab {
+        href,
+        label,
+        current: href == current,
+    })
+    .collect()
+}
+
+/// Refuses anyone but an admin.
+pub fn require_admin(user: &WebUser) -> Result<(), PageError> {
+    if user.0.actor.role.is_admin() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("only an admin can change settings".into()).into())
+    }
+}
