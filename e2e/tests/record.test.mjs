@@ -92,3 +92,31 @@ test("a call logged on the deal appears at the top of its timeline", async () =>
   await shot(page, "deal-logged-call");
   await page.close();
 });
+
+test("a contact is moved to an account picked from the suggestions, and a task logged on it shows", async () => {
+  const page = await signIn(browser.context, baton.url, loginFor(baton.logins, "coordinator"));
+  await page.goto(`${baton.url}/accounts`);
+  const accountName = (await page.locator("table.list tbody tr td a").first().textContent()).trim();
+  await page.goto(`${baton.url}/contacts`);
+  await page.locator("table.list tbody tr td a").last().click();
+  await page.waitForURL(/\/contacts\/\d+$/);
+  await page.getByRole("link", { name: "Edit" }).click();
+  const field = page.getByRole("combobox", { name: "Account" });
+  await field.fill(accountName.slice(0, 4));
+  const choice = page.locator(`#f-account-choices option[value^=${JSON.stringify(accountName)}]`);
+  await choice.first().waitFor({ state: "attached" });
+  await field.fill(await choice.first().getAttribute("value"));
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+  assert.ok((await page.locator("#details").textContent()).includes(accountName));
+  await page.locator("#related").getByRole("link", { name: accountName, exact: true }).waitFor();
+  await page.getByLabel("What", { exact: true }).selectOption("task");
+  await page.getByLabel("Subject").fill("Send the security questionnaire");
+  await page.getByLabel("When (or due, for a task)").fill("2031-03-02");
+  await page.getByRole("button", { name: "Log it" }).click();
+  const entry = page.locator("#timeline li.task").filter({ hasText: "Send the security questionnaire" });
+  await entry.waitFor();
+  assert.match(await entry.textContent(), /due Sun 2 Mar/);
+  await shot(page, "contact-edited");
+  await page.close();
+});

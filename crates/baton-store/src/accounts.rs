@@ -1,7 +1,7 @@
 //! Accounts: the companies deals are with. Owner changes are kept in the field history.
 
 use crate::audit::{Tracked, write_audit, write_history};
-use crate::crm::{self, CrmRecord, access, begin_change, set_archived};
+use crate::crm::{self, CrmRecord, begin_change, set_archived};
 use crate::db::{Arg, Conn, Row};
 use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::check_assignable;
@@ -185,19 +185,14 @@ impl Store {
         crm::list_visible(self, actor, list).await
     }
 
+    /// Whether the actor may change account `id` (false also when they cannot see it).
+    pub async fn can_edit_account(&self, actor: &Actor, id: AccountId) -> Result<bool> {
+        crm::can_edit::<Account>(self, actor, id.0).await
+    }
+
     /// The field history (owner changes) of an account the actor may see.
     pub async fn account_history(&self, actor: &Actor, id: AccountId) -> Result<Vec<FieldChange>> {
-        if !access::<Account>(
-            &mut self.reader(),
-            &Scope::of(&mut self.reader(), actor).await?,
-            id.0,
-        )
-        .await?
-        .0
-        {
-            return Err(StoreError::NotFound);
-        }
-        self.history_of("account", id.0).await
+        crm::history::<Account>(self, actor, id.0).await
     }
 
     /// Creates an account.

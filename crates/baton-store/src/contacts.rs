@@ -180,6 +180,11 @@ impl Store {
         crm::list_visible(self, actor, list).await
     }
 
+    /// Whether the actor may change contact `id` (false also when they cannot see it).
+    pub async fn can_edit_contact(&self, actor: &Actor, id: ContactId) -> Result<bool> {
+        crm::can_edit::<Contact>(self, actor, id.0).await
+    }
+
     /// Creates a contact.
     pub async fn create_contact(&self, actor: &Actor, changes: ContactChanges) -> Result<Contact> {
         actor.ensure_edits_crm()?;

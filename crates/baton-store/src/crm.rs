@@ -7,6 +7,7 @@ use crate::error::check_version;
 use crate::list::{ListQuery, ListSpec, Page, paginate};
 use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
+use baton_model::records::FieldChange;
 use serde::Serialize;
 use std::future::Future;
 
@@ -131,6 +132,27 @@ pub(crate) async fn access<T: CrmRecord>(
         None => (false, false),
         Some(r) => (true, r.get::<bool>("can_edit")?),
     })
+}
+
+/// Whether the actor may change record `id` of `T` (false also when they cannot see it).
+pub(crate) async fn can_edit<T: CrmRecord>(store: &Store, actor: &Actor, id: i64) -> Result<bool> {
+    let mut conn = store.reader();
+    let scope = Scope::of(&mut conn, actor).await?;
+    Ok(access::<T>(&mut conn, &scope, id).await?.1 && actor.role.edits_crm_records())
+}
+
+/// The field history of record `id` of `T`, oldest first, if the actor may see the record.
+pub(crate) async fn history<T: CrmRecord>(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+) -> Result<Vec<FieldChange>> {
+    let mut conn = store.reader();
+    let scope = Scope::of(&mut conn, actor).await?;
+    if !access::<T>(&mut conn, &scope, id).await?.0 {
+        return Err(StoreError::NotFound);
+    }
+    store.history_of(T::NAME, id).await
 }
 
 /// Opens the write transaction of a change to record `id`: the actor must see it (else

@@ -2,7 +2,7 @@
 //! owner and forecast category.
 
 use crate::audit::{Tracked, write_audit, write_history};
-use crate::crm::{self, CrmRecord, access, begin_change, set_archived};
+use crate::crm::{self, CrmRecord, begin_change, set_archived};
 use crate::db::{Arg, Conn, Row, built_query, query};
 use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::{check_assignable, check_visible};
@@ -499,23 +499,12 @@ impl Store {
 
     /// Whether the actor may change deal `id` (false also when they cannot see it).
     pub async fn can_edit_deal(&self, actor: &Actor, id: DealId) -> Result<bool> {
-        let mut conn = self.reader();
-        let scope = Scope::of(&mut conn, actor).await?;
-        Ok(access::<Deal>(&mut conn, &scope, id.0).await?.1 && actor.role.edits_crm_records())
+        crm::can_edit::<Deal>(self, actor, id.0).await
     }
 
     /// The field history of a deal the actor may see, oldest first.
     pub async fn deal_history(&self, actor: &Actor, id: DealId) -> Result<Vec<FieldChange>> {
-        let (seen, _) = access::<Deal>(
-            &mut self.reader(),
-            &Scope::of(&mut self.reader(), actor).await?,
-            id.0,
-        )
-        .await?;
-        if !seen {
-            return Err(StoreError::NotFound);
-        }
-        self.history_of("deal", id.0).await
+        crm::history::<Deal>(self, actor, id.0).await
     }
 
     /// Creates a deal, recording its initial tracked values in the field history.

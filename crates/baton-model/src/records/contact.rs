@@ -23,6 +23,16 @@ pub struct Contact {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Contact {
+    /// "Ana Silva", or the last name alone.
+    pub fn full_name(&self) -> String {
+        match &self.first_name {
+            Some(first) if !first.trim().is_empty() => format!("{first} {}", self.last_name),
+            _ => self.last_name.clone(),
+        }
+    }
+}
+
 /// A contact as sent when creating or changing one.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

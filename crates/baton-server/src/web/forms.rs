@@ -8,6 +8,8 @@ pub enum Input {
     Text,
     Date,
     TextArea,
+    /// Free text with suggestions fetched from this address as one types.
+    Suggest(&'static str),
     /// A choice among `(value, label)`.
     Select(Vec<(String, String)>),
 }

@@ -6,13 +6,12 @@
 
 mod board;
 mod chrome;
-mod deals;
 mod error;
 mod format;
 mod forms;
 mod lists;
 mod login;
-mod records;
+mod record;
 mod search;
 mod session;
 mod settings;
@@ -42,19 +41,21 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/contacts/bulk", post(lists::bulk::<Contact>))
         .route("/activities", get(lists::list::<Activity>))
         .route("/activities/views", post(lists::save_view::<Activity>))
-        .route("/accounts/{id}", get(records::account))
-        .route("/contacts/{id}", get(records::contact))
+        .route("/accounts/suggest", get(record::suggest_accounts))
         .route("/pipeline", get(board::page))
         .route("/pipeline/column", get(board::more))
-        .route("/deals/{id}", get(deals::page).post(deals::save))
-        .route("/deals/{id}/details", get(deals::show_details))
-        .route("/deals/{id}/edit", get(deals::edit))
-        .route("/deals/{id}/activities", post(deals::log))
         .route("/deals/{id}/stage", post(board::move_deal))
         .route("/logout", post(login::logout))
-        .merge(settings::router())
-        .route_layer(from_fn_with_state(state.clone(), session::require_csrf))
-        .route_layer(from_fn_with_state(state.clone(), session::require_session));
+        .merge(settings::router());
+    let signed_in = [
+        record::routes::<record::DealView>,
+        record::routes::<record::AccountView>,
+        record::routes::<record::ContactView>,
+    ]
+    .into_iter()
+    .fold(signed_in, |router, routes| routes(router))
+    .route_layer(from_fn_with_state(state.clone(), session::require_csrf))
+    .route_layer(from_fn_with_state(state.clone(), session::require_session));
     Router::new()
         .route("/login", get(login::form).post(login::submit))
         .merge(signed_in)

@@ -92,9 +92,7 @@ pub async fn search(
                     .into_iter()
                     .map(|c| Hit {
                         href: format!("/contacts/{}", c.id),
-                        title: format!("{} {}", c.first_name.unwrap_or_default(), c.last_name)
-                            .trim()
-                            .to_owned(),
+                        title: c.full_name(),
                         detail: [
                             c.title.unwrap_or_default(),
                             c.email.map(|e| e.to_string()).unwrap_or_default(),

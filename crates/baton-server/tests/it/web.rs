@@ -311,3 +311,44 @@ both_backends! {
         assert_eq!(pipeline.body["stages"][0]["name"], "Lead");
     }
 }
+
+both_backends! {
+    async fn a_contacts_account_is_named_on_its_form_and_must_be_one_the_person_can_see(app) {
+        let twin_a = app.account(&app.org.rep_a1, "Twin Corp").await;
+        app.account(&app.org.rep_a1, "Twin Corp").await;
+        let solo = app.account(&app.org.rep_a1, "Solo Ltd").await;
+        let hidden = app.account(&app.org.rep_b1, "Elsewhere Inc").await;
+        let contact = app.contact(&app.org.rep_a1, None, "Moreau").await;
+        let cookie = session_of(app, &app.org.rep_a1, "rep_a1@example.com").await;
+        let token = csrf_of(app, &cookie).await;
+        let save = |account: String| {
+            let form = vec![
+                ("csrf_token", token.clone()), ("version", "1".to_owned()),
+                ("account", account), ("original_account", String::new()),
+            ];
+            browser().post(app.url(&format!("/contacts/{contact}"))).header(COOKIE, &cookie).header("hx-request", "true").form(&form).send()
+        };
+        for (typed, expected) in [
+            ("Twin Corp".to_owned(), "several accounts are called"),
+            ("Nobody Co".to_owned(), "no account called"),
+            (format!("Elsewhere Inc (#{hidden})"), "there is no account"),
+        ] {
+            let refused = save(typed.clone()).await.unwrap();
+            assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+            let html = refused.text().await.unwrap();
+            assert!(html.contains("id=\"e-account\"") && html.contains(expected), "{typed}: {html}");
+            assert!(html.contains(&format!("value=\"{typed}\"")), "what was typed is kept");
+        }
+        let saved = save(format!("Twin Corp (#{twin_a})")).await.unwrap();
+        assert_eq!(saved.status(), StatusCode::OK);
+        assert_eq!(app.get(&app.org.rep_a1, &format!("/api/v1/contacts/{contact}")).await.body["account_id"], twin_a);
+        let now = app.get(&app.org.rep_a1, &format!("/api/v1/contacts/{contact}")).await;
+        let form = vec![
+            ("csrf_token", token.clone()), ("version", now.body["version"].to_string()),
+            ("account", "solo ltd".to_owned()), ("original_account", format!("Twin Corp (#{twin_a})")),
+        ];
+        let by_name = browser().post(app.url(&format!("/contacts/{contact}"))).header(COOKIE, &cookie).header("hx-request", "true").form(&form).send().await.unwrap();
+        assert_eq!(by_name.status(), StatusCode::OK, "one account of that name, in any case, is enough");
+        assert_eq!(app.get(&app.org.rep_a1, &format!("/api/v1/contacts/{contact}")).await.body["account_id"], solo);
+    }
+}
