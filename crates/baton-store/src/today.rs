@@ -71,12 +71,26 @@ pub struct ChangeSummary {
     pub currency: Option<Currency>,
 }
 
+/// Deals with their names and latest activity. Stages, users and accounts are left-joined (every
+/// deal has a stage and owner) so that the deals, not the stages, drive the query plan.
 const DEAL_SUMMARY: &str = "SELECT x.id, x.name, x.account_id, a.name AS account_name, u.name AS owner_name, \
     s.name AS stage_name, s.probability, x.amount_minor, x.currency, x.close_date, x.created_at, \
     (SELECT MAX(ac.occurred_at) FROM activities ac WHERE ac.deal_id = x.id AND ac.occurred_at <= $1 \
      AND ac.archived_at IS NULL) AS last_activity_at \
-    FROM deals x JOIN stages s ON s.id = x.stage_id JOIN users u ON u.id = x.owner_id \
+    FROM deals x LEFT JOIN stages s ON s.id = x.stage_id LEFT JOIN users u ON u.id = x.owner_id \
     LEFT JOIN accounts a ON a.id = x.account_id";
+
+/// Whether deal `x` is in an open stage, written for the query planner. Someone who sees every
+/// deal gets a correlated test, so that the deals are walked by the close date or amount index
+/// and the walk stops at the limit; someone who sees a few owners' deals gets a list of stages,
+/// so that only those owners' open deals are read (by owner and stage).
+fn open_stage(scope: &Scope) -> &'static str {
+    if scope.sees_all(Entity::Deal) {
+        "EXISTS (SELECT 1 FROM stages os WHERE os.id = x.stage_id AND os.outcome = 'open')"
+    } else {
+        "x.stage_id IN (SELECT os.id FROM stages os WHERE os.outcome = 'open')"
+    }
+}
 
 fn deal_summary(r: &Row) -> Result<DealSummary> {
     Ok(DealSummary {
@@ -128,10 +142,11 @@ impl Store {
         let scope = Scope::of(&mut conn, actor).await?;
         conn.fetch_all(
             built_query(format!(
-                "{DEAL_SUMMARY} WHERE {} AND s.outcome = 'open' AND x.archived_at IS NULL \
+                "{DEAL_SUMMARY} WHERE {} AND {} AND x.archived_at IS NULL \
                  AND x.close_date >= $2 AND x.close_date < $3 \
                  ORDER BY x.close_date, x.amount_minor DESC, x.id LIMIT $4",
-                scope.visible(Entity::Deal, "x")
+                scope.visible(Entity::Deal, "x"),
+                open_stage(&scope)
             ))
             .bind(now)
             .bind(from)
@@ -145,7 +160,8 @@ impl Store {
     }
 
     /// Open deals the actor may see with no activity since `quiet_since` (counting from their
-    /// creation when they have none), largest first.
+    /// creation when they have none), largest first. Walks the deals by amount and stops at
+    /// `limit`, so the time does not grow with the number of deals.
     pub async fn deals_gone_quiet(
         &self,
         actor: &Actor,
@@ -157,11 +173,14 @@ impl Store {
         let scope = Scope::of(&mut conn, actor).await?;
         conn.fetch_all(
             built_query(format!(
-                "SELECT * FROM ({DEAL_SUMMARY} WHERE {} AND s.outcome = 'open' \
-                 AND x.archived_at IS NULL) q \
-                 WHERE COALESCE(q.last_activity_at, q.created_at) < $2 \
-                 ORDER BY q.amount_minor DESC, q.id LIMIT $3",
-                scope.visible(Entity::Deal, "x")
+                "{DEAL_SUMMARY} WHERE {} AND {} AND x.archived_at IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM activities r WHERE r.deal_id = x.id \
+                   AND r.occurred_at >= $2 AND r.occurred_at <= $1 AND r.archived_at IS NULL) \
+                 AND (x.created_at < $2 OR EXISTS (SELECT 1 FROM activities o \
+                   WHERE o.deal_id = x.id AND o.occurred_at < $2 AND o.archived_at IS NULL)) \
+                 ORDER BY (x.amount_minor IS NULL), x.amount_minor DESC, x.id DESC LIMIT $3",
+                scope.visible(Entity::Deal, "x"),
+                open_stage(&scope)
             ))
             .bind(now)
             .bind(quiet_since)
@@ -185,8 +204,8 @@ impl Store {
         conn.fetch_all(
             built_query(format!(
                 "{ACTIVITY_SUMMARY} WHERE {} AND x.kind = 'task' AND x.completed_at IS NULL \
-                 AND x.archived_at IS NULL AND x.due_date < $1 ORDER BY x.due_date DESC, x.id LIMIT $2",
-                scope.visible(Entity::Activity, "x")
+                 AND x.archived_at IS NULL AND x.due_date < $1 ORDER BY x.due_date DESC, x.id DESC LIMIT $2",
+                scope.visible_per_row(Entity::Activity, "x")
             ))
             .bind(today)
             .bind(limit),
@@ -213,7 +232,7 @@ impl Store {
                  AND x.occurred_at >= $1 AND x.occurred_at < $2 \
                  AND (x.meeting_status IS NULL OR x.meeting_status NOT IN ('canceled', 'declined')) \
                  ORDER BY x.occurred_at, x.id LIMIT $3",
-                scope.visible(Entity::Activity, "x")
+                scope.visible_per_row(Entity::Activity, "x")
             ))
             .bind(from)
             .bind(until)
@@ -227,7 +246,8 @@ impl Store {
 
     /// Records the actor may see that break a data rule: late-stage deals without a close date
     /// or amount, contacts without an account or with a malformed email, and accounts that look
-    /// like duplicates (same name or same domain). At most `limit` per rule.
+    /// like duplicates (same name or same domain, ignoring case; the shared keys come from the
+    /// trigger-kept `account_keys`). At most `limit` per rule.
     pub async fn data_issues(&self, actor: &Actor, limit: i64) -> Result<Vec<DataIssue>> {
         let mut conn = self.reader();
         let scope = Scope::of(&mut conn, actor).await?;
@@ -255,28 +275,28 @@ impl Store {
                 "contact with a malformed email",
                 format!(
                     "SELECT x.id, x.email AS label, 'contact' AS kind FROM contacts x WHERE {} \
-                     AND x.archived_at IS NULL AND x.email IS NOT NULL \
-                     AND (x.email NOT LIKE '%_@_%._%' OR x.email LIKE '% %') ORDER BY x.id LIMIT $1",
+                     AND x.archived_at IS NULL \
+                     AND x.email IS NOT NULL AND (x.email NOT LIKE '%_@_%._%' OR x.email LIKE '% %') \
+                     ORDER BY x.id LIMIT $1",
                     scope.visible(Entity::Contact, "x")
                 ),
             ),
             (
                 "account that may be a duplicate (same name)",
                 format!(
-                    "SELECT x.id, x.name AS label, 'account' AS kind FROM accounts x WHERE {} \
-                     AND x.archived_at IS NULL AND lower(x.name) IN (SELECT lower(d.name) FROM accounts d \
-                     WHERE d.archived_at IS NULL GROUP BY lower(d.name) HAVING COUNT(*) > 1) \
-                     ORDER BY lower(x.name), x.id LIMIT $1",
+                    "SELECT x.id, x.name AS label, 'account' AS kind FROM account_keys k \
+                     JOIN accounts x ON lower(x.name) = k.key WHERE k.kind = 'name' AND k.accounts > 1 \
+                     AND {} AND x.archived_at IS NULL ORDER BY k.key, x.id LIMIT $1",
                     scope.visible(Entity::Account, "x")
                 ),
             ),
             (
                 "account that may be a duplicate (same domain)",
                 format!(
-                    "SELECT x.id, x.name || ' (' || x.domain || ')' AS label, 'account' AS kind FROM accounts x \
-                     WHERE {} AND x.archived_at IS NULL AND x.domain IN (SELECT d.domain FROM accounts d \
-                     WHERE d.archived_at IS NULL AND d.domain IS NOT NULL GROUP BY d.domain HAVING COUNT(*) > 1) \
-                     ORDER BY x.domain, x.id LIMIT $1",
+                    "SELECT x.id, x.name || ' (' || x.domain || ')' AS label, 'account' AS kind \
+                     FROM account_keys k JOIN accounts x ON lower(x.domain) = k.key \
+                     WHERE k.kind = 'domain' AND k.accounts > 1 AND {} AND x.archived_at IS NULL \
+                     ORDER BY k.key, x.id LIMIT $1",
                     scope.visible(Entity::Account, "x")
                 ),
             ),
@@ -300,7 +320,8 @@ impl Store {
     }
 
     /// The latest changes of tracked fields on deals and accounts the actor may see, newest
-    /// first.
+    /// first. The record kind is told apart in a `CASE` so that the planner walks the history by
+    /// time and stops at `limit` rather than reaching for every change of every deal.
     pub async fn latest_changes(&self, actor: &Actor, limit: i64) -> Result<Vec<ChangeSummary>> {
         let mut conn = self.reader();
         let scope = Scope::of(&mut conn, actor).await?;
@@ -312,12 +333,12 @@ impl Store {
                      FROM field_history h LEFT JOIN users u ON u.id = h.actor_id \
                      LEFT JOIN deals d ON h.entity = 'deal' AND d.id = h.entity_id \
                      LEFT JOIN accounts a ON h.entity = 'account' AND a.id = h.entity_id \
-                     WHERE ((h.entity = 'deal' AND d.id IS NOT NULL AND {deal}) \
-                     OR (h.entity = 'account' AND a.id IS NOT NULL AND {account})) \
+                     WHERE CASE h.entity WHEN 'deal' THEN d.id IS NOT NULL AND {deal} \
+                     WHEN 'account' THEN a.id IS NOT NULL AND {account} ELSE FALSE END \
                      AND h.old_value IS NOT NULL \
                      ORDER BY h.changed_at DESC, h.id DESC LIMIT $1",
-                    deal = scope.visible(Entity::Deal, "d"),
-                    account = scope.visible(Entity::Account, "a"),
+                    deal = scope.visible_per_row(Entity::Deal, "d"),
+                    account = scope.visible_per_row(Entity::Account, "a"),
                 ))
                 .bind(limit),
             )

@@ -100,6 +100,8 @@ enum Cleanup {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub org: Org,
+    /// The server's store, for asking it what the pages ask.
+    pub store: Store,
     client: reqwest::Client,
     shutdown: std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
     server: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
@@ -205,6 +207,7 @@ impl TestApp {
         TestApp {
             addr,
             org,
+            store,
             client: reqwest::Client::new(),
             shutdown: std::sync::Mutex::new(Some(tx)),
             server: std::sync::Mutex::new(Some(server)),

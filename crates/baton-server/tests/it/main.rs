@@ -4,6 +4,7 @@
 mod helpers;
 
 mod bad_input;
+mod board;
 mod concurrency;
 mod crud;
 mod history;

@@ -2,7 +2,9 @@
 //! must not appear in lists, searches or filters, and reading it by id is a 404.
 
 use crate::helpers::{Person, TestApp, both_backends};
+use crate::web::{browser, session_of};
 use reqwest::StatusCode;
+use reqwest::header::COOKIE;
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -14,8 +16,8 @@ struct Fixture {
     activities: Vec<(&'static str, i64)>,
 }
 
-/// Each rep owns an account with a contact, a deal and an activity; the coordinator owns one
-/// more; and rep_a1 has a deal at rep_b1's account "shared", where rep_b1 logged a call.
+/// Each rep owns an account with a contact, a deal and an overdue task; the coordinator owns
+/// one more; and rep_a1 has a deal at rep_b1's account "shared", where rep_b1 has a task too.
 async fn fixture(app: &TestApp) -> Fixture {
     let org = &app.org;
     let mut f = Fixture {
@@ -42,7 +44,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             .post(
                 &org.coordinator,
                 "/api/v1/activities",
-                json!({"kind": "call", "subject": format!("Call {name}"),
+                json!({"kind": "task", "subject": format!("Task {name}"), "due_date": "2020-01-02",
                 "owner_id": owner.id, "deal_id": deal, "account_id": account}),
             )
             .await
@@ -62,7 +64,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         .post(
             &org.coordinator,
             "/api/v1/activities",
-            json!({"kind": "note", "subject": "Note shared",
+            json!({"kind": "task", "subject": "Task shared", "due_date": "2020-01-02",
             "owner_id": org.rep_b1.id, "account_id": shared}),
         )
         .await
@@ -227,5 +229,39 @@ both_backends! {
         assert_eq!(r.error_fields(), ["contact_id"]);
         let after = app.get(&org.coordinator, "/api/v1/deals?limit=500").await.ids().len();
         assert_eq!(before, after, "nothing was written");
+    }
+}
+
+/// The names (`a1`, `shared`…) of the records that `prefix` ("Task ", "Deal ") names in the
+/// items of Today's card `card`.
+fn named_on_card(html: &str, card: &str, prefix: &str) -> BTreeSet<&'static str> {
+    let start = html
+        .find(&format!("<section class=\"card\" id=\"{card}\""))
+        .unwrap_or(html.len());
+    let section = &html[start..];
+    let section = &section[..section.find("</section>").unwrap_or(section.len())];
+    ["a1", "a2", "b1", "c", "shared"]
+        .into_iter()
+        .filter(|name| section.contains(&format!(">{prefix}{name}<")))
+        .collect()
+}
+
+both_backends! {
+    async fn todays_cards_show_exactly_what_the_lists_show(app) {
+        let f = fixture(app).await;
+        // A change on every deal, for the latest changes card.
+        for (_, deal) in &f.deals {
+            app.patch(&app.org.coordinator, &format!("/api/v1/deals/{deal}"), "\"1\"", json!({"amount_minor": 2_000_000}))
+                .await
+                .expect(StatusCode::OK);
+        }
+        for (who, person) in app.org.everyone() {
+            let cookie = session_of(app, person, &format!("{who}@example.com")).await;
+            let today = browser().get(app.url("/today")).header(COOKIE, &cookie).send().await.unwrap();
+            assert_eq!(today.status(), StatusCode::OK, "{who}");
+            let html = today.text().await.unwrap();
+            assert_eq!(named_on_card(&html, "overdue", "Task "), expected(who, "activities"), "{who}'s overdue tasks");
+            assert_eq!(named_on_card(&html, "changes", "Deal "), expected(who, "deals"), "{who}'s latest changes");
+        }
     }
 }

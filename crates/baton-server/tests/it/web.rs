@@ -8,7 +8,7 @@ use serde_json::json;
 const PASSWORD: &str = "correct horse battery";
 
 /// A client that does not follow redirects, so the tests see them.
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -74,7 +74,7 @@ async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Respons
 }
 
 /// Signs `who` in and returns their session cookie (`baton_session=…`).
-async fn session_of(app: &TestApp, who: &Person, email: &str) -> String {
+pub(crate) async fn session_of(app: &TestApp, who: &Person, email: &str) -> String {
     set_password(app, who).await;
     let response = sign_in(app, email, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);

@@ -9,10 +9,11 @@ pub mod generate;
 use anyhow::Context;
 use baton_model::pipeline::{ForecastCategory, StageOutcome};
 use baton_model::records::{
-    OrgSettingsChanges, Pipeline, PipelineChanges, StageSpec, TeamChanges, UserChanges,
+    AccountInput, ContactInput, DealInput, OrgSettingsChanges, Pipeline, PipelineChanges,
+    StageSpec, TeamChanges, UserChanges,
 };
-use baton_model::{Currency, Role, TimeZone, UserId};
-use baton_store::Store;
+use baton_model::{Currency, Role, StageId, TimeZone, UserId};
+use baton_store::{Actor, ListQuery, Store};
 use generate::{Generator, RepProfile, Roster, Scale};
 
 /// `baton seed`: how much to generate.
@@ -195,6 +196,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<(Role, String, String)>> 
         .create_team(None, team("West", 5, &[10, 11, 12, 13]))
         .await?;
     let (new_business, renewals) = create_pipelines(store).await?;
+    let proposal = new_business.stages[3].id;
 
     // How each rep sells: Ana and Grace are strong, Ben is new and finding his feet.
     let profiles = [
@@ -231,7 +233,81 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<(Role, String, String)>> 
         activities: 20_000,
     };
     load(store, Generator::new(42, roster, scale), None).await?;
+    let ben = Actor {
+        user_id: ids[7],
+        role: Role::Rep,
+    };
+    plant_data_issues(store, &ben, proposal).await?;
     Ok(logins)
+}
+
+/// What a real CRM has and the Today page's "Data to fix" card is for, made by Ben, the new
+/// rep: an account added again under another spelling, contacts from a trade show with no
+/// account, and a deal at Proposal whose close date he cleared.
+async fn plant_data_issues(store: &Store, rep: &Actor, late_stage: StageId) -> anyhow::Result<()> {
+    let list = |pairs: &[(&str, &str)]| {
+        ListQuery::from_pairs(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        )
+    };
+    let invalid = |e: baton_model::FieldErrors| anyhow::anyhow!("{e}");
+    let owner = rep.user_id.to_string();
+    let theirs = store
+        .list_accounts(
+            rep,
+            &list(&[("owner_id", &owner), ("sort", "name"), ("limit", "1")])?,
+        )
+        .await?;
+    if let Some(original) = theirs.items.first() {
+        let again = AccountInput {
+            name: Some(original.name.to_uppercase()),
+            domain: Some(original.domain.clone()),
+            industry: Some(original.industry.clone()),
+            ..AccountInput::default()
+        };
+        store
+            .create_account(rep, again.validate(true).map_err(invalid)?)
+            .await?;
+    }
+    for (first, last, email) in [
+        ("Priya", "Raman", "priya.raman@gmail.com"),
+        ("Tom", "Becker", "tbecker@outlook.com"),
+    ] {
+        let contact = ContactInput {
+            first_name: Some(Some(first.to_owned())),
+            last_name: Some(last.to_owned()),
+            email: Some(Some(email.to_owned())),
+            title: Some(Some("Met at SaaStr".to_owned())),
+            ..ContactInput::default()
+        };
+        store
+            .create_contact(rep, contact.validate(true).map_err(invalid)?)
+            .await?;
+    }
+    let stage = late_stage.to_string();
+    let late = store
+        .list_deals(
+            rep,
+            &list(&[("owner_id", &owner), ("stage_id", &stage), ("limit", "1")])?,
+        )
+        .await?;
+    if let Some(deal) = late.items.first() {
+        let cleared = DealInput {
+            close_date: Some(None),
+            ..DealInput::default()
+        };
+        store
+            .update_deal(
+                rep,
+                deal.id,
+                deal.version,
+                cleared.validate(false).map_err(invalid)?,
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// `baton seed`: a generated organisation of any size, for trials and benchmarks. Reps get no
