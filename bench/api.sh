@@ -12,30 +12,12 @@
 # reported, with every run's rate beside it (this machine is shared and noisy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export BENCH_DIR=$PWD/bench
-DEALS=${DEALS:-1000000}
-ACTIVITIES=${ACTIVITIES:-10000000}
-ACCOUNTS=${ACCOUNTS:-$((DEALS / 10))}
-REPS=${REPS:-200}
 DURATION=${DURATION:-10s}
 REPEAT=${REPEAT:-3}
 CONNECTIONS=${CONNECTIONS:-32}
-PORT=${PORT:-18181}
-out=bench/out
-mkdir -p "$out"
+source bench/data.sh
+export BENCH_DIR=$PWD/bench
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
-
-cargo build --release -p baton
-bin=target/release/baton
-data=$out/data-$DEALS-$ACTIVITIES
-if [ ! -f "$data/loaded" ]; then
-    rm -rf "$data"
-    echo "loading $DEALS deals and $ACTIVITIES activities into $data …"
-    /usr/bin/time -f "load: %e s wall, %M KB peak RSS" \
-        "$bin" --data-dir "$data" seed --reps "$REPS" --accounts "$ACCOUNTS" --deals "$DEALS" --activities "$ACTIVITIES"
-    touch "$data/loaded"
-fi
-du -sh "$data"
 
 # Tokens: the coordinator, and ten reps for the list benchmark.
 export BENCH_TOKEN=$("$bin" --data-dir "$data" token create --email coordinator@demo.baton.local --name bench)
@@ -46,10 +28,7 @@ done
 export BENCH_REP_TOKENS=$(IFS=,; echo "${rep_tokens[*]}")
 export BENCH_DEALS=$DEALS
 
-"$bin" --data-dir "$data" --log warn serve --listen "127.0.0.1:$PORT" &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+serve_data
 idle_kb=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 
 stages=$(curl -sf -H "Authorization: Bearer $BENCH_TOKEN" "http://127.0.0.1:$PORT/api/v1/pipelines?is_default=true" |
