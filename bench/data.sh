@@ -23,7 +23,7 @@ du -sh "$data"
 
 # Serves the data set in the background ($server), stopped when the script exits.
 serve_data() {
-    "$bin" --data-dir "$data" --log warn serve --listen "127.0.0.1:$PORT" &
+    "$bin" --data-dir "$data" --log "${BENCH_LOG:-warn}" serve --listen "127.0.0.1:$PORT" &
     server=$!
     trap 'kill $server 2>/dev/null || true' EXIT
     for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && return; sleep 0.1; done

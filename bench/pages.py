@@ -129,6 +129,7 @@ def main():
         ("rep", "Today (my day)", fixed("/today")),
         ("coordinator", "Pipeline board", fixed("/pipeline")),
         ("rep", "Pipeline board", fixed("/pipeline")),
+        ("coordinator", "Pipeline board, this quarter", fixed(f"/pipeline?quarter={quarter}")),
         ("coordinator", "Pipeline board, one owner, this quarter", fixed(f"/pipeline?owner={people['rep'][1]}&quarter={quarter}")),
         ("coordinator", "Deals list (first page)", fixed("/deals")),
         ("coordinator", "Deals list, sorted by amount", fixed("/deals?sort=-amount_minor")),

@@ -177,6 +177,8 @@ pub(crate) fn paginate(
         format!("${}", args.len())
     };
     let mut conditions = vec![format!("({visible})")];
+    // The expressions that a filter compares with a value.
+    let mut compared: Vec<&str> = Vec::new();
     if spec.archivable {
         match list.archived {
             Archived::Exclude => conditions.push("x.archived_at IS NULL".into()),
@@ -206,6 +208,9 @@ pub(crate) fn paginate(
             );
             continue;
         };
+        if op != "NULL" {
+            compared.push(expr);
+        }
         match op {
             "NULL" => match value.as_str() {
                 "true" => conditions.push(format!("{expr} IS NULL")),
@@ -273,6 +278,9 @@ pub(crate) fn paginate(
         );
         return Err(StoreError::Invalid(errors));
     };
+    // A column compared with a value in the filters holds no NULLs here: sorting needs no
+    // NULLs-last term, and an index on the column serves the order.
+    let nullable = nullable && !compared.contains(&sort_expr);
     let (cmp, dir) = if descending {
         ("<", "DESC")
     } else {

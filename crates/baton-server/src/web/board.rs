@@ -183,17 +183,21 @@ async fn column(
     cursor: Option<&str>,
     names: &baton_store::Names,
 ) -> Result<(Vec<CardView>, Option<String>), ApiError> {
+    // Open deals largest first, or in a chosen quarter soonest closing first; won and lost ones
+    // (of one quarter) most recently closed first. Within a quarter, the order is the close
+    // date's, which the `(stage_id, close_date)` index walks and stops at a page, however the
+    // deals spread over amounts and quarters.
+    let (filter, sort) = match (stage.outcome, board.filter.closing) {
+        (StageOutcome::Open, None) => (&board.filter, "-amount_minor"),
+        (StageOutcome::Open, Some(_)) => (&board.filter, "close_date"),
+        _ => (&board.closed_filter, "-close_date"),
+    };
     let mut params = vec![
         ("pipeline_id".to_owned(), board.pipeline.id.to_string()),
         ("stage_id".to_owned(), stage.id.to_string()),
-        ("sort".to_owned(), "-amount_minor".to_owned()),
+        ("sort".to_owned(), sort.to_owned()),
         ("limit".to_owned(), PAGE.to_string()),
     ];
-    let filter = if stage.outcome == StageOutcome::Open {
-        &board.filter
-    } else {
-        &board.closed_filter
-    };
     params.extend(filter.list_params());
     if let Some(cursor) = cursor {
         params.push(("cursor".to_owned(), cursor.to_owned()));

@@ -130,6 +130,21 @@ both_backends! {
         }
         assert_eq!(seen, expected.iter().map(|e| e.1).collect::<Vec<_>>());
 
+        // Filtered to a range of amounts (so without the missing ones), paged the same way.
+        let mut seen = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let path = format!("/api/v1/deals?limit=4&sort=-amount_minor&amount_minor_gte=1000{cursor}");
+            let page = app.get(&org.coordinator, &path).await.expect(StatusCode::OK);
+            seen.extend(page.ids());
+            match page.body["next_cursor"].as_str() {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => break,
+            }
+        }
+        let in_range: Vec<i64> = expected.iter().filter(|e| e.0.is_some_and(|a| a >= 1000)).map(|e| e.1).collect();
+        assert_eq!(seen, in_range);
+
         let by_name = app.get(&org.coordinator, "/api/v1/deals?limit=500&sort=name").await.expect(StatusCode::OK);
         let names: Vec<String> = by_name.body["items"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap().to_owned()).collect();
         let mut sorted = names.clone();

@@ -249,11 +249,19 @@ fn named_on_card(html: &str, card: &str, prefix: &str) -> BTreeSet<&'static str>
 both_backends! {
     async fn todays_cards_show_exactly_what_the_lists_show(app) {
         let f = fixture(app).await;
-        // A change on every deal, for the latest changes card.
+        // On every deal: a close date today and a changed amount, for the closing and latest
+        // changes cards; a call two months ago and none since, for the deals gone quiet.
+        let today = chrono::Utc::now().date_naive();
+        let long_ago = chrono::Utc::now() - chrono::Duration::days(60);
         for (_, deal) in &f.deals {
-            app.patch(&app.org.coordinator, &format!("/api/v1/deals/{deal}"), "\"1\"", json!({"amount_minor": 2_000_000}))
+            app.patch(&app.org.coordinator, &format!("/api/v1/deals/{deal}"), "\"1\"",
+                json!({"amount_minor": 2_000_000, "close_date": today}))
                 .await
                 .expect(StatusCode::OK);
+            app.post(&app.org.coordinator, "/api/v1/activities",
+                json!({"kind": "call", "deal_id": deal, "occurred_at": long_ago}))
+                .await
+                .expect(StatusCode::CREATED);
         }
         for (who, person) in app.org.everyone() {
             let cookie = session_of(app, person, &format!("{who}@example.com")).await;
@@ -262,6 +270,8 @@ both_backends! {
             let html = today.text().await.unwrap();
             assert_eq!(named_on_card(&html, "overdue", "Task "), expected(who, "activities"), "{who}'s overdue tasks");
             assert_eq!(named_on_card(&html, "changes", "Deal "), expected(who, "deals"), "{who}'s latest changes");
+            assert_eq!(named_on_card(&html, "closing", "Deal "), expected(who, "deals"), "{who}'s deals closing");
+            assert_eq!(named_on_card(&html, "quiet", "Deal "), expected(who, "deals"), "{who}'s deals gone quiet");
         }
     }
 }

@@ -5,14 +5,21 @@
 -- and a board column's cards.
 CREATE INDEX deals_amount ON deals ((amount_minor IS NULL), amount_minor DESC, id DESC);
 CREATE INDEX deals_stage_amount ON deals (stage_id, (amount_minor IS NULL), amount_minor DESC, id DESC);
--- A deal's live activities by time: whether a deal has gone quiet is answered from the index
--- alone.
-CREATE INDEX activities_deal_live ON activities (deal_id, occurred_at) WHERE archived_at IS NULL;
+-- A stage's deals by close date: a board's won and lost columns, latest first within a quarter.
+CREATE INDEX deals_stage_close ON deals (stage_id, close_date, id);
+-- The calls, emails, meetings and notes on a deal by time (tasks are reminders, not touches):
+-- whether a deal has gone quiet, and when it was last touched, from the index alone.
+CREATE INDEX activities_deal_touch ON activities (deal_id, occurred_at)
+    WHERE archived_at IS NULL AND kind <> 'task';
 -- The accounts of an owner's deals, from the index alone: what a rep's or manager's scope
 -- reaches besides the accounts they own.
 CREATE INDEX deals_owner_account ON deals (owner_id, account_id);
+-- An owner's deals by close date: the deals closing this month on a rep's or manager's Today.
+CREATE INDEX deals_owner_close ON deals (owner_id, close_date);
 -- Contacts whose email breaks the rule on Today. The query repeats this condition
 -- so that the planner can use the index.
+-- Deals missing a close date or an amount, by stage: the late-stage ones on Today.
+CREATE INDEX deals_incomplete ON deals (stage_id, id) WHERE close_date IS NULL OR amount_minor IS NULL;
 CREATE INDEX contacts_bad_email ON contacts (id)
     WHERE email IS NOT NULL AND (email NOT LIKE '%_@_%._%' OR email LIKE '% %');
 -- Accounts by the keys of account_keys below (the indexes of the core schema sort in "C").
