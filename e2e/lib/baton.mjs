@@ -70,7 +70,7 @@ export async function launchBrowser() {
   const context = await browser.newContext();
   return {
     context,
-    newContext: () => browser.newContext(),
+    newContext: (options) => browser.newContext(options),
     async close() {
       await browser.close();
     },
