@@ -160,9 +160,6 @@ impl Store {
             .idle_timeout(Duration::from_mins(10))
             .connect_with(
                 base.read_only(true)
-                    // Readers share the operating system's page cache instead of each copying
-                    // pages into its own.
-                    .pragma("mmap_size", "2147418112")
                     .create_if_missing(false)
                     .log_slow_statements(log::LevelFilter::Warn, Duration::from_millis(500)),
             )
