@@ -1,0 +1,333 @@
+//! Meeting times for a group: every required person working and free, ranked by how many of the
+//! optional people can come too, then earliest first.
+
+use crate::availability::Availability;
+use crate::interval::{Interval, intersect, normalize, subtract};
+use chrono::{DateTime, TimeDelta, Utc};
+use std::collections::BTreeMap;
+
+/// The longest window searched at once; slot finding's time and memory grow with it.
+const LONGEST_WINDOW: TimeDelta = TimeDelta::days(370);
+
+/// Someone invited, with what the calendar knows of them.
+#[derive(Debug, Clone)]
+pub struct Attendee {
+    /// Names the attendee in the result.
+    pub id: String,
+    pub availability: Availability,
+    /// Their meetings (time that is already taken), in any order.
+    pub meetings: Vec<Interval>,
+    /// Free time they keep before and after every meeting, the new one included.
+    pub buffer_before: TimeDelta,
+    pub buffer_after: TimeDelta,
+    /// No more meetings than this on one of their local days.
+    pub max_meetings_per_day: Option<usize>,
+}
+
+impl Attendee {
+    /// Someone with `availability`, no meetings, no buffers and no daily limit.
+    pub fn new(id: impl Into<String>, availability: Availability) -> Attendee {
+        Attendee {
+            id: id.into(),
+            availability,
+            meetings: Vec::new(),
+            buffer_before: TimeDelta::zero(),
+            buffer_after: TimeDelta::zero(),
+            max_meetings_per_day: None,
+        }
+    }
+
+    /// When a meeting could start and run within `window`: their working hours, less their
+    /// meetings widened by the buffers on both sides, less the days already at their limit.
+    fn free(&self, window: &Interval) -> Vec<Interval> {
+        let gap = self.buffer_before + self.buffer_after;
+        let mut taken: Vec<Interval> = self.meetings.iter().map(|m| m.widen(gap, gap)).collect();
+        if let Some(limit) = self.max_meetings_per_day {
+            let mut per_day: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
+            for meeting in &self.meetings {
+                let day = meeting
+                    .start
+                    .with_timezone(&self.availability.time_zone)
+                    .date_naive();
+                *per_day.entry(day).or_default() += 1;
+            }
+            taken.extend(
+                per_day
+                    .into_iter()
+                    .filter(|(_, count)| *count >= limit)
+                    .filter_map(|(day, _)| self.availability.local_day(day)),
+            );
+        }
+        subtract(&self.availability.working(window), &normalize(taken))
+    }
+}
+
+/// What to find: a meeting of `duration` within `window` for `required` (and, where they can,
+/// `optional`), starting on a multiple of `granularity` after the Unix epoch and not before
+/// `not_before` (now plus the minimum notice).
+#[derive(Debug, Clone)]
+pub struct SlotRequest {
+    pub required: Vec<Attendee>,
+    pub optional: Vec<Attendee>,
+    pub duration: TimeDelta,
+    pub window: Interval,
+    pub granularity: TimeDelta,
+    pub not_before: DateTime<Utc>,
+    /// At most this many slots, the best first.
+    pub limit: usize,
+}
+
+/// A time that suits every required attendee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub time: Interval,
+    /// The optional attendees free then, in the order they were asked.
+    pub optional_free: Vec<String>,
+}
+
+/// A request that cannot be answered, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SlotError {
+    #[error("duration must be positive and at most {} days", LONGEST_WINDOW.num_days())]
+    Duration,
+    #[error("{0}'s buffers must be between zero and a day")]
+    Buffer(String),
+    #[error("granularity must be between one minute and one day")]
+    Granularity,
+    #[error("window must be at most {} days", LONGEST_WINDOW.num_days())]
+    Window,
+    #[error("at least one attendee must be required")]
+    NoOneRequired,
+}
+
+/// The best `limit` slots for `request`: most optional attendees free, then earliest.
+pub fn find_slots(request: &SlotRequest) -> Result<Vec<Slot>, SlotError> {
+    if request.duration <= TimeDelta::zero() || request.duration > LONGEST_WINDOW {
+        return Err(SlotError::Duration);
+    }
+    let day = TimeDelta::zero()..=TimeDelta::days(1);
+    if let Some(a) = request
+        .required
+        .iter()
+        .chain(&request.optional)
+        .find(|a| !day.contains(&a.buffer_before) || !day.contains(&a.buffer_after))
+    {
+        return Err(SlotError::Buffer(a.id.clone()));
+    }
+    if request.granularity < TimeDelta::minutes(1) || request.granularity > TimeDelta::days(1) {
+        return Err(SlotError::Granularity);
+    }
+    if request.window.duration() > LONGEST_WINDOW {
+        return Err(SlotError::Window);
+    }
+    if request.required.is_empty() {
+        return Err(SlotError::NoOneRequired);
+    }
+    let Some(window) = Interval::new(
+        request.window.start.max(request.not_before),
+        request.window.end,
+    ) else {
+        return Ok(Vec::new());
+    };
+    let mut common = request.required[0].free(&window);
+    for attendee in &request.required[1..] {
+        common = intersect(&common, &attendee.free(&window));
+    }
+    let optional: Vec<Vec<Interval>> = request.optional.iter().map(|a| a.free(&window)).collect();
+
+    let step = request.granularity.num_seconds();
+    let mut slots = Vec::new();
+    for span in &common {
+        let mut start = on_grid(span.start, step);
+        while let Some(time) = start
+            .checked_add_signed(request.duration)
+            .and_then(|end| Interval::new(start, end))
+        {
+            if time.end > span.end {
+                break;
+            }
+            let optional_free = request
+                .optional
+                .iter()
+                .zip(&optional)
+                .filter(|(_, free)| covered(free, &time))
+                .map(|(a, _)| a.id.clone())
+                .collect();
+            slots.push(Slot {
+                time,
+                optional_free,
+            });
+            let Some(next) = start.checked_add_signed(request.granularity) else {
+                break;
+            };
+            start = next;
+        }
+    }
+    slots.sort_by(|a, b| {
+        b.optional_free
+            .len()
+            .cmp(&a.optional_free.len())
+            .then(a.time.start.cmp(&b.time.start))
+    });
+    slots.truncate(request.limit);
+    Ok(slots)
+}
+
+/// The first instant at or after `t` on the grid of `step` seconds from the Unix epoch.
+fn on_grid(t: DateTime<Utc>, step: i64) -> DateTime<Utc> {
+    let seconds = t.timestamp() + i64::from(t.timestamp_subsec_nanos() > 0);
+    let up = seconds + (step - seconds.rem_euclid(step)) % step;
+    DateTime::from_timestamp(up, 0).unwrap_or(t)
+}
+
+/// Whether one of the sorted, disjoint `spans` holds all of `time`.
+fn covered(spans: &[Interval], time: &Interval) -> bool {
+    let i = spans.partition_point(|s| s.end < time.end);
+    spans.get(i).is_some_and(|s| s.contains(time))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::availability::{DayHours, LocalRange};
+    use chrono_tz::Tz;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn span(from: &str, to: &str) -> Interval {
+        Interval::new(utc(from), utc(to)).unwrap()
+    }
+
+    fn nine_to_five(id: &str, tz: Tz) -> Attendee {
+        let hours = DayHours::new(vec![LocalRange::hm((9, 0), (17, 0)).unwrap()]).unwrap();
+        Attendee::new(id, Availability::weekdays(tz, &hours))
+    }
+
+    /// An hour's meeting on Tuesday 1 December 2026, on the half hour.
+    fn request(required: Vec<Attendee>, optional: Vec<Attendee>) -> SlotRequest {
+        SlotRequest {
+            required,
+            optional,
+            duration: TimeDelta::hours(1),
+            window: span("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"),
+            granularity: TimeDelta::minutes(30),
+            not_before: utc("2026-11-29T00:00:00Z"),
+            limit: 100,
+        }
+    }
+
+    fn starts(slots: &[Slot]) -> Vec<String> {
+        slots
+            .iter()
+            .map(|s| s.time.start.format("%H:%M").to_string())
+            .collect()
+    }
+
+    #[test]
+    fn berlin_and_new_york_meet_where_their_working_days_overlap() {
+        // Berlin 09–17 CET is 08–16 UTC; New York 09–17 EST is 14–22 UTC.
+        let slots = find_slots(&request(
+            vec![
+                nine_to_five("ana", chrono_tz::Europe::Berlin),
+                nine_to_five("ben", chrono_tz::America::New_York),
+            ],
+            vec![],
+        ))
+        .unwrap();
+        assert_eq!(starts(&slots), ["14:00", "14:30", "15:00"]);
+    }
+
+    #[test]
+    fn a_meeting_and_its_buffers_take_their_time_out() {
+        let mut ana = nine_to_five("ana", chrono_tz::Europe::Berlin);
+        ana.meetings = vec![span("2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z")];
+        ana.buffer_before = TimeDelta::minutes(10);
+        ana.buffer_after = TimeDelta::minutes(15);
+        let slots = find_slots(&request(vec![ana], vec![])).unwrap();
+        // 08:00–16:00 UTC less 08:35–10:25: nothing fits before; on the grid from 10:30.
+        assert_eq!(starts(&slots)[..3], ["10:30", "11:00", "11:30"]);
+        assert_eq!(
+            slots.last().unwrap().time.start,
+            utc("2026-12-01T15:00:00Z")
+        );
+    }
+
+    #[test]
+    fn slots_where_more_optional_people_can_come_rank_first() {
+        let mut cleo = nine_to_five("cleo", chrono_tz::Europe::London);
+        // Cleo is busy all day but 11:00–12:00 UTC (London is UTC in December).
+        cleo.meetings = vec![
+            span("2026-12-01T09:00:00Z", "2026-12-01T11:00:00Z"),
+            span("2026-12-01T12:00:00Z", "2026-12-01T17:00:00Z"),
+        ];
+        let slots = find_slots(&request(
+            vec![nine_to_five("ana", chrono_tz::Europe::Berlin)],
+            vec![cleo],
+        ))
+        .unwrap();
+        assert_eq!(slots[0].time.start, utc("2026-12-01T11:00:00Z"));
+        assert_eq!(slots[0].optional_free, ["cleo"]);
+        assert_eq!(
+            starts(&slots[1..3]),
+            ["08:00", "08:30"],
+            "then the rest, earliest first"
+        );
+        assert!(slots[1].optional_free.is_empty());
+    }
+
+    #[test]
+    fn nothing_starts_before_the_minimum_notice() {
+        let mut r = request(vec![nine_to_five("ana", chrono_tz::Europe::Berlin)], vec![]);
+        r.not_before = utc("2026-12-01T13:10:00Z");
+        assert_eq!(
+            starts(&find_slots(&r).unwrap()),
+            ["13:30", "14:00", "14:30", "15:00"]
+        );
+    }
+
+    #[test]
+    fn a_day_at_its_meeting_limit_offers_nothing() {
+        let mut ana = nine_to_five("ana", chrono_tz::Europe::Berlin);
+        ana.meetings = vec![span("2026-12-01T08:00:00Z", "2026-12-01T08:30:00Z")];
+        ana.max_meetings_per_day = Some(1);
+        let mut r = request(vec![ana], vec![]);
+        r.window = span("2026-12-01T00:00:00Z", "2026-12-03T00:00:00Z");
+        let slots = find_slots(&r).unwrap();
+        assert_eq!(
+            slots[0].time.start,
+            utc("2026-12-02T08:00:00Z"),
+            "Tuesday is full; Wednesday is next"
+        );
+    }
+
+    #[test]
+    fn a_request_that_makes_no_sense_is_refused() {
+        let ana = || nine_to_five("ana", chrono_tz::Europe::Berlin);
+        let mut r = request(vec![ana()], vec![]);
+        r.duration = TimeDelta::zero();
+        assert_eq!(find_slots(&r), Err(SlotError::Duration));
+        let mut r = request(vec![ana()], vec![]);
+        r.optional.push(Attendee {
+            buffer_after: TimeDelta::days(2),
+            ..nine_to_five("cleo", chrono_tz::Europe::London)
+        });
+        assert_eq!(
+            find_slots(&r).unwrap_err().to_string(),
+            "cleo's buffers must be between zero and a day"
+        );
+        let mut r = request(vec![ana()], vec![]);
+        r.granularity = TimeDelta::seconds(10);
+        assert_eq!(find_slots(&r), Err(SlotError::Granularity));
+        let mut r = request(vec![ana()], vec![]);
+        r.window = span("2026-01-01T00:00:00Z", "2027-06-01T00:00:00Z");
+        assert_eq!(find_slots(&r), Err(SlotError::Window));
+        assert_eq!(
+            find_slots(&request(vec![], vec![ana()])),
+            Err(SlotError::NoOneRequired)
+        );
+    }
+}
