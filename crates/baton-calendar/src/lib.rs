@@ -5,11 +5,15 @@
 //!   overrides, turned into UTC spans for any window, correct across daylight-saving changes.
 //! * [`slots`]: meeting times where every required person is working and free, ranked by how
 //!   many optional people can come, then by time.
+//! * [`round_robin`]: meeting times with one host from a pool, chosen fairly by load and
+//!   weight, with the reason.
 
 pub mod availability;
 pub mod interval;
+pub mod round_robin;
 pub mod slots;
 
 pub use availability::{Availability, DayHours, HoursError, LocalRange};
 pub use interval::Interval;
-pub use slots::{Attendee, Slot, SlotError, SlotRequest, find_slots};
+pub use round_robin::{Assignment, Host, RoundRobinRequest, round_robin};
+pub use slots::{Attendee, Search, Slot, SlotError, SlotRequest, find_slots};

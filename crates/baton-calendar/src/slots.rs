@@ -39,7 +39,7 @@ impl Attendee {
 
     /// When a meeting could start and run within `window`: their working hours, less their
     /// meetings widened by the buffers on both sides, less the days already at their limit.
-    fn free(&self, window: &Interval) -> Vec<Interval> {
+    pub(crate) fn free(&self, window: &Interval) -> Vec<Interval> {
         let gap = self.buffer_before + self.buffer_after;
         let mut taken: Vec<Interval> = self.meetings.iter().map(|m| m.widen(gap, gap)).collect();
         if let Some(limit) = self.max_meetings_per_day {
@@ -62,19 +62,73 @@ impl Attendee {
     }
 }
 
-/// What to find: a meeting of `duration` within `window` for `required` (and, where they can,
-/// `optional`), starting on a multiple of `granularity` after the Unix epoch and not before
-/// `not_before` (now plus the minimum notice).
+/// When to look: a meeting of `duration` within `window`, starting on a multiple of
+/// `granularity` after the Unix epoch and not before `not_before` (now plus the minimum
+/// notice); at most `limit` answers, the best first.
 #[derive(Debug, Clone)]
-pub struct SlotRequest {
-    pub required: Vec<Attendee>,
-    pub optional: Vec<Attendee>,
+pub struct Search {
     pub duration: TimeDelta,
     pub window: Interval,
     pub granularity: TimeDelta,
     pub not_before: DateTime<Utc>,
-    /// At most this many slots, the best first.
     pub limit: usize,
+}
+
+impl Search {
+    /// Refuses a search that makes no sense, and returns the window left after the notice
+    /// (`None` when none is left).
+    pub(crate) fn check<'a>(
+        &self,
+        attendees: impl IntoIterator<Item = &'a Attendee>,
+    ) -> Result<Option<Interval>, SlotError> {
+        if self.duration <= TimeDelta::zero() || self.duration > LONGEST_WINDOW {
+            return Err(SlotError::Duration);
+        }
+        if self.granularity < TimeDelta::minutes(1) || self.granularity > TimeDelta::days(1) {
+            return Err(SlotError::Granularity);
+        }
+        if self.window.duration() > LONGEST_WINDOW {
+            return Err(SlotError::Window);
+        }
+        let day = TimeDelta::zero()..=TimeDelta::days(1);
+        if let Some(a) = attendees
+            .into_iter()
+            .find(|a| !day.contains(&a.buffer_before) || !day.contains(&a.buffer_after))
+        {
+            return Err(SlotError::Buffer(a.id.clone()));
+        }
+        Ok(Interval::new(
+            self.window.start.max(self.not_before),
+            self.window.end,
+        ))
+    }
+
+    /// The meeting times on the grid that fit inside the sorted, disjoint `spans`.
+    pub(crate) fn times<'a>(
+        &'a self,
+        spans: &'a [Interval],
+    ) -> impl Iterator<Item = Interval> + 'a {
+        let step = self.granularity.num_seconds();
+        spans.iter().flat_map(move |span| {
+            std::iter::successors(Some(on_grid(span.start, step)), move |start| {
+                start.checked_add_signed(self.granularity)
+            })
+            .map_while(move |start| {
+                start
+                    .checked_add_signed(self.duration)
+                    .and_then(|end| Interval::new(start, end))
+                    .filter(|time| time.end <= span.end)
+            })
+        })
+    }
+}
+
+/// A meeting for `required` and, where they can come, `optional`.
+#[derive(Debug, Clone)]
+pub struct SlotRequest {
+    pub required: Vec<Attendee>,
+    pub optional: Vec<Attendee>,
+    pub search: Search,
 }
 
 /// A time that suits every required attendee.
@@ -98,125 +152,104 @@ pub enum SlotError {
     Window,
     #[error("at least one attendee must be required")]
     NoOneRequired,
+    #[error("the pool of hosts is empty")]
+    NoHosts,
 }
 
-/// The best `limit` slots for `request`: most optional attendees free, then earliest.
+/// The best slots for `request`: most optional attendees free, then earliest.
 pub fn find_slots(request: &SlotRequest) -> Result<Vec<Slot>, SlotError> {
-    if request.duration <= TimeDelta::zero() || request.duration > LONGEST_WINDOW {
-        return Err(SlotError::Duration);
-    }
-    let day = TimeDelta::zero()..=TimeDelta::days(1);
-    if let Some(a) = request
-        .required
-        .iter()
-        .chain(&request.optional)
-        .find(|a| !day.contains(&a.buffer_before) || !day.contains(&a.buffer_after))
-    {
-        return Err(SlotError::Buffer(a.id.clone()));
-    }
-    if request.granularity < TimeDelta::minutes(1) || request.granularity > TimeDelta::days(1) {
-        return Err(SlotError::Granularity);
-    }
-    if request.window.duration() > LONGEST_WINDOW {
-        return Err(SlotError::Window);
-    }
+    let search = &request.search;
+    let checked = search.check(request.required.iter().chain(&request.optional))?;
     if request.required.is_empty() {
         return Err(SlotError::NoOneRequired);
     }
-    let Some(window) = Interval::new(
-        request.window.start.max(request.not_before),
-        request.window.end,
-    ) else {
+    let Some(window) = checked else {
         return Ok(Vec::new());
     };
-    let mut common = request.required[0].free(&window);
-    for attendee in &request.required[1..] {
-        common = intersect(&common, &attendee.free(&window));
-    }
+    let common = all_free(&request.required, &window);
     let optional: Vec<Vec<Interval>> = request.optional.iter().map(|a| a.free(&window)).collect();
-
-    let step = request.granularity.num_seconds();
-    let mut slots = Vec::new();
-    for span in &common {
-        let mut start = on_grid(span.start, step);
-        while let Some(time) = start
-            .checked_add_signed(request.duration)
-            .and_then(|end| Interval::new(start, end))
-        {
-            if time.end > span.end {
-                break;
-            }
-            let optional_free = request
+    let mut slots: Vec<Slot> = search
+        .times(&common)
+        .map(|time| Slot {
+            time,
+            optional_free: request
                 .optional
                 .iter()
                 .zip(&optional)
                 .filter(|(_, free)| covered(free, &time))
                 .map(|(a, _)| a.id.clone())
-                .collect();
-            slots.push(Slot {
-                time,
-                optional_free,
-            });
-            let Some(next) = start.checked_add_signed(request.granularity) else {
-                break;
-            };
-            start = next;
-        }
-    }
+                .collect(),
+        })
+        .collect();
     slots.sort_by(|a, b| {
         b.optional_free
             .len()
             .cmp(&a.optional_free.len())
             .then(a.time.start.cmp(&b.time.start))
     });
-    slots.truncate(request.limit);
+    slots.truncate(search.limit);
     Ok(slots)
 }
 
+/// When all of `attendees` are free within `window` (all of it when there are none).
+pub(crate) fn all_free(attendees: &[Attendee], window: &Interval) -> Vec<Interval> {
+    attendees
+        .iter()
+        .map(|a| a.free(window))
+        .reduce(|common, free| intersect(&common, &free))
+        .unwrap_or_else(|| vec![*window])
+}
+
 /// The first instant at or after `t` on the grid of `step` seconds from the Unix epoch.
-fn on_grid(t: DateTime<Utc>, step: i64) -> DateTime<Utc> {
+pub(crate) fn on_grid(t: DateTime<Utc>, step: i64) -> DateTime<Utc> {
     let seconds = t.timestamp() + i64::from(t.timestamp_subsec_nanos() > 0);
     let up = seconds + (step - seconds.rem_euclid(step)) % step;
     DateTime::from_timestamp(up, 0).unwrap_or(t)
 }
 
 /// Whether one of the sorted, disjoint `spans` holds all of `time`.
-fn covered(spans: &[Interval], time: &Interval) -> bool {
+pub(crate) fn covered(spans: &[Interval], time: &Interval) -> bool {
     let i = spans.partition_point(|s| s.end < time.end);
     spans.get(i).is_some_and(|s| s.contains(time))
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::availability::{DayHours, LocalRange};
     use chrono_tz::Tz;
 
-    fn utc(text: &str) -> DateTime<Utc> {
+    pub(crate) fn utc(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text)
             .unwrap()
             .with_timezone(&Utc)
     }
 
-    fn span(from: &str, to: &str) -> Interval {
+    pub(crate) fn span(from: &str, to: &str) -> Interval {
         Interval::new(utc(from), utc(to)).unwrap()
     }
 
-    fn nine_to_five(id: &str, tz: Tz) -> Attendee {
+    pub(crate) fn nine_to_five(id: &str, tz: Tz) -> Attendee {
         let hours = DayHours::new(vec![LocalRange::hm((9, 0), (17, 0)).unwrap()]).unwrap();
         Attendee::new(id, Availability::weekdays(tz, &hours))
     }
 
     /// An hour's meeting on Tuesday 1 December 2026, on the half hour.
-    fn request(required: Vec<Attendee>, optional: Vec<Attendee>) -> SlotRequest {
-        SlotRequest {
-            required,
-            optional,
+    pub(crate) fn tuesday() -> Search {
+        Search {
             duration: TimeDelta::hours(1),
             window: span("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"),
             granularity: TimeDelta::minutes(30),
             not_before: utc("2026-11-29T00:00:00Z"),
             limit: 100,
+        }
+    }
+
+    fn request(required: Vec<Attendee>, optional: Vec<Attendee>) -> SlotRequest {
+        SlotRequest {
+            required,
+            optional,
+            search: tuesday(),
         }
     }
 
@@ -282,7 +315,7 @@ mod tests {
     #[test]
     fn nothing_starts_before_the_minimum_notice() {
         let mut r = request(vec![nine_to_five("ana", chrono_tz::Europe::Berlin)], vec![]);
-        r.not_before = utc("2026-12-01T13:10:00Z");
+        r.search.not_before = utc("2026-12-01T13:10:00Z");
         assert_eq!(
             starts(&find_slots(&r).unwrap()),
             ["13:30", "14:00", "14:30", "15:00"]
@@ -295,7 +328,7 @@ mod tests {
         ana.meetings = vec![span("2026-12-01T08:00:00Z", "2026-12-01T08:30:00Z")];
         ana.max_meetings_per_day = Some(1);
         let mut r = request(vec![ana], vec![]);
-        r.window = span("2026-12-01T00:00:00Z", "2026-12-03T00:00:00Z");
+        r.search.window = span("2026-12-01T00:00:00Z", "2026-12-03T00:00:00Z");
         let slots = find_slots(&r).unwrap();
         assert_eq!(
             slots[0].time.start,
@@ -308,7 +341,7 @@ mod tests {
     fn a_request_that_makes_no_sense_is_refused() {
         let ana = || nine_to_five("ana", chrono_tz::Europe::Berlin);
         let mut r = request(vec![ana()], vec![]);
-        r.duration = TimeDelta::zero();
+        r.search.duration = TimeDelta::zero();
         assert_eq!(find_slots(&r), Err(SlotError::Duration));
         let mut r = request(vec![ana()], vec![]);
         r.optional.push(Attendee {
@@ -320,10 +353,10 @@ mod tests {
             "cleo's buffers must be between zero and a day"
         );
         let mut r = request(vec![ana()], vec![]);
-        r.granularity = TimeDelta::seconds(10);
+        r.search.granularity = TimeDelta::seconds(10);
         assert_eq!(find_slots(&r), Err(SlotError::Granularity));
         let mut r = request(vec![ana()], vec![]);
-        r.window = span("2026-01-01T00:00:00Z", "2027-06-01T00:00:00Z");
+        r.search.window = span("2026-01-01T00:00:00Z", "2027-06-01T00:00:00Z");
         assert_eq!(find_slots(&r), Err(SlotError::Window));
         assert_eq!(
             find_slots(&request(vec![], vec![ana()])),
