@@ -1,0 +1,509 @@
+//! Calendar events, one-off and recurring (RFC 5545), expanded into the occurrences that fall in
+//! a window.
+//!
+//! A start is zoned (a wall-clock time in an IANA zone: a weekly 09:00 in Berlin stays at 09:00
+//! across daylight-saving changes), UTC, floating (a wall-clock time read in the calendar's own
+//! zone) or a whole day (midnight to midnight in the calendar's zone). Recurrence uses `RRULE`
+//! with `RDATE` and `EXDATE`; an event with a `recurrence_id` replaces the occurrence of its
+//! series that started then, or cancels it. Expansion is bounded: at most
+//! [`MAX_OCCURRENCES`] per series, and the result says when a series was cut short.
+
+use crate::interval::Interval;
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// The most occurrences one series yields within a window.
+pub const MAX_OCCURRENCES: u16 = 10_000;
+
+/// When an event (or one of its `RDATE`s, `EXDATE`s or its `RECURRENCE-ID`) starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    Zoned(NaiveDateTime, Tz),
+    Utc(DateTime<Utc>),
+    /// Read in the calendar's zone.
+    Floating(NaiveDateTime),
+    /// A whole day, read in the calendar's zone.
+    AllDay(NaiveDate),
+}
+
+/// Whether an event's time counts as taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShowAs {
+    Busy,
+    Tentative,
+    Free,
+}
+
+/// One event as a calendar holds it: a one-off, a series (with `rrule`), or an exception to a
+/// series (with `recurrence_id`).
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub uid: String,
+    pub summary: String,
+    pub start: Start,
+    /// For all-day events, whole days.
+    pub duration: TimeDelta,
+    /// The `RRULE` value, such as `FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270101T000000Z`.
+    pub rrule: Option<String>,
+    pub rdates: Vec<Start>,
+    pub exdates: Vec<Start>,
+    /// For an exception: the original start of the occurrence it replaces.
+    pub recurrence_id: Option<Start>,
+    pub cancelled: bool,
+    pub show_as: ShowAs,
+}
+
+impl Event {
+    /// A one-off busy event.
+    pub fn new(
+        uid: impl Into<String>,
+        summary: impl Into<String>,
+        start: Start,
+        duration: TimeDelta,
+    ) -> Event {
+        Event {
+            uid: uid.into(),
+            summary: summary.into(),
+            start,
+            duration,
+            rrule: None,
+            rdates: Vec::new(),
+            exdates: Vec::new(),
+            recurrence_id: None,
+            cancelled: false,
+            show_as: ShowAs::Busy,
+        }
+    }
+}
+
+/// One occurrence of an event. `end` may equal `start` (an event that takes no time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    pub uid: String,
+    pub summary: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub all_day: bool,
+    pub show_as: ShowAs,
+}
+
+impl Occurrence {
+    /// The time it takes from someone's day: none when it shows as free or takes no time.
+    pub fn taken(&self) -> Option<Interval> {
+        match self.show_as {
+            ShowAs::Busy | ShowAs::Tentative => Interval::new(self.start, self.end),
+            ShowAs::Free => None,
+        }
+    }
+}
+
+/// What expansion noticed about one event without failing the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub uid: String,
+    pub message: String,
+}
+
+/// The occurrences of `events` that overlap `window`, sorted by start, with a warning for each
+/// event that could not be expanded (or was cut short) and is left out (or in part).
+pub fn expand(events: &[Event], zone: Tz, window: &Interval) -> (Vec<Occurrence>, Vec<Warning>) {
+    let mut occurrences = Vec::new();
+    let mut warnings = Vec::new();
+    // Exceptions, by series and the instant of the occurrence they replace.
+    let exceptions: Vec<(&str, DateTime<Utc>)> = events
+        .iter()
+        .filter_map(|e| Some((e.uid.as_str(), instant(e.recurrence_id?, zone))))
+        .collect();
+    for event in events.iter().filter(|e| !e.cancelled) {
+        if event.duration < TimeDelta::zero() {
+            warnings.push(Warning {
+                uid: event.uid.clone(),
+                message: "ends before it starts; left out".into(),
+            });
+            continue;
+        }
+        let starts = match starts(event, zone, window) {
+            Ok((starts, cut)) => {
+                if cut {
+                    warnings.push(Warning {
+                        uid: event.uid.clone(),
+                        message: format!("more than {MAX_OCCURRENCES} occurrences in the window; the first {MAX_OCCURRENCES} kept"),
+                    });
+                }
+                starts
+            }
+            Err(message) => {
+                warnings.push(Warning {
+                    uid: event.uid.clone(),
+                    message,
+                });
+                continue;
+            }
+        };
+        let replaced = |start: &DateTime<Utc>| {
+            event.recurrence_id.is_none()
+                && exceptions
+                    .iter()
+                    .any(|(uid, at)| *uid == event.uid && at == start)
+        };
+        let all_day = matches!(event.start, Start::AllDay(_));
+        for start in starts.into_iter().filter(|s| !replaced(s)) {
+            let end = if all_day {
+                // Whole days end at the calendar's midnight, 23 or 25 hours on the days the
+                // clocks change.
+                let day = start.with_timezone(&zone).date_naive();
+                let days = u64::try_from(event.duration.num_days().max(1)).unwrap_or(1);
+                instant(Start::AllDay(day + chrono::Days::new(days)), zone)
+            } else {
+                start.checked_add_signed(event.duration).unwrap_or(start)
+            };
+            let overlaps = if start == end {
+                window.start <= start && start < window.end
+            } else {
+                start < window.end && window.start < end
+            };
+            if overlaps {
+                occurrences.push(Occurrence {
+                    uid: event.uid.clone(),
+                    summary: event.summary.clone(),
+                    start,
+                    end,
+                    all_day,
+                    show_as: event.show_as,
+                });
+            }
+        }
+    }
+    occurrences.sort_by(|a, b| a.start.cmp(&b.start).then(a.uid.cmp(&b.uid)));
+    (occurrences, warnings)
+}
+
+/// The start instants of `event` that could overlap `window`, and whether the limit cut them.
+fn starts(
+    event: &Event,
+    zone: Tz,
+    window: &Interval,
+) -> Result<(Vec<DateTime<Utc>>, bool), String> {
+    let first = instant(event.start, zone);
+    let Some(rule) = &event.rrule else {
+        let mut all: Vec<DateTime<Utc>> = std::iter::once(first)
+            .chain(event.rdates.iter().map(|d| instant(*d, zone)))
+            .collect();
+        all.sort();
+        all.dedup();
+        return Ok((all, false));
+    };
+    // The series runs in the start's own zone, so that a weekly 09:00 stays 09:00.
+    let series_zone = match event.start {
+        Start::Zoned(_, tz) => tz,
+        Start::Utc(_) => chrono_tz::UTC,
+        Start::Floating(_) | Start::AllDay(_) => zone,
+    };
+    let in_series = |at: DateTime<Utc>| at.with_timezone(&rrule::Tz::Tz(series_zone));
+    let dt_start = in_series(first);
+    let parsed: rrule::RRule<rrule::Unvalidated> =
+        rule.parse().map_err(|e| format!("RRULE {rule:?}: {e}"))?;
+    let validated = parsed
+        .validate(dt_start)
+        .map_err(|e| format!("RRULE {rule:?}: {e}"))?;
+    let mut set = rrule::RRuleSet::new(dt_start).rrule(validated);
+    for rdate in &event.rdates {
+        set = set.rdate(in_series(instant(*rdate, zone)));
+    }
+    for exdate in &event.exdates {
+        set = set.exdate(in_series(instant(*exdate, zone)));
+    }
+    // An occurrence overlaps the window when it starts before its end and ends after its start.
+    let reach_back = if matches!(event.start, Start::AllDay(_)) {
+        event.duration + TimeDelta::days(1)
+    } else {
+        event.duration
+    };
+    let from = window
+        .start
+        .checked_sub_signed(reach_back)
+        .unwrap_or(window.start);
+    let result = set
+        .after(in_series(from))
+        .before(in_series(window.end))
+        .all(MAX_OCCURRENCES);
+    Ok((
+        result.dates.iter().map(|d| d.with_timezone(&Utc)).collect(),
+        result.limited,
+    ))
+}
+
+/// The instant `start` names, reading floating and all-day starts in `zone`. A wall-clock time
+/// in a daylight-saving gap is read as the instant after the gap; one that repeats, as the first.
+pub fn instant(start: Start, zone: Tz) -> DateTime<Utc> {
+    let local = |naive: NaiveDateTime, tz: Tz| match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
+        LocalResult::None => (1..=24 * 60)
+            .find_map(|m| {
+                tz.from_local_datetime(&(naive + TimeDelta::minutes(m)))
+                    .earliest()
+            })
+            .map_or_else(|| Utc.from_utc_datetime(&naive), |t| t.with_timezone(&Utc)),
+    };
+    match start {
+        Start::Zoned(naive, tz) => local(naive, tz),
+        Start::Utc(at) => at,
+        Start::Floating(naive) => local(naive, zone),
+        Start::AllDay(day) => local(day.and_time(chrono::NaiveTime::MIN), zone),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::Europe::Berlin;
+
+    fn naive(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn window(from: &str, to: &str) -> Interval {
+        Interval::new(utc(from), utc(to)).unwrap()
+    }
+
+    fn starts_of(occurrences: &[Occurrence]) -> Vec<String> {
+        occurrences
+            .iter()
+            .map(|o| o.start.format("%Y-%m-%dT%H:%MZ").to_string())
+            .collect()
+    }
+
+    fn weekly_sync() -> Event {
+        Event {
+            rrule: Some("FREQ=WEEKLY;BYDAY=MO".into()),
+            ..Event::new(
+                "sync",
+                "Weekly sync",
+                Start::Zoned(naive("2026-03-16 09:00"), Berlin),
+                TimeDelta::minutes(30),
+            )
+        }
+    }
+
+    #[test]
+    fn a_weekly_meeting_keeps_its_wall_clock_time_across_the_spring_change() {
+        let (found, warnings) = expand(
+            &[weekly_sync()],
+            chrono_tz::UTC,
+            &window("2026-03-16T00:00:00Z", "2026-04-07T00:00:00Z"),
+        );
+        assert!(warnings.is_empty());
+        // 09:00 CET is 08:00 UTC; from 30 March, 09:00 CEST is 07:00 UTC.
+        assert_eq!(
+            starts_of(&found),
+            [
+                "2026-03-16T08:00Z",
+                "2026-03-23T08:00Z",
+                "2026-03-30T07:00Z",
+                "2026-04-06T07:00Z"
+            ]
+        );
+    }
+
+    #[test]
+    fn exdates_remove_and_exceptions_move_or_cancel_single_occurrences() {
+        let mut series = weekly_sync();
+        series.exdates = vec![Start::Zoned(naive("2026-03-23 09:00"), Berlin)];
+        let moved = Event {
+            recurrence_id: Some(Start::Zoned(naive("2026-03-30 09:00"), Berlin)),
+            ..Event::new(
+                "sync",
+                "Weekly sync (moved)",
+                Start::Zoned(naive("2026-03-31 15:00"), Berlin),
+                TimeDelta::minutes(30),
+            )
+        };
+        let cancelled = Event {
+            recurrence_id: Some(Start::Zoned(naive("2026-04-06 09:00"), Berlin)),
+            cancelled: true,
+            ..Event::new(
+                "sync",
+                "Weekly sync",
+                Start::Zoned(naive("2026-04-06 09:00"), Berlin),
+                TimeDelta::minutes(30),
+            )
+        };
+        let (found, _) = expand(
+            &[series, moved, cancelled],
+            chrono_tz::UTC,
+            &window("2026-03-16T00:00:00Z", "2026-04-14T00:00:00Z"),
+        );
+        assert_eq!(
+            starts_of(&found),
+            [
+                "2026-03-16T08:00Z",
+                "2026-03-31T13:00Z",
+                "2026-04-13T07:00Z"
+            ]
+        );
+        assert_eq!(found[1].summary, "Weekly sync (moved)");
+    }
+
+    #[test]
+    fn count_until_interval_and_rdates_shape_the_series() {
+        let event = Event {
+            rrule: Some("FREQ=DAILY;INTERVAL=2;COUNT=3".into()),
+            rdates: vec![Start::Utc(utc("2026-12-20T10:00:00Z"))],
+            ..Event::new(
+                "standup",
+                "Standup",
+                Start::Utc(utc("2026-12-01T10:00:00Z")),
+                TimeDelta::minutes(15),
+            )
+        };
+        let (found, _) = expand(
+            &[event],
+            chrono_tz::UTC,
+            &window("2026-12-01T00:00:00Z", "2027-01-01T00:00:00Z"),
+        );
+        assert_eq!(
+            starts_of(&found),
+            [
+                "2026-12-01T10:00Z",
+                "2026-12-03T10:00Z",
+                "2026-12-05T10:00Z",
+                "2026-12-20T10:00Z"
+            ]
+        );
+    }
+
+    #[test]
+    fn floating_and_all_day_events_are_read_in_the_calendars_zone() {
+        let lunch = Event::new(
+            "lunch",
+            "Lunch",
+            Start::Floating(naive("2026-12-01 12:00")),
+            TimeDelta::hours(1),
+        );
+        let holiday = Event::new(
+            "holiday",
+            "Holiday",
+            Start::AllDay(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()),
+            TimeDelta::days(1),
+        );
+        let (found, _) = expand(
+            &[lunch, holiday],
+            chrono_tz::Asia::Tokyo,
+            &window("2026-11-30T00:00:00Z", "2026-12-03T00:00:00Z"),
+        );
+        assert_eq!(
+            found[0].taken(),
+            Some(window("2026-12-01T03:00:00Z", "2026-12-01T04:00:00Z"))
+        );
+        assert_eq!(
+            found[1].taken(),
+            Some(window("2026-12-01T15:00:00Z", "2026-12-02T15:00:00Z"))
+        );
+        assert!(found[1].all_day);
+    }
+
+    #[test]
+    fn free_and_instant_events_take_no_time_but_are_listed() {
+        let reminder = Event::new(
+            "reminder",
+            "Reminder",
+            Start::Utc(utc("2026-12-01T09:00:00Z")),
+            TimeDelta::zero(),
+        );
+        let focus = Event {
+            show_as: ShowAs::Free,
+            ..Event::new(
+                "focus",
+                "Focus",
+                Start::Utc(utc("2026-12-01T10:00:00Z")),
+                TimeDelta::hours(2),
+            )
+        };
+        let (found, _) = expand(
+            &[reminder, focus],
+            chrono_tz::UTC,
+            &window("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"),
+        );
+        assert_eq!(
+            starts_of(&found),
+            ["2026-12-01T09:00Z", "2026-12-01T10:00Z"]
+        );
+        assert!(found.iter().all(|o| o.taken().is_none()));
+    }
+
+    #[test]
+    fn an_occurrence_that_began_before_the_window_and_runs_into_it_is_found() {
+        let night = Event {
+            rrule: Some("FREQ=DAILY".into()),
+            ..Event::new(
+                "on-call",
+                "On call",
+                Start::Utc(utc("2026-12-01T20:00:00Z")),
+                TimeDelta::hours(12),
+            )
+        };
+        let (found, _) = expand(
+            &[night],
+            chrono_tz::UTC,
+            &window("2026-12-03T06:00:00Z", "2026-12-03T07:00:00Z"),
+        );
+        assert_eq!(starts_of(&found), ["2026-12-02T20:00Z"]);
+    }
+
+    #[test]
+    fn a_bad_rule_is_a_warning_naming_the_event_and_the_others_still_expand() {
+        let broken = Event {
+            rrule: Some("FREQ=SOMETIMES".into()),
+            ..weekly_sync()
+        };
+        let broken = Event {
+            uid: "broken".into(),
+            ..broken
+        };
+        let fine = Event::new(
+            "fine",
+            "Fine",
+            Start::Utc(utc("2026-03-17T10:00:00Z")),
+            TimeDelta::hours(1),
+        );
+        let (found, warnings) = expand(
+            &[broken, fine],
+            chrono_tz::UTC,
+            &window("2026-03-16T00:00:00Z", "2026-03-20T00:00:00Z"),
+        );
+        assert_eq!(starts_of(&found), ["2026-03-17T10:00Z"]);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].uid, "broken");
+        assert!(
+            warnings[0].message.contains("FREQ=SOMETIMES"),
+            "{}",
+            warnings[0].message
+        );
+    }
+
+    #[test]
+    fn an_endless_minutely_series_is_cut_at_the_limit_with_a_warning() {
+        let flood = Event {
+            rrule: Some("FREQ=MINUTELY".into()),
+            ..Event::new(
+                "flood",
+                "Flood",
+                Start::Utc(utc("2026-01-01T00:00:00Z")),
+                TimeDelta::minutes(1),
+            )
+        };
+        let (found, warnings) = expand(
+            &[flood],
+            chrono_tz::UTC,
+            &window("2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z"),
+        );
+        assert_eq!(found.len(), usize::from(MAX_OCCURRENCES));
+        assert_eq!(warnings.len(), 1);
+    }
+}
