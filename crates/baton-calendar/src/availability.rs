@@ -177,50 +177,46 @@ impl Availability {
     }
 }
 
+/// Which end of a span a wall-clock time marks, for the hour that repeats when the clocks fall
+/// back: a start takes its earlier instant, an end its later one.
 #[derive(Clone, Copy)]
-enum Edge {
+pub(crate) enum Edge {
     Start,
     End,
 }
 
-/// The instant of wall-clock `minute` on `date` in `tz` (see the module's notes on the gaps and
-/// repeats of daylight-saving changes).
+/// The instant of wall-clock `minute` on `date` in `tz`.
 fn instant(tz: Tz, date: NaiveDate, minute: u16, edge: Edge) -> chrono::DateTime<Utc> {
-    let local: NaiveDateTime =
-        date.and_time(chrono::NaiveTime::MIN) + TimeDelta::minutes(i64::from(minute));
+    wall_clock(
+        tz,
+        date.and_time(chrono::NaiveTime::MIN) + TimeDelta::minutes(i64::from(minute)),
+        edge,
+    )
+}
+
+/// The instant of wall-clock time `local` in `tz`: in a spring-forward gap, the first instant
+/// after the gap; in a repeated hour, the earlier or later instant as `edge` says.
+pub(crate) fn wall_clock(tz: Tz, local: NaiveDateTime, edge: Edge) -> chrono::DateTime<Utc> {
     match tz.from_local_datetime(&local) {
         LocalResult::Single(t) => t.with_timezone(&Utc),
         LocalResult::Ambiguous(earlier, later) => match edge {
             Edge::Start => earlier.with_timezone(&Utc),
             Edge::End => later.with_timezone(&Utc),
         },
-        LocalResult::None => {
-            // In a gap: the first wall-clock minute after it that exists. Gaps are at most a
-            // day long in the time zone database.
-            (1..=i64::from(MINUTES_PER_DAY))
-                .find_map(|m| {
-                    tz.from_local_datetime(&(local + TimeDelta::minutes(m)))
-                        .earliest()
-                })
-                .map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
-        }
+        // Gaps are at most a day long in the time zone database.
+        LocalResult::None => (1..=i64::from(MINUTES_PER_DAY))
+            .find_map(|m| {
+                tz.from_local_datetime(&(local + TimeDelta::minutes(m)))
+                    .earliest()
+            })
+            .map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::DateTime;
-
-    fn utc(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
-
-    fn window(from: &str, to: &str) -> Interval {
-        Interval::new(utc(from), utc(to)).unwrap()
-    }
+    use crate::testing::span as window;
 
     fn spans(list: &[(&str, &str)]) -> Vec<Interval> {
         list.iter().map(|(a, b)| window(a, b)).collect()

@@ -8,8 +8,9 @@
 //! series that started then, or cancels it. Expansion is bounded: at most
 //! [`MAX_OCCURRENCES`] per series, and the result says when a series was cut short.
 
+use crate::availability::{Edge, wall_clock};
 use crate::interval::Interval;
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 /// The most occurrences one series yields within a window.
@@ -236,40 +237,22 @@ fn starts(
 /// The instant `start` names, reading floating and all-day starts in `zone`. A wall-clock time
 /// in a daylight-saving gap is read as the instant after the gap; one that repeats, as the first.
 pub fn instant(start: Start, zone: Tz) -> DateTime<Utc> {
-    let local = |naive: NaiveDateTime, tz: Tz| match tz.from_local_datetime(&naive) {
-        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
-        LocalResult::None => (1..=24 * 60)
-            .find_map(|m| {
-                tz.from_local_datetime(&(naive + TimeDelta::minutes(m)))
-                    .earliest()
-            })
-            .map_or_else(|| Utc.from_utc_datetime(&naive), |t| t.with_timezone(&Utc)),
-    };
     match start {
-        Start::Zoned(naive, tz) => local(naive, tz),
+        Start::Zoned(naive, tz) => wall_clock(tz, naive, Edge::Start),
         Start::Utc(at) => at,
-        Start::Floating(naive) => local(naive, zone),
-        Start::AllDay(day) => local(day.and_time(chrono::NaiveTime::MIN), zone),
+        Start::Floating(naive) => wall_clock(zone, naive, Edge::Start),
+        Start::AllDay(day) => wall_clock(zone, day.and_time(chrono::NaiveTime::MIN), Edge::Start),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{span as window, utc};
     use chrono_tz::Europe::Berlin;
 
     fn naive(text: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
-    }
-
-    fn utc(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
-
-    fn window(from: &str, to: &str) -> Interval {
-        Interval::new(utc(from), utc(to)).unwrap()
     }
 
     fn starts_of(occurrences: &[Occurrence]) -> Vec<String> {

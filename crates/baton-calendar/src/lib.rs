@@ -21,3 +21,22 @@ pub use events::{Event, Occurrence, ShowAs, Start, Warning, expand};
 pub use interval::Interval;
 pub use round_robin::{Assignment, Host, RoundRobinRequest, round_robin};
 pub use slots::{Attendee, Search, Slot, SlotError, SlotRequest, find_slots};
+
+/// What the tests of every module share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::Interval;
+    use chrono::{DateTime, Utc};
+
+    /// The instant an RFC 3339 text names.
+    pub(crate) fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    /// The span between two RFC 3339 texts.
+    pub(crate) fn span(from: &str, to: &str) -> Interval {
+        Interval::new(utc(from), utc(to)).unwrap()
+    }
+}

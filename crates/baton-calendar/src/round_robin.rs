@@ -126,7 +126,8 @@ fn reason(host: &Host, free: &[&Host]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::slots::tests::{nine_to_five, span, tuesday, utc};
+    use crate::slots::tests::{nine_to_five, tuesday};
+    use crate::testing::{span, utc};
 
     fn host(id: &str, weight: u32, load: u32) -> Host {
         Host {

@@ -217,17 +217,8 @@ pub(crate) fn covered(spans: &[Interval], time: &Interval) -> bool {
 pub(crate) mod tests {
     use super::*;
     use crate::availability::{DayHours, LocalRange};
+    use crate::testing::{span, utc};
     use chrono_tz::Tz;
-
-    pub(crate) fn utc(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
-
-    pub(crate) fn span(from: &str, to: &str) -> Interval {
-        Interval::new(utc(from), utc(to)).unwrap()
-    }
 
     pub(crate) fn nine_to_five(id: &str, tz: Tz) -> Attendee {
         let hours = DayHours::new(vec![LocalRange::hm((9, 0), (17, 0)).unwrap()]).unwrap();
