@@ -202,6 +202,7 @@ fn starts(
     };
     let in_series = |at: DateTime<Utc>| at.with_timezone(&rrule::Tz::Tz(series_zone));
     let dt_start = in_series(first);
+    check_rule(rule).map_err(|e| format!("RRULE {rule:?}: {e}"))?;
     let parsed: rrule::RRule<rrule::Unvalidated> =
         rule.parse().map_err(|e| format!("RRULE {rule:?}: {e}"))?;
     let validated = parsed
@@ -232,6 +233,32 @@ fn starts(
         result.dates.iter().map(|d| d.with_timezone(&Utc)).collect(),
         result.limited,
     ))
+}
+
+/// What RFC 5545 forbids in a rule and the `rrule` crate lets through.
+fn check_rule(rule: &str) -> Result<(), &'static str> {
+    let parts: Vec<(String, &str)> = rule
+        .split(';')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.trim().to_ascii_uppercase(), v.trim()))
+        .collect();
+    if !rule.is_ascii() {
+        // The `rrule` crate slices the text by bytes and would panic on other characters.
+        return Err("holds characters other than ASCII");
+    }
+    let has = |key: &str| parts.iter().any(|(k, _)| k == key);
+    if has("COUNT") && has("UNTIL") {
+        return Err("COUNT and UNTIL must not both be given");
+    }
+    if parts
+        .iter()
+        .filter(|(k, _)| k == "BYSETPOS")
+        .flat_map(|(_, v)| v.split(','))
+        .any(|n| n.trim().trim_start_matches(['+', '-']) == "0")
+    {
+        return Err("BYSETPOS must not be 0");
+    }
+    Ok(())
 }
 
 /// The instant `start` names, reading floating and all-day starts in `zone`. A wall-clock time
@@ -468,6 +495,32 @@ mod tests {
             "{}",
             warnings[0].message
         );
+    }
+
+    #[test]
+    fn rules_rfc_5545_forbids_are_warnings() {
+        for (rule, why) in [
+            (
+                "FREQ=DAILY;COUNT=3;UNTIL=20261210T000000Z",
+                "COUNT and UNTIL",
+            ),
+            (
+                "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=0",
+                "BYSETPOS must not be 0",
+            ),
+        ] {
+            let event = Event {
+                rrule: Some(rule.into()),
+                ..weekly_sync()
+            };
+            let (found, warnings) = expand(
+                &[event],
+                chrono_tz::UTC,
+                &window("2026-03-16T00:00:00Z", "2026-04-07T00:00:00Z"),
+            );
+            assert!(found.is_empty());
+            assert!(warnings[0].message.contains(why), "{}", warnings[0].message);
+        }
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //!   overrides, turned into UTC spans for any window, correct across daylight-saving changes.
 //! * [`events`]: one-off and recurring events (RFC 5545 `RRULE`, `RDATE`, `EXDATE`, exceptions)
 //!   expanded within a window, zoned, floating or all-day.
+//! * [`ics`]: iCalendar files as real calendar programs write them, read leniently into events,
+//!   with a warning per event that could not be read.
 //! * [`slots`]: meeting times where every required person is working and free, ranked by how
 //!   many optional people can come, then by time.
 //! * [`round_robin`]: meeting times with one host from a pool, chosen fairly by load and
@@ -12,6 +14,7 @@
 
 pub mod availability;
 pub mod events;
+pub mod ics;
 pub mod interval;
 pub mod round_robin;
 pub mod slots;

@@ -59,6 +59,9 @@ enum Command {
     Token(TokenCommand),
     /// Fill the database with generated data at a chosen scale, for trials and benchmarks.
     Seed(crate::demo::SeedArgs),
+    /// Inspect calendar files.
+    #[command(subcommand)]
+    Calendar(crate::calendar::CalendarCommand),
 }
 
 #[derive(Args)]
@@ -254,6 +257,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = cli.open().await?;
             crate::demo::seed_scaled(&store, args).await
         }
+        Command::Calendar(command) => crate::calendar::run(command),
     }
 }
 

@@ -2,6 +2,7 @@
 //! to the store and the server; the work itself lives in the library crates.
 #![forbid(unsafe_code)]
 
+mod calendar;
 mod cli;
 mod demo;
 

@@ -1,0 +1,528 @@
+//! Reading iCalendar files (RFC 5545) as Google Calendar, Outlook/Exchange and Apple Calendar
+//! really write them, into [`Event`]s.
+//!
+//! Lenient by design: bytes that are not UTF-8 are replaced, folded lines are unfolded, property
+//! names are matched without regard to case, and a time zone is found from an IANA name, a
+//! Windows name, a path ending in an IANA name (`/mozilla.org/…/Europe/Berlin`), the calendar's
+//! `X-WR-TIMEZONE`, or failing those the fixed offset its `VTIMEZONE` gives. A problem in one
+//! event is a [`Warning`] naming that event and the line it starts on; the rest are read.
+
+use crate::events::{Event, ShowAs, Start, Warning};
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono_tz::Tz;
+use std::collections::HashMap;
+
+/// What a file held.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub events: Vec<Event>,
+    /// The zone the calendar says it is in (`X-WR-TIMEZONE`), for floating and all-day times.
+    pub zone: Option<Tz>,
+    pub warnings: Vec<Warning>,
+}
+
+/// A file that is not a calendar at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IcsError {
+    #[error("not an iCalendar file: no BEGIN:VCALENDAR")]
+    NotACalendar,
+}
+
+/// One content line: `NAME;PARAM=VALUE:VALUE`, with the line it started on.
+#[derive(Debug, Clone)]
+struct Property {
+    name: String,
+    params: Vec<(String, String)>,
+    value: String,
+    line: usize,
+}
+
+impl Property {
+    fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads `bytes` as an iCalendar file.
+pub fn parse(bytes: &[u8]) -> Result<Calendar, IcsError> {
+    let text = String::from_utf8_lossy(bytes);
+    let lines = unfold(&text);
+    if !lines
+        .iter()
+        .any(|p| p.name == "BEGIN" && p.value.trim().eq_ignore_ascii_case("VCALENDAR"))
+    {
+        return Err(IcsError::NotACalendar);
+    }
+    let mut warnings = Vec::new();
+    let zone = lines
+        .iter()
+        .find(|p| p.name == "X-WR-TIMEZONE")
+        .and_then(|p| zone_named(&p.value));
+    let zones = time_zones(&lines);
+    let mut events = Vec::new();
+    let mut stack: Vec<String> = Vec::new();
+    let mut current: Vec<Property> = Vec::new();
+    let mut started = 0;
+    for property in lines {
+        match property.name.as_str() {
+            "BEGIN" => {
+                let component = property.value.trim().to_ascii_uppercase();
+                if component == "VEVENT" {
+                    current.clear();
+                    started = property.line;
+                }
+                stack.push(component);
+            }
+            "END" => {
+                let component = property.value.trim().to_ascii_uppercase();
+                if stack.last() == Some(&component) {
+                    stack.pop();
+                }
+                if component == "VEVENT" {
+                    match event(&current, started, &zones, zone) {
+                        Ok((event, mut notes)) => {
+                            warnings.append(&mut notes);
+                            events.push(event);
+                        }
+                        Err(message) => warnings.push(Warning {
+                            uid: uid_of(&current, started),
+                            message,
+                        }),
+                    }
+                    current.clear();
+                }
+            }
+            _ if stack.last().is_some_and(|c| c == "VEVENT") => current.push(property),
+            _ => {}
+        }
+    }
+    Ok(Calendar {
+        events,
+        zone,
+        warnings,
+    })
+}
+
+/// Splits the text into content lines, joining folded ones (a line starting with a space or a
+/// tab continues the one before).
+fn unfold(text: &str) -> Vec<Property> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut joined: Vec<(usize, String)> = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        match (line.chars().next(), joined.last_mut()) {
+            (Some(' ' | '\t'), Some((_, last))) => last.push_str(&line[1..]),
+            _ if line.trim().is_empty() => {}
+            _ => joined.push((i + 1, line.to_owned())),
+        }
+    }
+    joined
+        .into_iter()
+        .filter_map(|(line, text)| content_line(&text, line))
+        .collect()
+}
+
+/// `NAME;P1=V1;P2="V 2":VALUE`; `None` for a line without a colon.
+fn content_line(text: &str, line: usize) -> Option<Property> {
+    let mut quoted = false;
+    let colon = text.char_indices().find_map(|(i, c)| {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        (c == ':' && !quoted).then_some(i)
+    })?;
+    let (head, value) = (&text[..colon], &text[colon + 1..]);
+    let mut parts = split_outside_quotes(head, ';').into_iter();
+    let name = parts.next()?.trim().to_ascii_uppercase();
+    let params = parts
+        .filter_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            Some((
+                k.trim().to_ascii_uppercase(),
+                v.trim().trim_matches('"').to_owned(),
+            ))
+        })
+        .collect();
+    Some(Property {
+        name,
+        params,
+        value: value.to_owned(),
+        line,
+    })
+}
+
+fn split_outside_quotes(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut quoted, mut start) = (false, 0);
+    for (i, c) in text.char_indices() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if c == separator && !quoted {
+            parts.push(&text[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// How a `TZID` of the file is read: a zone of the database, or a fixed offset from UTC.
+#[derive(Debug, Clone, Copy)]
+enum Zone {
+    Named(Tz),
+    Offset(TimeDelta),
+}
+
+/// The zones the file's `VTIMEZONE` blocks define, by `TZID`: by name where one can be found,
+/// else the offset of their `STANDARD` part.
+fn time_zones(lines: &[Property]) -> HashMap<String, Zone> {
+    let mut zones = HashMap::new();
+    let mut in_zone = false;
+    let (mut id, mut location): (Option<String>, Option<String>) = (None, None);
+    let mut offset: Option<TimeDelta> = None;
+    let mut in_standard = false;
+    for p in lines {
+        match (
+            p.name.as_str(),
+            p.value.trim().to_ascii_uppercase().as_str(),
+        ) {
+            ("BEGIN", "VTIMEZONE") => {
+                in_zone = true;
+                (id, location, offset) = (None, None, None);
+            }
+            ("BEGIN", "STANDARD") => in_standard = true,
+            ("END", "STANDARD") => in_standard = false,
+            ("END", "VTIMEZONE") => {
+                in_zone = false;
+                if let Some(id) = id.take() {
+                    let named =
+                        zone_named(&id).or_else(|| location.as_deref().and_then(zone_named));
+                    if let Some(zone) = named.map(Zone::Named).or(offset.map(Zone::Offset)) {
+                        zones.insert(id, zone);
+                    }
+                }
+            }
+            ("TZID", _) if in_zone => id = Some(p.value.trim().to_owned()),
+            ("X-LIC-LOCATION", _) if in_zone => location = Some(p.value.trim().to_owned()),
+            ("TZOFFSETTO", _) if in_standard => offset = utc_offset(p.value.trim()),
+            _ => {}
+        }
+    }
+    zones
+}
+
+/// `+0100` or `-0530` as a duration east of UTC.
+fn utc_offset(text: &str) -> Option<TimeDelta> {
+    let (sign, digits) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => (1, text),
+    };
+    if digits.len() < 4 || !digits.is_ascii() {
+        return None;
+    }
+    let hours: i64 = digits[..2].parse().ok()?;
+    let minutes: i64 = digits[2..4].parse().ok()?;
+    Some(TimeDelta::minutes(sign * (hours * 60 + minutes)))
+}
+
+/// The zone a name means: an IANA name, a path or label ending in one, or a Windows name.
+pub fn zone_named(name: &str) -> Option<Tz> {
+    let name = name.trim().trim_matches('"');
+    if let Ok(tz) = name.parse::<Tz>() {
+        return Some(tz);
+    }
+    // "/mozilla.org/20050126_1/Europe/Berlin", "/freeassociation.sourceforge.net/Europe/London".
+    let segments: Vec<&str> = name.split('/').filter(|s| !s.is_empty()).collect();
+    for take in [3, 2] {
+        if segments.len() >= take
+            && let Ok(tz) = segments[segments.len() - take..].join("/").parse::<Tz>()
+        {
+            return Some(tz);
+        }
+    }
+    windows_zone(name)
+}
+
+/// The IANA zone of a Windows time zone name, for the zones of CLDR's `windowsZones.xml`
+/// (territory 001) that calendars commonly carry.
+fn windows_zone(name: &str) -> Option<Tz> {
+    use chrono_tz::{Africa, America, Asia, Atlantic, Australia, Europe, Pacific};
+    Some(match name {
+        "Dateline Standard Time" => chrono_tz::Etc::GMTPlus12,
+        "Hawaiian Standard Time" => Pacific::Honolulu,
+        "Alaskan Standard Time" => America::Anchorage,
+        "Pacific Standard Time" => America::Los_Angeles,
+        "US Mountain Standard Time" => America::Phoenix,
+        "Mountain Standard Time" => America::Denver,
+        "Central America Standard Time" => America::Guatemala,
+        "Central Standard Time" => America::Chicago,
+        "Central Standard Time (Mexico)" => America::Mexico_City,
+        "Canada Central Standard Time" => America::Regina,
+        "SA Pacific Standard Time" => America::Bogota,
+        "Eastern Standard Time" => America::New_York,
+        "US Eastern Standard Time" => America::Indiana::Indianapolis,
+        "Venezuela Standard Time" => America::Caracas,
+        "Atlantic Standard Time" => America::Halifax,
+        "SA Western Standard Time" => America::La_Paz,
+        "Pacific SA Standard Time" => America::Santiago,
+        "Newfoundland Standard Time" => America::St_Johns,
+        "E. South America Standard Time" => America::Sao_Paulo,
+        "Argentina Standard Time" => America::Argentina::Buenos_Aires,
+        "SA Eastern Standard Time" => America::Cayenne,
+        "UTC" | "Coordinated Universal Time" => chrono_tz::UTC,
+        "GMT Standard Time" => Europe::London,
+        "Greenwich Standard Time" => Atlantic::Reykjavik,
+        "W. Europe Standard Time" => Europe::Berlin,
+        "Central Europe Standard Time" => Europe::Budapest,
+        "Romance Standard Time" => Europe::Paris,
+        "Central European Standard Time" => Europe::Warsaw,
+        "W. Central Africa Standard Time" => Africa::Lagos,
+        "GTB Standard Time" => Europe::Bucharest,
+        "E. Europe Standard Time" => Europe::Chisinau,
+        "Egypt Standard Time" => Africa::Cairo,
+        "FLE Standard Time" => Europe::Kiev,
+        "Israel Standard Time" => Asia::Jerusalem,
+        "South Africa Standard Time" => Africa::Johannesburg,
+        "Turkey Standard Time" => Europe::Istanbul,
+        "Arab Standard Time" => Asia::Riyadh,
+        "Russian Standard Time" => Europe::Moscow,
+        "E. Africa Standard Time" => Africa::Nairobi,
+        "Iran Standard Time" => Asia::Tehran,
+        "Arabian Standard Time" => Asia::Dubai,
+        "Afghanistan Standard Time" => Asia::Kabul,
+        "Pakistan Standard Time" => Asia::Karachi,
+        "India Standard Time" => Asia::Kolkata,
+        "Sri Lanka Standard Time" => Asia::Colombo,
+        "Nepal Standard Time" => Asia::Kathmandu,
+        "Bangladesh Standard Time" => Asia::Dhaka,
+        "Myanmar Standard Time" => Asia::Yangon,
+        "SE Asia Standard Time" => Asia::Bangkok,
+        "China Standard Time" => Asia::Shanghai,
+        "Singapore Standard Time" => Asia::Singapore,
+        "Taipei Standard Time" => Asia::Taipei,
+        "W. Australia Standard Time" => Australia::Perth,
+        "Tokyo Standard Time" => Asia::Tokyo,
+        "Korea Standard Time" => Asia::Seoul,
+        "Cen. Australia Standard Time" => Australia::Adelaide,
+        "AUS Central Standard Time" => Australia::Darwin,
+        "E. Australia Standard Time" => Australia::Brisbane,
+        "AUS Eastern Standard Time" => Australia::Sydney,
+        "Tasmania Standard Time" => Australia::Hobart,
+        "West Pacific Standard Time" => Pacific::Port_Moresby,
+        "New Zealand Standard Time" => Pacific::Auckland,
+        "Tonga Standard Time" => Pacific::Tongatapu,
+        _ => return None,
+    })
+}
+
+/// The event's `UID`, or where it starts when it has none.
+fn uid_of(props: &[Property], started: usize) -> String {
+    props
+        .iter()
+        .find(|p| p.name == "UID" && !p.value.trim().is_empty())
+        .map_or_else(
+            || format!("(event without UID on line {started})"),
+            |p| p.value.trim().to_owned(),
+        )
+}
+
+/// A `VEVENT`'s properties as an [`Event`], with warnings about what was read leniently.
+fn event(
+    props: &[Property],
+    started: usize,
+    zones: &HashMap<String, Zone>,
+    calendar_zone: Option<Tz>,
+) -> Result<(Event, Vec<Warning>), String> {
+    let first = |name: &str| props.iter().find(|p| p.name == name);
+    let uid = uid_of(props, started);
+    let mut warnings = Vec::new();
+    let mut warn = |message: String| {
+        warnings.push(Warning {
+            uid: uid.clone(),
+            message,
+        });
+    };
+    if !props.iter().any(|p| p.name == "UID") {
+        warn("has no UID; read, but a later import cannot match it".into());
+    }
+    let dtstart = first("DTSTART").ok_or("no DTSTART")?;
+    let start = times(dtstart, zones, &mut warn)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("DTSTART on line {} has no value", dtstart.line))?;
+    let duration = match (first("DTEND"), first("DURATION")) {
+        (Some(end), _) => {
+            let end = times(end, zones, &mut warn)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| format!("DTEND on line {} has no value", end.line))?;
+            let zone = calendar_zone.unwrap_or(chrono_tz::UTC);
+            let length = crate::events::instant(end, zone) - crate::events::instant(start, zone);
+            if length < TimeDelta::zero() {
+                return Err(format!(
+                    "DTEND on line {} is before DTSTART",
+                    props
+                        .iter()
+                        .find(|p| p.name == "DTEND")
+                        .map_or(0, |p| p.line)
+                ));
+            }
+            length
+        }
+        (None, Some(d)) => duration(d.value.trim())
+            .filter(|d| *d >= TimeDelta::zero())
+            .ok_or_else(|| {
+                format!(
+                    "DURATION {:?} on line {} is not a positive duration",
+                    d.value, d.line
+                )
+            })?,
+        (None, None) if matches!(start, Start::AllDay(_)) => TimeDelta::days(1),
+        (None, None) => TimeDelta::zero(),
+    };
+    let listed = |name: &str, warn: &mut dyn FnMut(String)| -> Result<Vec<Start>, String> {
+        let mut all = Vec::new();
+        for p in props.iter().filter(|p| p.name == name) {
+            all.extend(times(p, zones, warn)?);
+        }
+        Ok(all)
+    };
+    let rdates = listed("RDATE", &mut warn)?;
+    let exdates = listed("EXDATE", &mut warn)?;
+    let recurrence_id = match first("RECURRENCE-ID") {
+        Some(p) => times(p, zones, &mut warn)?.into_iter().next(),
+        None => None,
+    };
+    let status = first("STATUS").map(|p| p.value.trim().to_ascii_uppercase());
+    let busy = first("X-MICROSOFT-CDO-BUSYSTATUS").map(|p| p.value.trim().to_ascii_uppercase());
+    let transparent =
+        first("TRANSP").is_some_and(|p| p.value.trim().eq_ignore_ascii_case("TRANSPARENT"));
+    let show_as = match (busy.as_deref(), status.as_deref()) {
+        (Some("FREE"), _) => ShowAs::Free,
+        (Some("TENTATIVE"), _) | (None, Some("TENTATIVE")) => ShowAs::Tentative,
+        (Some("BUSY" | "OOF"), _) => ShowAs::Busy,
+        _ if transparent => ShowAs::Free,
+        _ => ShowAs::Busy,
+    };
+    let event = Event {
+        uid: uid.clone(),
+        summary: first("SUMMARY")
+            .map(|p| unescape(&p.value))
+            .unwrap_or_default(),
+        start,
+        duration,
+        rrule: first("RRULE").map(|p| p.value.trim().to_owned()),
+        rdates,
+        exdates,
+        recurrence_id,
+        cancelled: status.as_deref() == Some("CANCELLED"),
+        show_as,
+    };
+    Ok((event, warnings))
+}
+
+/// The date or date-time values of a property (a comma-separated list for `RDATE`/`EXDATE`).
+fn times(
+    p: &Property,
+    zones: &HashMap<String, Zone>,
+    warn: &mut dyn FnMut(String),
+) -> Result<Vec<Start>, String> {
+    let date_only = p
+        .param("VALUE")
+        .is_some_and(|v| v.eq_ignore_ascii_case("DATE"));
+    let mut all = Vec::new();
+    for value in p.value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+        // An RDATE may be a PERIOD (start/end): its start is what counts here.
+        let value = value.split('/').next().unwrap_or(value);
+        let bad = || {
+            format!(
+                "{} on line {}: {value:?} is not a date or date-time",
+                p.name, p.line
+            )
+        };
+        if date_only || value.len() == 8 {
+            all.push(Start::AllDay(
+                NaiveDate::parse_from_str(value, "%Y%m%d").map_err(|_| bad())?,
+            ));
+            continue;
+        }
+        let (text, utc) = match value.strip_suffix(['Z', 'z']) {
+            Some(t) => (t, true),
+            None => (value, false),
+        };
+        let naive = NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M"))
+            .map_err(|_| bad())?;
+        if utc {
+            all.push(Start::Utc(naive.and_utc()));
+            continue;
+        }
+        all.push(match p.param("TZID") {
+            None => Start::Floating(naive),
+            Some(id) => match zones.get(id).copied().or_else(|| zone_named(id).map(Zone::Named)) {
+                Some(Zone::Named(tz)) => Start::Zoned(naive, tz),
+                Some(Zone::Offset(offset)) => {
+                    warn(format!("time zone {id:?} on line {} is not one Baton knows; read at its standard offset", p.line));
+                    Start::Utc((naive - offset).and_utc())
+                }
+                None => {
+                    warn(format!("time zone {id:?} on line {} is unknown; read in the calendar's zone", p.line));
+                    Start::Floating(naive)
+                }
+            },
+        });
+    }
+    Ok(all)
+}
+
+/// An RFC 5545 duration such as `PT1H30M`, `P1D` or `-PT15M`.
+fn duration(text: &str) -> Option<TimeDelta> {
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'-' => (-1, &text[1..]),
+        b'+' => (1, &text[1..]),
+        _ => (1, text),
+    };
+    let rest = rest.strip_prefix(['P', 'p'])?;
+    let (mut total, mut number, mut in_time) = (TimeDelta::zero(), String::new(), false);
+    for c in rest.chars() {
+        match c.to_ascii_uppercase() {
+            'T' => in_time = true,
+            d if d.is_ascii_digit() => number.push(d),
+            unit => {
+                let n: i64 = number.parse().ok()?;
+                number.clear();
+                total += match (unit, in_time) {
+                    ('W', false) => TimeDelta::try_weeks(n)?,
+                    ('D', false) => TimeDelta::try_days(n)?,
+                    ('H', true) => TimeDelta::try_hours(n)?,
+                    ('M', true) => TimeDelta::try_minutes(n)?,
+                    ('S', true) => TimeDelta::try_seconds(n)?,
+                    _ => return None,
+                };
+            }
+        }
+    }
+    number.is_empty().then_some(total * sign)
+}
+
+/// A TEXT value with its escapes (`\,` `\;` `\\` `\n`) undone.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n' | 'N') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
