@@ -3,6 +3,8 @@
 //! every candidate time against every host one by one (working hours for that time, then each
 //! meeting), as a scheduler without interval arithmetic does.
 //!
+//! Also the scale: 500 people over 90 days, 30 weekly series and 200 one-offs each.
+//!
 //!   cargo bench -p baton-calendar --bench slots
 
 use baton_calendar::{
@@ -124,5 +126,98 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The scale: 500 people over 90 days, each with 30 weekly series and 200 one-off
+/// meetings, expanded from events first.
+fn people_500(c: &mut Criterion) {
+    use baton_calendar::{Event, Start, expand};
+    let zones = [
+        chrono_tz::Europe::London,
+        chrono_tz::Europe::Berlin,
+        chrono_tz::America::New_York,
+        chrono_tz::America::Chicago,
+        chrono_tz::Asia::Singapore,
+    ];
+    let hours = DayHours::new(vec![LocalRange::hm((8, 0), (18, 0)).unwrap()]).unwrap();
+    let window = Interval::new(start(), start() + TimeDelta::days(90)).unwrap();
+    let calendars: Vec<Vec<Event>> = (0..500_i64)
+        .map(|p| {
+            let zone = zones[usize::try_from(p).unwrap() % zones.len()];
+            let series = (0..30_i64).map(move |s| {
+                let day = start().date_naive() + chrono::Days::new(u64::try_from(s % 5).unwrap());
+                let at = day
+                    .and_hms_opt(u32::try_from(8 + (s + p) % 9).unwrap(), 0, 0)
+                    .unwrap();
+                Event {
+                    rrule: Some(format!("FREQ=WEEKLY;INTERVAL={}", 1 + s % 3)),
+                    ..Event::new(
+                        format!("s{p}-{s}"),
+                        "Series",
+                        Start::Zoned(at, zone),
+                        TimeDelta::minutes(30),
+                    )
+                }
+            });
+            let one_offs = (0..200_i64).map(move |o| {
+                let at = start() + TimeDelta::hours((o * 11 + p * 7) % (90 * 24));
+                Event::new(
+                    format!("o{p}-{o}"),
+                    "Meeting",
+                    Start::Utc(at),
+                    TimeDelta::minutes(45),
+                )
+            });
+            series.chain(one_offs).collect()
+        })
+        .collect();
+    let people: Vec<Attendee> = calendars
+        .iter()
+        .enumerate()
+        .map(|(i, events)| {
+            let zone = zones[i % zones.len()];
+            let (occurrences, _) = expand(events, zone, &window);
+            let mut person = Attendee::new(format!("p{i}"), Availability::weekdays(zone, &hours));
+            person.meetings = occurrences
+                .iter()
+                .filter_map(baton_calendar::Occurrence::taken)
+                .collect();
+            person
+        })
+        .collect();
+    let search = Search {
+        window,
+        limit: 50,
+        ..search()
+    };
+    let eight = SlotRequest {
+        required: people[..8].to_vec(),
+        optional: vec![],
+        search: search.clone(),
+    };
+    let pool = RoundRobinRequest {
+        pool: people
+            .iter()
+            .map(|a| Host {
+                attendee: a.clone(),
+                weight: 1,
+                load: 0,
+            })
+            .collect(),
+        required: vec![],
+        search,
+    };
+    let mut group = c.benchmark_group("500 people, 90 days");
+    group.sample_size(10);
+    group.bench_function("expand one person's 230 events", |b| {
+        b.iter(|| expand(black_box(&calendars[0]), zones[0], &window).0.len());
+    });
+    group.bench_function("slots for 8 required people", |b| {
+        b.iter(|| find_slots(black_box(&eight)).unwrap().len());
+    });
+    group.bench_function("round robin over all 500", |b| {
+        b.iter(|| round_robin(black_box(&pool)).unwrap().len());
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, people_500);
 criterion_main!(benches);
