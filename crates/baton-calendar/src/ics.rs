@@ -8,7 +8,7 @@
 //! event is a [`Warning`] naming that event and the line it starts on; the rest are read.
 
 use crate::events::{Event, ShowAs, Start, Warning};
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
 use chrono_tz::Tz;
 use std::collections::HashMap;
 
@@ -326,7 +326,7 @@ fn uid_of(props: &[Property], started: usize) -> String {
         .find(|p| p.name == "UID" && !p.value.trim().is_empty())
         .map_or_else(
             || format!("(event without UID on line {started})"),
-            |p| p.value.trim().to_owned(),
+            |p| unescape(p.value.trim()),
         )
 }
 
@@ -525,4 +525,184 @@ fn unescape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Writes `events` as an iCalendar file (RFC 5545): CRLF line ends, lines folded at 75 octets,
+/// text escaped, and a `VTIMEZONE` for each zone used, with its changes of offset from the
+/// year of the first event to ten years on. `stamp` is the `DTSTAMP` (the engine has no clock).
+pub fn write(events: &[Event], stamp: chrono::DateTime<chrono::Utc>) -> String {
+    let mut out = String::new();
+    let mut line = |text: String| fold_into(&mut out, &text);
+    line("BEGIN:VCALENDAR".into());
+    line("VERSION:2.0".into());
+    line("PRODID:-//Baton//Baton calendar//EN".into());
+    line("CALSCALE:GREGORIAN".into());
+    let mut zones: Vec<Tz> = events
+        .iter()
+        .flat_map(|e| {
+            std::iter::once(e.start)
+                .chain(e.rdates.iter().copied())
+                .chain(e.exdates.iter().copied())
+                .chain(e.recurrence_id)
+        })
+        .filter_map(|s| match s {
+            Start::Zoned(_, tz) => Some(tz),
+            _ => None,
+        })
+        .collect();
+    zones.sort_by_key(|tz| tz.name());
+    zones.dedup();
+    let first_year = events
+        .iter()
+        .map(|e| crate::events::instant(e.start, chrono_tz::UTC).year())
+        .min()
+        .unwrap_or_else(|| stamp.year());
+    for tz in zones {
+        for text in vtimezone(tz, first_year) {
+            line(text);
+        }
+    }
+    for event in events {
+        line("BEGIN:VEVENT".into());
+        line(format!("UID:{}", escape(&event.uid)));
+        line(format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")));
+        line(format!("SUMMARY:{}", escape(&event.summary)));
+        line(format!("DTSTART{}", value(event.start)));
+        if matches!(event.start, Start::AllDay(_)) {
+            line(format!("DURATION:P{}D", event.duration.num_days().max(1)));
+        } else {
+            line(format!(
+                "DURATION:PT{}S",
+                event.duration.num_seconds().max(0)
+            ));
+        }
+        if let Some(rule) = &event.rrule {
+            line(format!("RRULE:{rule}"));
+        }
+        for rdate in &event.rdates {
+            line(format!("RDATE{}", value(*rdate)));
+        }
+        for exdate in &event.exdates {
+            line(format!("EXDATE{}", value(*exdate)));
+        }
+        if let Some(id) = event.recurrence_id {
+            line(format!("RECURRENCE-ID{}", value(id)));
+        }
+        if event.cancelled {
+            line("STATUS:CANCELLED".into());
+        }
+        match event.show_as {
+            ShowAs::Busy => line("TRANSP:OPAQUE".into()),
+            ShowAs::Tentative => {
+                line("TRANSP:OPAQUE".into());
+                line("X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE".into());
+            }
+            ShowAs::Free => line("TRANSP:TRANSPARENT".into()),
+        }
+        line("END:VEVENT".into());
+    }
+    line("END:VCALENDAR".into());
+    out
+}
+
+/// `;TZID=…:…`, `:…Z`, `;VALUE=DATE:…` or `:…` for a start.
+fn value(start: Start) -> String {
+    match start {
+        Start::Zoned(naive, tz) => format!(";TZID={}:{}", tz.name(), naive.format("%Y%m%dT%H%M%S")),
+        Start::Utc(at) => format!(":{}", at.format("%Y%m%dT%H%M%SZ")),
+        Start::Floating(naive) => format!(":{}", naive.format("%Y%m%dT%H%M%S")),
+        Start::AllDay(day) => format!(";VALUE=DATE:{}", day.format("%Y%m%d")),
+    }
+}
+
+/// A TEXT value with `\`, `;`, `,` and newlines escaped.
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace("\r\n", "\\n")
+        .replace('\n', "\\n")
+}
+
+/// Appends `text` as content lines of at most 75 octets, continuation lines starting with a
+/// space, never splitting a character.
+fn fold_into(out: &mut String, text: &str) {
+    let mut width = 0;
+    for c in text.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+}
+
+/// A `VTIMEZONE` for `tz`: each change of offset from `year` to ten years on, found by scanning
+/// the zone day by day and narrowing to the second, as `STANDARD` or `DAYLIGHT` with its `RDATE`.
+fn vtimezone(tz: Tz, year: i32) -> Vec<String> {
+    use chrono::{Offset, TimeZone};
+    let offset_at = |at: chrono::DateTime<chrono::Utc>| {
+        tz.offset_from_utc_datetime(&at.naive_utc())
+            .fix()
+            .local_minus_utc()
+    };
+    let text = |seconds: i32| {
+        format!(
+            "{}{:02}{:02}",
+            if seconds < 0 { '-' } else { '+' },
+            seconds.abs() / 3600,
+            seconds.abs() % 3600 / 60
+        )
+    };
+    let Some(from) = NaiveDate::from_ymd_opt(year, 1, 1) else {
+        return Vec::new();
+    };
+    let mut at = from.and_time(chrono::NaiveTime::MIN).and_utc();
+    let end = at + TimeDelta::days(366 * 10);
+    let first = offset_at(at);
+    let mut lines = vec!["BEGIN:VTIMEZONE".to_owned(), format!("TZID:{}", tz.name())];
+    // The offset in force at the start, as a standard part with that start.
+    lines.extend([
+        "BEGIN:STANDARD".to_owned(),
+        format!("DTSTART:{}", at.format("%Y%m%dT%H%M%S")),
+        format!("TZOFFSETFROM:{}", text(first)),
+        format!("TZOFFSETTO:{}", text(first)),
+        "END:STANDARD".to_owned(),
+    ]);
+    let mut current = first;
+    while at < end {
+        let next = at + TimeDelta::days(1);
+        let after = offset_at(next);
+        if after != current {
+            // Narrow the change to the second.
+            let (mut lo, mut hi) = (at, next);
+            while hi - lo > TimeDelta::seconds(1) {
+                let mid = lo + (hi - lo) / 2;
+                if offset_at(mid) == current {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            let local = hi + TimeDelta::seconds(i64::from(current));
+            let kind = if after > current {
+                "DAYLIGHT"
+            } else {
+                "STANDARD"
+            };
+            lines.extend([
+                format!("BEGIN:{kind}"),
+                format!("DTSTART:{}", local.format("%Y%m%dT%H%M%S")),
+                format!("TZOFFSETFROM:{}", text(current)),
+                format!("TZOFFSETTO:{}", text(after)),
+                format!("END:{kind}"),
+            ]);
+            current = after;
+        }
+        at = next;
+    }
+    lines.push("END:VTIMEZONE".to_owned());
+    lines
 }

@@ -207,3 +207,67 @@ fn mangled_calendars_never_panic() {
         }
     }
 }
+
+#[test]
+fn what_baton_writes_reads_back_as_the_same_occurrences() {
+    let stamp = utc("2026-11-29T12:00:00Z");
+    for (file, from, to) in [
+        (
+            &include_bytes!("calendars/google.ics")[..],
+            "2026-03-01T00:00:00Z",
+            "2026-12-01T00:00:00Z",
+        ),
+        (
+            &include_bytes!("calendars/outlook.ics")[..],
+            "2026-11-01T00:00:00Z",
+            "2027-01-01T00:00:00Z",
+        ),
+    ] {
+        let original = parse(file).unwrap();
+        let written = baton_calendar::ics::write(&original.events, stamp);
+        assert!(
+            written.split("\r\n").all(|l| l.len() <= 75),
+            "lines are folded at 75 octets"
+        );
+        assert!(
+            !written.replace("\r\n", "").contains('\n'),
+            "every line ends in CRLF"
+        );
+        let again = parse(written.as_bytes()).unwrap();
+        assert_eq!(again.warnings, [], "{written}");
+        let zone = original.zone.unwrap_or(chrono_tz::UTC);
+        let before = expand(&original.events, zone, &window(from, to)).0;
+        let after = expand(&again.events, zone, &window(from, to)).0;
+        assert_eq!(lines(&after), lines(&before));
+        assert_eq!(
+            after.iter().map(|o| o.show_as).collect::<Vec<_>>(),
+            before.iter().map(|o| o.show_as).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn written_text_escapes_what_rfc_5545_reserves_and_zones_carry_their_changes() {
+    let mut event = baton_calendar::Event::new(
+        "a;b,c",
+        "Pricing; terms, and\nnext steps \\ notes — with a long enough title to need folding twice over, surely",
+        baton_calendar::Start::Zoned(
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap(),
+            chrono_tz::Europe::Berlin,
+        ),
+        chrono::TimeDelta::minutes(30),
+    );
+    event.rrule = Some("FREQ=WEEKLY".into());
+    let written = baton_calendar::ics::write(&[event.clone()], utc("2026-11-29T12:00:00Z"));
+    assert!(written.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"));
+    assert!(
+        written.contains("DTSTART:20260329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200"),
+        "{written}"
+    );
+    let again = parse(written.as_bytes()).unwrap().events;
+    assert_eq!(again[0].summary, event.summary);
+    assert_eq!(again[0].uid, event.uid);
+}
