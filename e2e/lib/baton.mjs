@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 const here = new URL(".", import.meta.url).pathname;
@@ -75,4 +76,19 @@ export async function launchBrowser() {
       await browser.close();
     },
   };
+}
+
+/** Starts a demo and a browser before a file's tests and stops both after them; `set` receives
+ * `{ baton, browser }` once they run (and is awaited, so it can prepare more), so a file can
+ * keep them in its own variables: `withDemo((started) => ({ baton, browser } = started));` */
+export function withDemo(set) {
+  let started = {};
+  before(async () => {
+    started = { baton: await startDemo(), browser: await launchBrowser() };
+    await set(started);
+  });
+  after(async () => {
+    await started.browser?.close();
+    await started.baton?.stop();
+  });
 }

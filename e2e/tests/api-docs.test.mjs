@@ -1,21 +1,13 @@
 // The API reference page renders from files embedded in the binary, with no network.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startDemo, launchBrowser, screenshots } from "../lib/baton.mjs";
+import { withDemo, screenshots } from "../lib/baton.mjs";
 
 let baton;
 let browser;
 
-before(async () => {
-  baton = await startDemo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await baton?.stop();
-});
+withDemo((started) => ({ baton, browser } = started));
 
 test("the demo prints a login for every role", () => {
   const roles = new Set(baton.logins.map((l) => l.role));

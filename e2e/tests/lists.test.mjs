@@ -1,21 +1,13 @@
 // Lists: filter, sort, choose columns, page, save a view, and change many deals at once.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startDemo, launchBrowser } from "../lib/baton.mjs";
+import { withDemo } from "../lib/baton.mjs";
 import { signIn, shot, loginFor } from "../lib/pages.mjs";
 
 let baton;
 let browser;
 
-before(async () => {
-  baton = await startDemo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await baton?.stop();
-});
+withDemo((started) => ({ baton, browser } = started));
 
 // The table shows a selection box, then Name, Owner, Amount.
 const amounts = async (page) =>

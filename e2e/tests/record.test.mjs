@@ -1,26 +1,20 @@
 // A deal's page: editing in place, what a mistake looks like, what happens when someone else
 // saved first, and logging an activity.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startDemo, launchBrowser } from "../lib/baton.mjs";
+import { withDemo } from "../lib/baton.mjs";
 import { signIn, shot, loginFor } from "../lib/pages.mjs";
 
 let baton;
 let browser;
 let dealHref;
 
-before(async () => {
-  baton = await startDemo();
-  browser = await launchBrowser();
+withDemo(async (started) => {
+  ({ baton, browser } = started);
   const page = await signIn(browser.context, baton.url, loginFor(baton.logins, "coordinator"));
   await page.goto(`${baton.url}/pipeline`);
   dealHref = await page.locator(".column").nth(2).locator(".deal-card a").first().getAttribute("href");
   await page.close();
-});
-
-after(async () => {
-  await browser?.close();
-  await baton?.stop();
 });
 
 test("a form error keeps what was typed and shows the error next to its field", async () => {

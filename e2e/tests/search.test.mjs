@@ -1,21 +1,13 @@
 // Global search from the header: keyboard shortcut, results as you type, visibility.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startDemo, launchBrowser } from "../lib/baton.mjs";
+import { withDemo } from "../lib/baton.mjs";
 import { signIn, shot, loginFor } from "../lib/pages.mjs";
 
 let baton;
 let browser;
 
-before(async () => {
-  baton = await startDemo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await baton?.stop();
-});
+withDemo((started) => ({ baton, browser } = started));
 
 test("pressing / and typing a name finds the contact and opens their page", async () => {
   const page = await signIn(browser.context, baton.url, loginFor(baton.logins, "coordinator"));

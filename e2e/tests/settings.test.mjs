@@ -1,21 +1,13 @@
 // Settings: adding users (mistakes shown by their fields), editing stages, API tokens shown once.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startDemo, launchBrowser } from "../lib/baton.mjs";
+import { withDemo } from "../lib/baton.mjs";
 import { signIn, shot, loginFor } from "../lib/pages.mjs";
 
 let baton;
 let browser;
 
-before(async () => {
-  baton = await startDemo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await baton?.stop();
-});
+withDemo((started) => ({ baton, browser } = started));
 
 test("an admin adds a user; a bad email is named beside its field and the rest is kept", async () => {
   const page = await signIn(browser.context, baton.url, loginFor(baton.logins, "admin"));

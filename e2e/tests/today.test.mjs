@@ -1,21 +1,13 @@
 // Signing in, the Today briefing, and who may open which deal.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startDemo, launchBrowser } from "../lib/baton.mjs";
+import { withDemo } from "../lib/baton.mjs";
 import { signIn, shot, loginFor } from "../lib/pages.mjs";
 
 let baton;
 let browser;
 
-before(async () => {
-  baton = await startDemo();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await baton?.stop();
-});
+withDemo((started) => ({ baton, browser } = started));
 
 test("a wrong password keeps the email typed and says what went wrong", async () => {
   const page = await browser.context.newPage();

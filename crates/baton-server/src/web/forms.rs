@@ -83,6 +83,13 @@ impl Submitted {
             .unwrap_or_default()
     }
 
+    /// The record version the form was rendered from.
+    pub fn version(&self) -> Result<i64, crate::error::ApiError> {
+        self.get("version")
+            .parse()
+            .map_err(|_| crate::error::ApiError::bad("version", "missing"))
+    }
+
     /// Puts what was submitted (typed value and original) into `fields`.
     pub fn fill(&self, fields: &mut [Field]) {
         for f in fields {

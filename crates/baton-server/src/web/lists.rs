@@ -643,6 +643,15 @@ impl Bulk for Deal {
     }
 }
 
+/// The new owner, for the kinds whose only bulk change is their owner.
+fn new_owner(action: &str, value: i64) -> Result<baton_model::UserId, StoreError> {
+    if action == "owner_id" {
+        Ok(baton_model::UserId(value))
+    } else {
+        Err(StoreError::field("action", "choose what to change"))
+    }
+}
+
 impl Bulk for Account {
     async fn apply(
         s: &AppState,
@@ -651,15 +660,13 @@ impl Bulk for Account {
         action: &str,
         value: i64,
     ) -> Result<(), StoreError> {
-        if action != "owner_id" {
-            return Err(StoreError::field("action", "choose what to change"));
-        }
+        let owner_id = Some(new_owner(action, value)?);
         let account = s
             .store
             .get_account(actor, baton_model::AccountId(id))
             .await?;
         let changes = baton_model::records::AccountChanges {
-            owner_id: Some(baton_model::UserId(value)),
+            owner_id,
             ..Default::default()
         };
         s.store
@@ -677,15 +684,13 @@ impl Bulk for Contact {
         action: &str,
         value: i64,
     ) -> Result<(), StoreError> {
-        if action != "owner_id" {
-            return Err(StoreError::field("action", "choose what to change"));
-        }
+        let owner_id = Some(new_owner(action, value)?);
         let contact = s
             .store
             .get_contact(actor, baton_model::ContactId(id))
             .await?;
         let changes = baton_model::records::ContactChanges {
-            owner_id: Some(baton_model::UserId(value)),
+            owner_id,
             ..Default::default()
         };
         s.store

@@ -76,11 +76,7 @@ pub async fn search(
                     .into_iter()
                     .map(|a| Hit {
                         href: format!("/accounts/{}", a.id),
-                        detail: [a.domain.unwrap_or_default(), a.industry.unwrap_or_default()]
-                            .into_iter()
-                            .filter(|s| !s.is_empty())
-                            .collect::<Vec<_>>()
-                            .join(" · "),
+                        detail: joined([a.domain, a.industry]),
                         title: a.name,
                     })
                     .collect(),
@@ -93,14 +89,7 @@ pub async fn search(
                     .map(|c| Hit {
                         href: format!("/contacts/{}", c.id),
                         title: c.full_name(),
-                        detail: [
-                            c.title.unwrap_or_default(),
-                            c.email.map(|e| e.to_string()).unwrap_or_default(),
-                        ]
-                        .into_iter()
-                        .filter(|s| !s.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" · "),
+                        detail: joined([c.title, c.email.map(|e| e.to_string())]),
                     })
                     .collect(),
             });
@@ -134,4 +123,14 @@ pub async fn search(
         results,
     }
     .into_response())
+}
+
+/// The parts that are there and not empty, joined with middle dots.
+fn joined<const N: usize>(parts: [Option<String>; N]) -> String {
+    parts
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
 }

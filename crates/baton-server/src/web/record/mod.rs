@@ -376,10 +376,7 @@ pub async fn save<R: Shown>(
 ) -> Result<Response, PageError> {
     let actor = user.0.actor;
     let submitted = Submitted::parse(&body);
-    let version: i64 = submitted
-        .get("version")
-        .parse()
-        .map_err(|_| ApiError::bad("version", "missing"))?;
+    let version = submitted.version()?;
     let record = R::load(&s, &actor, id).await?;
     let names = s.store.names().await?;
     let mut fields = record.form(&names);

@@ -1,6 +1,6 @@
 //! Settings › Custom fields: define fields on accounts, contacts and deals; archive them.
 
-use super::{Tab, require_admin, tabs};
+use super::{Tab, back, require_admin, tabs};
 use crate::AppState;
 use crate::extract::ApiPath;
 use crate::web::chrome::Chrome;
@@ -121,14 +121,10 @@ pub async fn create(
         Err(e) => Err(StoreError::Invalid(e)),
     };
     match result {
-        Ok(field) => {
-            let notice = format!("Added the field “{}” to {}s.", field.label, field.entity);
-            Ok(Redirect::to(&format!(
-                "/settings/fields?{}",
-                serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default()
-            ))
-            .into_response())
-        }
+        Ok(field) => Ok(back(
+            "/settings/fields",
+            &format!("Added the field “{}” to {}s.", field.label, field.entity),
+        )),
         Err(StoreError::Invalid(errors)) => {
             let general = place_errors(&mut fields, &errors, &[]);
             Ok((

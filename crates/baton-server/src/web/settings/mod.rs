@@ -12,8 +12,9 @@ use super::session::WebUser;
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Router;
-use axum::response::Redirect;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use baton_store::StoreError;
 
 /// The settings routes.
 pub fn router() -> Router<AppState> {
@@ -70,5 +71,33 @@ pub fn require_admin(user: &WebUser) -> Result<(), PageError> {
         Ok(())
     } else {
         Err(ApiError::Forbidden("only an admin can change settings".into()).into())
+    }
+}
+
+/// Back to the settings page `page` (such as `/settings/teams`) with `notice` above it.
+pub fn back(page: &str, notice: &str) -> Response {
+    Redirect::to(&format!(
+        "{page}?{}",
+        serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default()
+    ))
+    .into_response()
+}
+
+/// Back to `page` saying how saving `what` (such as "this team") went: `done` for what was
+/// saved, why not when invalid, or that someone changed it meanwhile.
+pub fn saved<T>(
+    page: &str,
+    what: &str,
+    result: Result<T, StoreError>,
+    done: impl FnOnce(T) -> String,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(record) => Ok(back(page, &done(record))),
+        Err(StoreError::Invalid(e)) => Ok(back(page, &format!("Not saved: {e}."))),
+        Err(StoreError::Stale { .. }) => Ok(back(
+            page,
+            &format!("Not saved: someone changed {what} meanwhile; here it is as it is now."),
+        )),
+        Err(e) => Err(e.into()),
     }
 }

@@ -2,9 +2,8 @@
 //! and outcome; add, rename, reorder and remove stages (removing one that still holds deals is
 //! refused).
 
-use super::{Tab, require_admin, tabs};
+use super::{Tab, back, require_admin, saved, tabs};
 use crate::AppState;
-use crate::error::ApiError;
 use crate::extract::ApiPath;
 use crate::web::chrome::Chrome;
 use crate::web::error::PageError;
@@ -14,7 +13,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use baton_model::PipelineId;
 use baton_model::pipeline::{ForecastCategory, StageOutcome};
 use baton_model::records::{Pipeline, PipelineInput, StageInput};
@@ -166,23 +165,10 @@ fn stages(form: &Submitted) -> Result<Vec<StageInput>, String> {
     Ok(rows.into_iter().map(|(_, s)| s).collect())
 }
 
-fn back(notice: &str) -> Response {
-    Redirect::to(&format!(
-        "/settings/pipelines?{}",
-        serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default()
-    ))
-    .into_response()
-}
-
 fn outcome(result: Result<Pipeline, StoreError>) -> Result<Response, PageError> {
-    match result {
-        Ok(p) => Ok(back(&format!("Saved the pipeline “{}”.", p.name))),
-        Err(StoreError::Invalid(e)) => Ok(back(&format!("Not saved: {e}."))),
-        Err(StoreError::Stale { .. }) => Ok(back(
-            "Not saved: someone changed this pipeline meanwhile; here it is as it is now.",
-        )),
-        Err(e) => Err(e.into()),
-    }
+    saved("/settings/pipelines", "this pipeline", result, |p| {
+        format!("Saved the pipeline “{}”.", p.name)
+    })
 }
 
 /// `POST /settings/pipelines/{id}`: saves a pipeline's name and stages.
@@ -194,13 +180,15 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     require_admin(&user)?;
     let form = Submitted::parse(&body);
-    let version: i64 = form
-        .get("version")
-        .parse()
-        .map_err(|_| ApiError::bad("version", "missing"))?;
+    let version = form.version()?;
     let stages = match stages(&form) {
         Ok(stages) => stages,
-        Err(message) => return Ok(back(&format!("Not saved: {message}."))),
+        Err(message) => {
+            return Ok(back(
+                "/settings/pipelines",
+                &format!("Not saved: {message}."),
+            ));
+        }
     };
     let input = PipelineInput {
         name: Some(form.get("name")),

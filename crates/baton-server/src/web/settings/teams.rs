@@ -1,9 +1,8 @@
 //! Settings › Teams: who manages whom. A manager sees the records of their team's members, and
 //! of teams those members manage.
 
-use super::{Tab, require_admin, tabs};
+use super::{Tab, require_admin, saved, tabs};
 use crate::AppState;
-use crate::error::ApiError;
 use crate::extract::ApiPath;
 use crate::web::chrome::Chrome;
 use crate::web::error::PageError;
@@ -13,7 +12,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use baton_model::records::{Team, TeamInput};
 use baton_model::{TeamId, UserId};
 use baton_store::{ListQuery, StoreError};
@@ -89,23 +88,10 @@ fn input(form: &Submitted, version: Option<i64>) -> TeamInput {
     }
 }
 
-fn back(notice: &str) -> Response {
-    Redirect::to(&format!(
-        "/settings/teams?{}",
-        serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default()
-    ))
-    .into_response()
-}
-
 fn outcome(result: Result<Team, StoreError>) -> Result<Response, PageError> {
-    match result {
-        Ok(team) => Ok(back(&format!("Saved the team “{}”.", team.name))),
-        Err(StoreError::Invalid(e)) => Ok(back(&format!("Not saved: {e}."))),
-        Err(StoreError::Stale { .. }) => Ok(back(
-            "Not saved: someone changed this team meanwhile; here it is as it is now.",
-        )),
-        Err(e) => Err(e.into()),
-    }
+    saved("/settings/teams", "this team", result, |team| {
+        format!("Saved the team “{}”.", team.name)
+    })
 }
 
 /// `POST /settings/teams`: creates a team.
@@ -132,10 +118,7 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     require_admin(&user)?;
     let form = Submitted::parse(&body);
-    let version: i64 = form
-        .get("version")
-        .parse()
-        .map_err(|_| ApiError::bad("version", "missing"))?;
+    let version = form.version()?;
     let result = match input(&form, Some(version)).validate(false) {
         Ok(changes) => {
             s.store

@@ -1,9 +1,8 @@
 //! Settings › Users: add people, change their role, deactivate them, reset a password.
 
-use super::{Tab, require_admin, tabs};
+use super::{Tab, back, require_admin, saved, tabs};
 use crate::AppState;
 use crate::auth::hash_password;
-use crate::error::ApiError;
 use crate::extract::ApiPath;
 use crate::web::chrome::Chrome;
 use crate::web::error::PageError;
@@ -14,7 +13,7 @@ use askama_web::WebTemplate;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use baton_model::records::{User, UserInput};
 use baton_model::{Role, UserId};
 use baton_store::{ListQuery, StoreError};
@@ -117,14 +116,10 @@ pub async fn create(
         Err(e) => Err(StoreError::Invalid(e)),
     };
     match result {
-        Ok(created) => {
-            let notice = format!("Added {} ({}).", created.name, created.role);
-            Ok(Redirect::to(&format!(
-                "/settings/users?{}",
-                serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default()
-            ))
-            .into_response())
-        }
+        Ok(created) => Ok(back(
+            "/settings/users",
+            &format!("Added {} ({}).", created.name, created.role),
+        )),
         Err(StoreError::Invalid(errors)) => {
             for f in &mut fields {
                 if f.name == "password" {
@@ -151,17 +146,14 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     require_admin(&user)?;
     let form = Submitted::parse(&body);
-    let version: i64 = form
-        .get("version")
-        .parse()
-        .map_err(|_| ApiError::bad("version", "missing"))?;
+    let version = form.version()?;
     let input = UserInput {
         role: form.get("role").parse().ok(),
         active: Some(form.get("active") == "on"),
         password: Some(form.get("password")).filter(|p| !p.is_empty()),
         ..UserInput::default()
     };
-    let outcome = match input.validate(false) {
+    let result = match input.validate(false) {
         Ok(mut changes) => {
             let hash = match changes.password.take() {
                 Some(p) => Some(hash_password(p).await?),
@@ -170,21 +162,10 @@ pub async fn update(
             s.store
                 .update_user(&user.0.actor, id, version, changes, hash)
                 .await
-                .map(|u| format!("Saved {}.", u.name))
         }
         Err(e) => Err(StoreError::Invalid(e)),
     };
-    let notice = match outcome {
-        Ok(message) => message,
-        Err(StoreError::Invalid(e)) => format!("Not saved: {e}."),
-        Err(StoreError::Stale { .. }) => {
-            "Not saved: someone changed this user meanwhile; here is how they are now.".into()
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(Redirect::to(&format!(
-        "/settings/users?{}",
-        serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default()
-    ))
-    .into_response())
+    saved("/settings/users", "this user", result, |u| {
+        format!("Saved {}.", u.name)
+    })
 }
