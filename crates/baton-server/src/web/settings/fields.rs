@@ -1,6 +1,6 @@
 //! Settings › Custom fields: define fields on accounts, contacts and deals; archive them.
 
-use super::{Tab, back, require_admin, tabs};
+use super::{Notice, Tab, back, require_admin, tabs};
 use crate::AppState;
 use crate::extract::ApiPath;
 use crate::web::chrome::Chrome;
@@ -73,11 +73,6 @@ async fn render(
         notice,
         errors,
     })
-}
-
-#[derive(serde::Deserialize)]
-pub struct Notice {
-    notice: Option<String>,
 }
 
 /// `GET /settings/fields`.

@@ -38,6 +38,12 @@ pub fn router() -> Router<AppState> {
         .route("/settings/tokens/{id}/revoke", post(tokens::revoke))
 }
 
+/// The query of a settings page: what the last form did.
+#[derive(serde::Deserialize)]
+pub struct Notice {
+    pub notice: Option<String>,
+}
+
 /// A settings tab.
 pub struct Tab {
     pub href: &'static str,

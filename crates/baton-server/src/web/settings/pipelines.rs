@@ -2,7 +2,7 @@
 //! and outcome; add, rename, reorder and remove stages (removing one that still holds deals is
 //! refused).
 
-use super::{Tab, back, require_admin, saved, tabs};
+use super::{Notice, Tab, back, require_admin, saved, tabs};
 use crate::AppState;
 use crate::extract::ApiPath;
 use crate::web::chrome::Chrome;
@@ -80,11 +80,6 @@ fn form(p: Pipeline) -> PipelineForm {
         version: p.version,
         rows,
     }
-}
-
-#[derive(serde::Deserialize)]
-pub struct Notice {
-    notice: Option<String>,
 }
 
 /// `GET /settings/pipelines`.

@@ -1,7 +1,7 @@
 //! Settings › Teams: who manages whom. A manager sees the records of their team's members, and
 //! of teams those members manage.
 
-use super::{Tab, require_admin, saved, tabs};
+use super::{Notice, Tab, require_admin, saved, tabs};
 use crate::AppState;
 use crate::extract::ApiPath;
 use crate::web::chrome::Chrome;
@@ -27,11 +27,6 @@ pub struct TeamsPage {
     people: Vec<(UserId, String)>,
     notice: Option<String>,
     errors: Vec<String>,
-}
-
-#[derive(serde::Deserialize)]
-pub struct Notice {
-    notice: Option<String>,
 }
 
 /// `GET /settings/teams`.

@@ -1,6 +1,6 @@
 //! Settings › API tokens: everyone's own tokens, created here and shown once.
 
-use super::{Tab, tabs};
+use super::{Notice, Tab, tabs};
 use crate::AppState;
 use crate::auth::{hash_token, new_token_secret};
 use crate::extract::ApiPath;
@@ -72,11 +72,6 @@ async fn render(
         notice,
         errors,
     })
-}
-
-#[derive(serde::Deserialize)]
-pub struct Notice {
-    notice: Option<String>,
 }
 
 /// `GET /settings/tokens`.

@@ -1,6 +1,6 @@
 //! Settings › Users: add people, change their role, deactivate them, reset a password.
 
-use super::{Tab, back, require_admin, saved, tabs};
+use super::{Notice, Tab, back, require_admin, saved, tabs};
 use crate::AppState;
 use crate::auth::hash_password;
 use crate::extract::ApiPath;
@@ -28,11 +28,6 @@ pub struct UsersPage {
     fields: Vec<Field>,
     notice: Option<String>,
     errors: Vec<String>,
-}
-
-#[derive(serde::Deserialize)]
-pub struct Notice {
-    notice: Option<String>,
 }
 
 fn new_user_fields(time_zone: &str) -> Vec<Field> {
