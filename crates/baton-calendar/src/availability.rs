@@ -39,7 +39,7 @@ impl LocalRange {
     }
 
     /// The range between two times given in minutes after midnight.
-    pub fn minutes(from: u16, to: u16) -> Result<LocalRange, HoursError> {
+    pub const fn minutes(from: u16, to: u16) -> Result<LocalRange, HoursError> {
         if from < to && to <= MINUTES_PER_DAY {
             Ok(LocalRange { from, to })
         } else {
@@ -147,34 +147,44 @@ impl Availability {
             from: 0,
             to: MINUTES_PER_DAY,
         };
-        self.span(date, day)
+        local_span(self.time_zone, date, day)
     }
 
     /// The working time within `window`, as sorted, disjoint UTC spans.
     pub fn working(&self, window: &Interval) -> Vec<Interval> {
-        let first = window.start.with_timezone(&self.time_zone).date_naive();
-        let last = window.end.with_timezone(&self.time_zone).date_naive();
-        let spans = first
-            .iter_days()
-            .take_while(|d| *d <= last)
+        let spans = local_days(self.time_zone, window)
             .flat_map(|date| {
                 self.hours_on(date)
                     .ranges()
                     .iter()
-                    .filter_map(move |r| self.span(date, *r))
+                    .filter_map(move |r| local_span(self.time_zone, date, *r))
             })
             .filter_map(|span| span.clip(window))
             .collect();
         normalize(spans)
     }
+}
 
-    /// The UTC span of `range` on local `date`.
-    fn span(&self, date: NaiveDate, range: LocalRange) -> Option<Interval> {
-        Interval::new(
-            instant(self.time_zone, date, range.from, Edge::Start),
-            instant(self.time_zone, date, range.to, Edge::End),
-        )
-    }
+/// Every local date of `tz` that `window` touches.
+fn local_days(tz: Tz, window: &Interval) -> impl Iterator<Item = NaiveDate> {
+    let last = window.end.with_timezone(&tz).date_naive();
+    let first = window.start.with_timezone(&tz).date_naive();
+    first.iter_days().take_while(move |d| *d <= last)
+}
+
+/// The UTC span of wall-clock `range` on `date` in `tz`.
+pub(crate) fn local_span(tz: Tz, date: NaiveDate, range: LocalRange) -> Option<Interval> {
+    Interval::new(
+        instant(tz, date, range.from, Edge::Start),
+        instant(tz, date, range.to, Edge::End),
+    )
+}
+
+/// The UTC spans of wall-clock `range` on every local day of `tz` that touches `window`.
+pub(crate) fn daily(tz: Tz, range: LocalRange, window: &Interval) -> Vec<Interval> {
+    local_days(tz, window)
+        .filter_map(|date| local_span(tz, date, range))
+        .collect()
 }
 
 /// Which end of a span a wall-clock time marks, for the hour that repeats when the clocks fall

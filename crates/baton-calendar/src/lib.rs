@@ -8,7 +8,9 @@
 //! * [`ics`]: iCalendar files as real calendar programs write them, read leniently into events,
 //!   with a warning per event that could not be read.
 //! * [`slots`]: meeting times where every required person is working and free, ranked by how
-//!   many optional people can come, then by time.
+//!   many optional people can come, then by the time spent outside core hours, then by time.
+//! * [`priority`]: how much a meeting matters, and which lower-priority meetings to move, and
+//!   where, when a more important one finds no free time.
 //! * [`round_robin`]: meeting times with one host from a pool, chosen fairly by load and
 //!   weight, with the reason.
 
@@ -16,12 +18,16 @@ pub mod availability;
 pub mod events;
 pub mod ics;
 pub mod interval;
+pub mod priority;
 pub mod round_robin;
 pub mod slots;
 
 pub use availability::{Availability, DayHours, HoursError, LocalRange};
 pub use events::{Event, Occurrence, ShowAs, Start, Warning, expand};
 pub use interval::Interval;
+pub use priority::{
+    Booked, DealFacts, Move, MoveError, MoveRequest, Priority, Proposal, propose_moves,
+};
 pub use round_robin::{Assignment, Host, RoundRobinRequest, round_robin};
 pub use slots::{Attendee, Search, Slot, SlotError, SlotRequest, find_slots};
 

@@ -1,7 +1,8 @@
 //! Meeting times for a group: every required person working and free, ranked by how many of the
-//! optional people can come too, then earliest first.
+//! optional people can come too, then by the least time anyone spends outside their core hours,
+//! then earliest first.
 
-use crate::availability::Availability;
+use crate::availability::{Availability, LocalRange, daily};
 use crate::interval::{Interval, intersect, normalize, subtract};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::BTreeMap;
@@ -22,10 +23,15 @@ pub struct Attendee {
     pub buffer_after: TimeDelta,
     /// No more meetings than this on one of their local days.
     pub max_meetings_per_day: Option<usize>,
+    /// The part of their day when a meeting costs them nothing. Working hours may reach
+    /// further (early calls with another continent); a meeting there is possible but a burden,
+    /// and times with less of it rank first.
+    pub core_hours: LocalRange,
 }
 
 impl Attendee {
-    /// Someone with `availability`, no meetings, no buffers and no daily limit.
+    /// Someone with `availability`, no meetings, no buffers, no daily limit and core hours of
+    /// 09:00–17:00.
     pub fn new(id: impl Into<String>, availability: Availability) -> Attendee {
         Attendee {
             id: id.into(),
@@ -34,17 +40,23 @@ impl Attendee {
             buffer_before: TimeDelta::zero(),
             buffer_after: TimeDelta::zero(),
             max_meetings_per_day: None,
+            core_hours: NINE_TO_FIVE,
         }
     }
 
     /// When a meeting could start and run within `window`: their working hours, less their
     /// meetings widened by the buffers on both sides, less the days already at their limit.
     pub(crate) fn free(&self, window: &Interval) -> Vec<Interval> {
+        self.free_around(&self.meetings, window)
+    }
+
+    /// [`Attendee::free`] as if `meetings` were their meetings.
+    pub(crate) fn free_around(&self, meetings: &[Interval], window: &Interval) -> Vec<Interval> {
         let gap = self.buffer_before + self.buffer_after;
-        let mut taken: Vec<Interval> = self.meetings.iter().map(|m| m.widen(gap, gap)).collect();
+        let mut taken: Vec<Interval> = meetings.iter().map(|m| m.widen(gap, gap)).collect();
         if let Some(limit) = self.max_meetings_per_day {
             let mut per_day: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
-            for meeting in &self.meetings {
+            for meeting in meetings {
                 let day = meeting
                     .start
                     .with_timezone(&self.availability.time_zone)
@@ -60,6 +72,53 @@ impl Attendee {
         }
         subtract(&self.availability.working(window), &normalize(taken))
     }
+}
+
+const NINE_TO_FIVE: LocalRange = match LocalRange::minutes(9 * 60, 17 * 60) {
+    Ok(range) => range,
+    Err(_) => unreachable!(),
+};
+
+/// The minutes of any meeting that fall outside one person's core hours.
+pub(crate) struct Burden<'a> {
+    id: &'a str,
+    /// Their core hours on every local day of the window, sorted.
+    core: Vec<Interval>,
+}
+
+impl<'a> Burden<'a> {
+    pub(crate) fn new(attendee: &'a Attendee, window: &Interval) -> Burden<'a> {
+        let core = daily(attendee.availability.time_zone, attendee.core_hours, window);
+        Burden {
+            id: &attendee.id,
+            core,
+        }
+    }
+
+    /// Whole minutes of `time` outside their core hours.
+    fn minutes(&self, time: &Interval) -> u32 {
+        let first = self.core.partition_point(|c| c.end <= time.start);
+        let inside: TimeDelta = self.core[first..]
+            .iter()
+            .take_while(|c| c.start < time.end)
+            .filter_map(|c| c.clip(time))
+            .map(|c| c.duration())
+            .sum();
+        u32::try_from((time.duration() - inside).num_minutes()).unwrap_or(u32::MAX)
+    }
+}
+
+/// Who would meet outside their core hours at `time`, and for how many minutes.
+pub(crate) fn after_hours<'b, 'a: 'b>(
+    burdens: impl IntoIterator<Item = &'b Burden<'a>>,
+    time: &Interval,
+) -> Vec<(String, u32)> {
+    burdens
+        .into_iter()
+        .map(|b| (b.id, b.minutes(time)))
+        .filter(|(_, minutes)| *minutes > 0)
+        .map(|(id, minutes)| (id.to_owned(), minutes))
+        .collect()
 }
 
 /// When to look: a meeting of `duration` within `window`, starting on a multiple of
@@ -137,6 +196,16 @@ pub struct Slot {
     pub time: Interval,
     /// The optional attendees free then, in the order they were asked.
     pub optional_free: Vec<String>,
+    /// The attendees (required, then optional free) who would meet outside their core hours,
+    /// with the minutes outside.
+    pub after_hours: Vec<(String, u32)>,
+}
+
+impl Slot {
+    /// Minutes outside core hours, summed over everyone coming.
+    pub fn burden(&self) -> u32 {
+        self.after_hours.iter().map(|(_, m)| m).sum()
+    }
 }
 
 /// A request that cannot be answered, and why.
@@ -156,7 +225,8 @@ pub enum SlotError {
     NoHosts,
 }
 
-/// The best slots for `request`: most optional attendees free, then earliest.
+/// The best slots for `request`: most optional attendees free, then the least time outside
+/// core hours, then earliest.
 pub fn find_slots(request: &SlotRequest) -> Result<Vec<Slot>, SlotError> {
     let search = &request.search;
     let checked = search.check(request.required.iter().chain(&request.optional))?;
@@ -168,23 +238,42 @@ pub fn find_slots(request: &SlotRequest) -> Result<Vec<Slot>, SlotError> {
     };
     let common = all_free(&request.required, &window);
     let optional: Vec<Vec<Interval>> = request.optional.iter().map(|a| a.free(&window)).collect();
+    let required_burden: Vec<Burden> = request
+        .required
+        .iter()
+        .map(|a| Burden::new(a, &window))
+        .collect();
+    let optional_burden: Vec<Burden> = request
+        .optional
+        .iter()
+        .map(|a| Burden::new(a, &window))
+        .collect();
     let mut slots: Vec<Slot> = search
         .times(&common)
-        .map(|time| Slot {
-            time,
-            optional_free: request
-                .optional
-                .iter()
-                .zip(&optional)
-                .filter(|(_, free)| covered(free, &time))
-                .map(|(a, _)| a.id.clone())
-                .collect(),
+        .map(|time| {
+            let coming: Vec<usize> = (0..optional.len())
+                .filter(|i| covered(&optional[*i], &time))
+                .collect();
+            Slot {
+                time,
+                optional_free: coming
+                    .iter()
+                    .map(|i| request.optional[*i].id.clone())
+                    .collect(),
+                after_hours: after_hours(
+                    required_burden
+                        .iter()
+                        .chain(coming.iter().map(|i| &optional_burden[*i])),
+                    &time,
+                ),
+            }
         })
         .collect();
     slots.sort_by(|a, b| {
         b.optional_free
             .len()
             .cmp(&a.optional_free.len())
+            .then(a.burden().cmp(&b.burden()))
             .then(a.time.start.cmp(&b.time.start))
     });
     slots.truncate(search.limit);
@@ -301,6 +390,46 @@ pub(crate) mod tests {
             "then the rest, earliest first"
         );
         assert!(slots[1].optional_free.is_empty());
+    }
+
+    #[test]
+    fn times_inside_everyones_core_hours_rank_before_early_and_late_ones() {
+        // Both work long days to reach each other; core hours are 09:00–17:00 local. In
+        // December Berlin works 07:00–19:00 UTC and San Francisco 15:00–01:00 UTC.
+        let long_day = |id: &str, tz: Tz, from: u16, to: u16| {
+            let hours = DayHours::new(vec![LocalRange::hm((from, 0), (to, 0)).unwrap()]).unwrap();
+            Attendee::new(id, Availability::weekdays(tz, &hours))
+        };
+        let slots = find_slots(&request(
+            vec![
+                long_day("ana", chrono_tz::Europe::Berlin, 8, 20),
+                long_day("sam", chrono_tz::America::Los_Angeles, 7, 17),
+            ],
+            vec![],
+        ))
+        .unwrap();
+        // 15:00 UTC is 07:00 for Sam (an hour early); 16:00 is 17:00 for Ana and 08:00 for
+        // Sam; 17:00 is 18:00 for Ana (an hour late) and 09:00 for Sam.
+        let ranked: Vec<(String, u32)> = slots
+            .iter()
+            .map(|s| (s.time.start.format("%H:%M").to_string(), s.burden()))
+            .collect();
+        let expected = [
+            ("15:00", 60),
+            ("17:00", 60),
+            ("17:30", 60),
+            ("18:00", 60),
+            ("15:30", 90),
+            ("16:30", 90),
+            ("16:00", 120),
+        ];
+        assert_eq!(
+            ranked,
+            expected.map(|(t, m)| (t.to_owned(), m)),
+            "least time outside core hours first, then earliest"
+        );
+        assert_eq!(slots[0].after_hours, [("sam".to_owned(), 60)]);
+        assert_eq!(slots[1].after_hours, [("ana".to_owned(), 60)]);
     }
 
     #[test]
