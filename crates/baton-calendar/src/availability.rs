@@ -33,6 +33,12 @@ pub enum HoursError {
 }
 
 impl LocalRange {
+    /// 09:00–17:00.
+    pub const NINE_TO_FIVE: LocalRange = LocalRange {
+        from: 9 * 60,
+        to: 17 * 60,
+    };
+
     /// The range from `from` to `to`, as `(hour, minute)`; `(24, 0)` is the end of the day.
     pub fn hm(from: (u16, u16), to: (u16, u16)) -> Result<LocalRange, HoursError> {
         LocalRange::minutes(from.0 * 60 + from.1, to.0 * 60 + to.1)

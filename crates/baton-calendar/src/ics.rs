@@ -2,15 +2,28 @@
 //! really write them, into [`Event`]s.
 //!
 //! Lenient by design: bytes that are not UTF-8 are replaced, folded lines are unfolded, property
-//! names are matched without regard to case, and a time zone is found from an IANA name, a
-//! Windows name, a path ending in an IANA name (`/mozilla.org/…/Europe/Berlin`), the calendar's
-//! `X-WR-TIMEZONE`, or failing those the fixed offset its `VTIMEZONE` gives. A problem in one
-//! event is a [`Warning`] naming that event and the line it starts on; the rest are read.
+//! names are matched without regard to case, events are read without the `VCALENDAR` around
+//! them, and a time zone is found from an IANA name, a Windows name, a path ending in an IANA
+//! name (`/mozilla.org/…/Europe/Berlin`), the IANA zone that follows the rules of a `VTIMEZONE`
+//! under a name of its own, the calendar's `X-WR-TIMEZONE`, or failing those the fixed offset its
+//! `VTIMEZONE` gives (see `ics/zones.rs`). Of two revisions of an event the higher `SEQUENCE` wins. A
+//! problem in one event is a [`Warning`] naming that event and the line it starts on; the rest
+//! are read.
+//!
+//! Checked against recurring-ical-events on the test calendars of the PyPI packages icalendar
+//! and recurring-ical-events by `bench/ics_diff.py` (in CI), with the known differences and
+//! their reasons in `bench/ics_diff_known.txt`.
 
 use crate::events::{Event, ShowAs, Start, Warning};
+use crate::interval::Interval;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
 use chrono_tz::Tz;
 use std::collections::HashMap;
+use zones::{Zone, time_zones};
+
+mod zones;
+
+pub use zones::zone_named;
 
 /// What a file held.
 #[derive(Debug, Clone)]
@@ -24,9 +37,23 @@ pub struct Calendar {
 /// A file that is not a calendar at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IcsError {
-    #[error("not an iCalendar file: no BEGIN:VCALENDAR")]
+    #[error("not an iCalendar file: no BEGIN:VCALENDAR nor any other calendar component")]
     NotACalendar,
 }
+
+/// The components of RFC 5545 §3.6 (and `VAVAILABILITY`, RFC 7953): a file that begins none
+/// of them is not a calendar. One without the `VCALENDAR` around its events (as exported
+/// single events and test fixtures are) is still read.
+const COMPONENTS: [&str; 8] = [
+    "VCALENDAR",
+    "VEVENT",
+    "VTODO",
+    "VJOURNAL",
+    "VFREEBUSY",
+    "VTIMEZONE",
+    "VALARM",
+    "VAVAILABILITY",
+];
 
 /// One content line: `NAME;PARAM=VALUE:VALUE`, with the line it started on.
 #[derive(Debug, Clone)]
@@ -50,10 +77,12 @@ impl Property {
 pub fn parse(bytes: &[u8]) -> Result<Calendar, IcsError> {
     let text = String::from_utf8_lossy(bytes);
     let lines = unfold(&text);
-    if !lines
-        .iter()
-        .any(|p| p.name == "BEGIN" && p.value.trim().eq_ignore_ascii_case("VCALENDAR"))
-    {
+    if !lines.iter().any(|p| {
+        p.name == "BEGIN"
+            && COMPONENTS
+                .iter()
+                .any(|c| p.value.trim().eq_ignore_ascii_case(c))
+    }) {
         return Err(IcsError::NotACalendar);
     }
     let mut warnings = Vec::new();
@@ -62,7 +91,7 @@ pub fn parse(bytes: &[u8]) -> Result<Calendar, IcsError> {
         .find(|p| p.name == "X-WR-TIMEZONE")
         .and_then(|p| zone_named(&p.value));
     let zones = time_zones(&lines);
-    let mut events = Vec::new();
+    let mut revisions = Vec::new();
     let mut stack: Vec<String> = Vec::new();
     let mut current: Vec<Property> = Vec::new();
     let mut started = 0;
@@ -85,7 +114,12 @@ pub fn parse(bytes: &[u8]) -> Result<Calendar, IcsError> {
                     match event(&current, started, &zones, zone) {
                         Ok((event, mut notes)) => {
                             warnings.append(&mut notes);
-                            events.push(event);
+                            let sequence = current
+                                .iter()
+                                .find(|p| p.name == "SEQUENCE")
+                                .and_then(|p| p.value.trim().parse::<i64>().ok())
+                                .unwrap_or(0);
+                            revisions.push((event, sequence, started));
                         }
                         Err(message) => warnings.push(Warning {
                             uid: uid_of(&current, started),
@@ -99,11 +133,42 @@ pub fn parse(bytes: &[u8]) -> Result<Calendar, IcsError> {
             _ => {}
         }
     }
+    let events = latest_revisions(revisions, &mut warnings);
     Ok(Calendar {
         events,
         zone,
         warnings,
     })
+}
+
+/// One event per UID and `RECURRENCE-ID`: the revision with the highest `SEQUENCE` (RFC 5545
+/// §3.8.7.4), as a file holding an event and its later edit means. Of two with the same
+/// `SEQUENCE` the first is kept, with a warning, since neither says it is newer.
+fn latest_revisions(
+    revisions: Vec<(Event, i64, usize)>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Event> {
+    let mut kept: Vec<(Event, i64)> = Vec::with_capacity(revisions.len());
+    let mut index: HashMap<(String, Option<Start>), usize> = HashMap::new();
+    for (event, sequence, line) in revisions {
+        let key = (event.uid.clone(), event.recurrence_id);
+        match index.get(&key).map(|&i| &mut kept[i]) {
+            None => {
+                index.insert(key, kept.len());
+                kept.push((event, sequence));
+            }
+            Some(slot) if sequence > slot.1 => *slot = (event, sequence),
+            Some(slot) if sequence == slot.1 => warnings.push(Warning {
+                uid: event.uid,
+                message: format!(
+                    "the event on line {line} has the UID (and RECURRENCE-ID) and SEQUENCE of an \
+                     earlier one; left out"
+                ),
+            }),
+            Some(_) => {}
+        }
+    }
+    kept.into_iter().map(|(event, _)| event).collect()
 }
 
 /// Splits the text into content lines, joining folded ones (a line starting with a space or a
@@ -169,156 +234,6 @@ fn split_outside_quotes(text: &str, separator: char) -> Vec<&str> {
     parts
 }
 
-/// How a `TZID` of the file is read: a zone of the database, or a fixed offset from UTC.
-#[derive(Debug, Clone, Copy)]
-enum Zone {
-    Named(Tz),
-    Offset(TimeDelta),
-}
-
-/// The zones the file's `VTIMEZONE` blocks define, by `TZID`: by name where one can be found,
-/// else the offset of their `STANDARD` part.
-fn time_zones(lines: &[Property]) -> HashMap<String, Zone> {
-    let mut zones = HashMap::new();
-    let mut in_zone = false;
-    let (mut id, mut location): (Option<String>, Option<String>) = (None, None);
-    let mut offset: Option<TimeDelta> = None;
-    let mut in_standard = false;
-    for p in lines {
-        match (
-            p.name.as_str(),
-            p.value.trim().to_ascii_uppercase().as_str(),
-        ) {
-            ("BEGIN", "VTIMEZONE") => {
-                in_zone = true;
-                (id, location, offset) = (None, None, None);
-            }
-            ("BEGIN", "STANDARD") => in_standard = true,
-            ("END", "STANDARD") => in_standard = false,
-            ("END", "VTIMEZONE") => {
-                in_zone = false;
-                if let Some(id) = id.take() {
-                    let named =
-                        zone_named(&id).or_else(|| location.as_deref().and_then(zone_named));
-                    if let Some(zone) = named.map(Zone::Named).or(offset.map(Zone::Offset)) {
-                        zones.insert(id, zone);
-                    }
-                }
-            }
-            ("TZID", _) if in_zone => id = Some(p.value.trim().to_owned()),
-            ("X-LIC-LOCATION", _) if in_zone => location = Some(p.value.trim().to_owned()),
-            ("TZOFFSETTO", _) if in_standard => offset = utc_offset(p.value.trim()),
-            _ => {}
-        }
-    }
-    zones
-}
-
-/// `+0100` or `-0530` as a duration east of UTC.
-fn utc_offset(text: &str) -> Option<TimeDelta> {
-    let (sign, digits) = match text.as_bytes().first()? {
-        b'+' => (1, &text[1..]),
-        b'-' => (-1, &text[1..]),
-        _ => (1, text),
-    };
-    if digits.len() < 4 || !digits.is_ascii() {
-        return None;
-    }
-    let hours: i64 = digits[..2].parse().ok()?;
-    let minutes: i64 = digits[2..4].parse().ok()?;
-    Some(TimeDelta::minutes(sign * (hours * 60 + minutes)))
-}
-
-/// The zone a name means: an IANA name, a path or label ending in one, or a Windows name.
-pub fn zone_named(name: &str) -> Option<Tz> {
-    let name = name.trim().trim_matches('"');
-    if let Ok(tz) = name.parse::<Tz>() {
-        return Some(tz);
-    }
-    // "/mozilla.org/20050126_1/Europe/Berlin", "/freeassociation.sourceforge.net/Europe/London".
-    let segments: Vec<&str> = name.split('/').filter(|s| !s.is_empty()).collect();
-    for take in [3, 2] {
-        if segments.len() >= take
-            && let Ok(tz) = segments[segments.len() - take..].join("/").parse::<Tz>()
-        {
-            return Some(tz);
-        }
-    }
-    windows_zone(name)
-}
-
-/// The IANA zone of a Windows time zone name, for the zones of CLDR's `windowsZones.xml`
-/// (territory 001) that calendars commonly carry.
-fn windows_zone(name: &str) -> Option<Tz> {
-    use chrono_tz::{Africa, America, Asia, Atlantic, Australia, Europe, Pacific};
-    Some(match name {
-        "Dateline Standard Time" => chrono_tz::Etc::GMTPlus12,
-        "Hawaiian Standard Time" => Pacific::Honolulu,
-        "Alaskan Standard Time" => America::Anchorage,
-        "Pacific Standard Time" => America::Los_Angeles,
-        "US Mountain Standard Time" => America::Phoenix,
-        "Mountain Standard Time" => America::Denver,
-        "Central America Standard Time" => America::Guatemala,
-        "Central Standard Time" => America::Chicago,
-        "Central Standard Time (Mexico)" => America::Mexico_City,
-        "Canada Central Standard Time" => America::Regina,
-        "SA Pacific Standard Time" => America::Bogota,
-        "Eastern Standard Time" => America::New_York,
-        "US Eastern Standard Time" => America::Indiana::Indianapolis,
-        "Venezuela Standard Time" => America::Caracas,
-        "Atlantic Standard Time" => America::Halifax,
-        "SA Western Standard Time" => America::La_Paz,
-        "Pacific SA Standard Time" => America::Santiago,
-        "Newfoundland Standard Time" => America::St_Johns,
-        "E. South America Standard Time" => America::Sao_Paulo,
-        "Argentina Standard Time" => America::Argentina::Buenos_Aires,
-        "SA Eastern Standard Time" => America::Cayenne,
-        "UTC" | "Coordinated Universal Time" => chrono_tz::UTC,
-        "GMT Standard Time" => Europe::London,
-        "Greenwich Standard Time" => Atlantic::Reykjavik,
-        "W. Europe Standard Time" => Europe::Berlin,
-        "Central Europe Standard Time" => Europe::Budapest,
-        "Romance Standard Time" => Europe::Paris,
-        "Central European Standard Time" => Europe::Warsaw,
-        "W. Central Africa Standard Time" => Africa::Lagos,
-        "GTB Standard Time" => Europe::Bucharest,
-        "E. Europe Standard Time" => Europe::Chisinau,
-        "Egypt Standard Time" => Africa::Cairo,
-        "FLE Standard Time" => Europe::Kiev,
-        "Israel Standard Time" => Asia::Jerusalem,
-        "South Africa Standard Time" => Africa::Johannesburg,
-        "Turkey Standard Time" => Europe::Istanbul,
-        "Arab Standard Time" => Asia::Riyadh,
-        "Russian Standard Time" => Europe::Moscow,
-        "E. Africa Standard Time" => Africa::Nairobi,
-        "Iran Standard Time" => Asia::Tehran,
-        "Arabian Standard Time" => Asia::Dubai,
-        "Afghanistan Standard Time" => Asia::Kabul,
-        "Pakistan Standard Time" => Asia::Karachi,
-        "India Standard Time" => Asia::Kolkata,
-        "Sri Lanka Standard Time" => Asia::Colombo,
-        "Nepal Standard Time" => Asia::Kathmandu,
-        "Bangladesh Standard Time" => Asia::Dhaka,
-        "Myanmar Standard Time" => Asia::Yangon,
-        "SE Asia Standard Time" => Asia::Bangkok,
-        "China Standard Time" => Asia::Shanghai,
-        "Singapore Standard Time" => Asia::Singapore,
-        "Taipei Standard Time" => Asia::Taipei,
-        "W. Australia Standard Time" => Australia::Perth,
-        "Tokyo Standard Time" => Asia::Tokyo,
-        "Korea Standard Time" => Asia::Seoul,
-        "Cen. Australia Standard Time" => Australia::Adelaide,
-        "AUS Central Standard Time" => Australia::Darwin,
-        "E. Australia Standard Time" => Australia::Brisbane,
-        "AUS Eastern Standard Time" => Australia::Sydney,
-        "Tasmania Standard Time" => Australia::Hobart,
-        "West Pacific Standard Time" => Pacific::Port_Moresby,
-        "New Zealand Standard Time" => Pacific::Auckland,
-        "Tonga Standard Time" => Pacific::Tongatapu,
-        _ => return None,
-    })
-}
-
 /// The event's `UID`, or where it starts when it has none.
 fn uid_of(props: &[Property], started: usize) -> String {
     props
@@ -360,8 +275,7 @@ fn event(
                 .into_iter()
                 .next()
                 .ok_or_else(|| format!("DTEND on line {} has no value", end.line))?;
-            let zone = calendar_zone.unwrap_or(chrono_tz::UTC);
-            let length = crate::events::instant(end, zone) - crate::events::instant(start, zone);
+            let length = length(start, end, calendar_zone);
             if length < TimeDelta::zero() {
                 return Err(format!(
                     "DTEND on line {} is before DTSTART",
@@ -391,12 +305,51 @@ fn event(
         }
         Ok(all)
     };
-    let rdates = listed("RDATE", &mut warn)?;
+    let mut rdates = Vec::new();
+    let mut rdate_periods = Vec::new();
+    for p in props.iter().filter(|p| p.name == "RDATE") {
+        for (start, end) in periods(p, zones, &mut warn)? {
+            match end.map(|end| end.length_from(start, calendar_zone)) {
+                Some(length) if length >= TimeDelta::zero() => rdate_periods.push((start, length)),
+                Some(_) => {
+                    warn(format!(
+                        "RDATE on line {}: a period that ends before it starts; read with the \
+                         event's own length",
+                        p.line
+                    ));
+                    rdates.push(start);
+                }
+                None => rdates.push(start),
+            }
+        }
+    }
     let exdates = listed("EXDATE", &mut warn)?;
     let recurrence_id = match first("RECURRENCE-ID") {
-        Some(p) => times(p, zones, &mut warn)?.into_iter().next(),
+        Some(p) => {
+            if p.param("RANGE")
+                .is_some_and(|r| r.eq_ignore_ascii_case("THISANDFUTURE"))
+            {
+                warn(format!(
+                    "RECURRENCE-ID on line {} has RANGE=THISANDFUTURE, which Baton does not \
+                     follow: only that occurrence is changed",
+                    p.line
+                ));
+            }
+            times(p, zones, &mut warn)?.into_iter().next()
+        }
         None => None,
     };
+    let mut rules = props
+        .iter()
+        .filter(|p| p.name == "RRULE")
+        .filter(|p| !p.value.trim().is_empty());
+    let rrule = rules.next().map(|p| p.value.trim().to_owned());
+    if let Some(second) = rules.next() {
+        warn(format!(
+            "RRULE on line {} is a second rule (RFC 5545 allows one); only the first is followed",
+            second.line
+        ));
+    }
     let status = first("STATUS").map(|p| p.value.trim().to_ascii_uppercase());
     let busy = first("X-MICROSOFT-CDO-BUSYSTATUS").map(|p| p.value.trim().to_ascii_uppercase());
     let transparent =
@@ -415,8 +368,9 @@ fn event(
             .unwrap_or_default(),
         start,
         duration,
-        rrule: first("RRULE").map(|p| p.value.trim().to_owned()),
+        rrule,
         rdates,
+        rdate_periods,
         exdates,
         recurrence_id,
         cancelled: status.as_deref() == Some("CANCELLED"),
@@ -431,52 +385,120 @@ fn times(
     zones: &HashMap<String, Zone>,
     warn: &mut dyn FnMut(String),
 ) -> Result<Vec<Start>, String> {
+    Ok(periods(p, zones, warn)?
+        .into_iter()
+        .map(|(start, _)| start)
+        .collect())
+}
+
+/// How an `RDATE` PERIOD ends (RFC 5545 §3.3.9): at a time, or after a duration.
+#[derive(Debug, Clone, Copy)]
+enum PeriodEnd {
+    At(Start),
+    After(TimeDelta),
+}
+
+impl PeriodEnd {
+    /// The length of the period from `start`, reading floating times in the calendar's zone.
+    fn length_from(self, start: Start, calendar_zone: Option<Tz>) -> TimeDelta {
+        match self {
+            PeriodEnd::At(end) => length(start, end, calendar_zone),
+            PeriodEnd::After(length) => length,
+        }
+    }
+}
+
+/// The time from `start` to `end`: whole days between two dates (a four-day event across a
+/// change of the clocks is four days, not 95 hours), else the time between the instants, with
+/// floating times read in the calendar's zone.
+fn length(start: Start, end: Start, calendar_zone: Option<Tz>) -> TimeDelta {
+    if let (Start::AllDay(first), Start::AllDay(last)) = (start, end) {
+        return TimeDelta::days((last - first).num_days());
+    }
+    let zone = calendar_zone.unwrap_or(chrono_tz::UTC);
+    crate::events::instant(end, zone) - crate::events::instant(start, zone)
+}
+
+/// The values of a property, each with the end a PERIOD value (`start/end`) gives it.
+fn periods(
+    p: &Property,
+    zones: &HashMap<String, Zone>,
+    warn: &mut dyn FnMut(String),
+) -> Result<Vec<(Start, Option<PeriodEnd>)>, String> {
+    let mut all = Vec::new();
+    for value in p.value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+        let (start, end) = match value.split_once('/') {
+            Some((start, end)) => (start, Some(end.trim())),
+            None => (value, None),
+        };
+        let start = time(p, start.trim(), zones, warn)?;
+        let end = match end {
+            Some(text) if text.starts_with(['P', 'p', '+', '-']) => {
+                duration(text).map(PeriodEnd::After)
+            }
+            Some(text) => Some(PeriodEnd::At(time(p, text, zones, warn)?)),
+            None => None,
+        };
+        all.push((start, end));
+    }
+    Ok(all)
+}
+
+/// One date or date-time value of `p`, in the zone its `TZID` names.
+fn time(
+    p: &Property,
+    value: &str,
+    zones: &HashMap<String, Zone>,
+    warn: &mut dyn FnMut(String),
+) -> Result<Start, String> {
+    let bad = || {
+        format!(
+            "{} on line {}: {value:?} is not a date or date-time",
+            p.name, p.line
+        )
+    };
     let date_only = p
         .param("VALUE")
         .is_some_and(|v| v.eq_ignore_ascii_case("DATE"));
-    let mut all = Vec::new();
-    for value in p.value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
-        // An RDATE may be a PERIOD (start/end): its start is what counts here.
-        let value = value.split('/').next().unwrap_or(value);
-        let bad = || {
-            format!(
-                "{} on line {}: {value:?} is not a date or date-time",
-                p.name, p.line
-            )
-        };
-        if date_only || value.len() == 8 {
-            all.push(Start::AllDay(
-                NaiveDate::parse_from_str(value, "%Y%m%d").map_err(|_| bad())?,
-            ));
-            continue;
-        }
-        let (text, utc) = match value.strip_suffix(['Z', 'z']) {
-            Some(t) => (t, true),
-            None => (value, false),
-        };
-        let naive = NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S")
-            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M"))
-            .map_err(|_| bad())?;
-        if utc {
-            all.push(Start::Utc(naive.and_utc()));
-            continue;
-        }
-        all.push(match p.param("TZID") {
-            None => Start::Floating(naive),
-            Some(id) => match zones.get(id).copied().or_else(|| zone_named(id).map(Zone::Named)) {
-                Some(Zone::Named(tz)) => Start::Zoned(naive, tz),
-                Some(Zone::Offset(offset)) => {
-                    warn(format!("time zone {id:?} on line {} is not one Baton knows; read at its standard offset", p.line));
-                    Start::Utc((naive - offset).and_utc())
-                }
-                None => {
-                    warn(format!("time zone {id:?} on line {} is unknown; read in the calendar's zone", p.line));
-                    Start::Floating(naive)
-                }
-            },
-        });
+    if date_only || value.len() == 8 {
+        return Ok(Start::AllDay(
+            NaiveDate::parse_from_str(value, "%Y%m%d").map_err(|_| bad())?,
+        ));
     }
-    Ok(all)
+    let (text, utc) = match value.strip_suffix(['Z', 'z']) {
+        Some(t) => (t, true),
+        None => (value, false),
+    };
+    let naive = NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M"))
+        .map_err(|_| bad())?;
+    if utc {
+        return Ok(Start::Utc(naive.and_utc()));
+    }
+    Ok(match p.param("TZID") {
+        None => Start::Floating(naive),
+        Some(id) => match zones
+            .get(id)
+            .copied()
+            .or_else(|| zone_named(id).map(Zone::Named))
+        {
+            Some(Zone::Named(tz)) => Start::Zoned(naive, tz),
+            Some(Zone::Offset(offset)) => {
+                warn(format!(
+                    "time zone {id:?} on line {} is not one Baton knows; read at its standard offset",
+                    p.line
+                ));
+                Start::Utc((naive - offset).and_utc())
+            }
+            None => {
+                warn(format!(
+                    "time zone {id:?} on line {} is unknown; read in the calendar's zone",
+                    p.line
+                ));
+                Start::Floating(naive)
+            }
+        },
+    })
 }
 
 /// An RFC 5545 duration such as `PT1H30M`, `P1D` or `-PT15M`.
@@ -542,6 +564,7 @@ pub fn write(events: &[Event], stamp: chrono::DateTime<chrono::Utc>) -> String {
         .flat_map(|e| {
             std::iter::once(e.start)
                 .chain(e.rdates.iter().copied())
+                .chain(e.rdate_periods.iter().map(|(start, _)| *start))
                 .chain(e.exdates.iter().copied())
                 .chain(e.recurrence_id)
         })
@@ -582,6 +605,17 @@ pub fn write(events: &[Event], stamp: chrono::DateTime<chrono::Utc>) -> String {
         for rdate in &event.rdates {
             line(format!("RDATE{}", value(*rdate)));
         }
+        for (start, length) in &event.rdate_periods {
+            match start {
+                // A PERIOD is of date-times; a whole day keeps the event's length.
+                Start::AllDay(_) => line(format!("RDATE{}", value(*start))),
+                _ => line(format!(
+                    "RDATE;VALUE=PERIOD{}/PT{}S",
+                    value(*start),
+                    length.num_seconds().max(0)
+                )),
+            }
+        }
         for exdate in &event.exdates {
             line(format!("EXDATE{}", value(*exdate)));
         }
@@ -601,6 +635,36 @@ pub fn write(events: &[Event], stamp: chrono::DateTime<chrono::Utc>) -> String {
         }
         line("END:VEVENT".into());
     }
+    line("END:VCALENDAR".into());
+    out
+}
+
+/// Free/busy as RFC 5545 writes it (`VFREEBUSY`): the busy `spans` within `window`, in UTC.
+pub fn write_freebusy(
+    spans: &[Interval],
+    window: &Interval,
+    stamp: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let utc = |t: chrono::DateTime<chrono::Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
+    let mut out = String::new();
+    let mut line = |text: String| fold_into(&mut out, &text);
+    line("BEGIN:VCALENDAR".into());
+    line("VERSION:2.0".into());
+    line("PRODID:-//Baton//Baton calendar//EN".into());
+    line("METHOD:PUBLISH".into());
+    line("BEGIN:VFREEBUSY".into());
+    line(format!("UID:freebusy-{}@baton", utc(stamp)));
+    line(format!("DTSTAMP:{}", utc(stamp)));
+    line(format!("DTSTART:{}", utc(window.start)));
+    line(format!("DTEND:{}", utc(window.end)));
+    for span in spans.iter().filter_map(|s| s.clip(window)) {
+        line(format!(
+            "FREEBUSY;FBTYPE=BUSY:{}/{}",
+            utc(span.start),
+            utc(span.end)
+        ));
+    }
+    line("END:VFREEBUSY".into());
     line("END:VCALENDAR".into());
     out
 }

@@ -40,7 +40,7 @@ impl Attendee {
             buffer_before: TimeDelta::zero(),
             buffer_after: TimeDelta::zero(),
             max_meetings_per_day: None,
-            core_hours: NINE_TO_FIVE,
+            core_hours: LocalRange::NINE_TO_FIVE,
         }
     }
 
@@ -73,11 +73,6 @@ impl Attendee {
         subtract(&self.availability.working(window), &normalize(taken))
     }
 }
-
-const NINE_TO_FIVE: LocalRange = match LocalRange::minutes(9 * 60, 17 * 60) {
-    Ok(range) => range,
-    Err(_) => unreachable!(),
-};
 
 /// The minutes of any meeting that fall outside one person's core hours.
 pub(crate) struct Burden<'a> {

@@ -141,6 +141,152 @@ fn a_file_that_is_not_a_calendar_is_refused() {
         parse(&[0xff, 0xfe, 0x00]).unwrap_err(),
         IcsError::NotACalendar
     );
+    assert_eq!(
+        parse(b"BEGIN:VCARD\r\nFN:Ana\r\nEND:VCARD\r\n").unwrap_err(),
+        IcsError::NotACalendar
+    );
+}
+
+/// A calendar of the lines given, CRLF-ended.
+fn ics(lines: &[&str]) -> Vec<u8> {
+    lines
+        .iter()
+        .flat_map(|l| [l, "\r\n"])
+        .collect::<String>()
+        .into_bytes()
+}
+
+#[test]
+fn events_without_the_vcalendar_around_them_are_read() {
+    let (found, warnings) = read(
+        &ics(&[
+            "BEGIN:VEVENT",
+            "UID:bare",
+            "SUMMARY:Bare event",
+            "DTSTART:20261201T100000Z",
+            "DTEND:20261201T110000Z",
+            "END:VEVENT",
+        ]),
+        "2026-12-01T00:00:00Z",
+        "2026-12-02T00:00:00Z",
+    );
+    assert_eq!(warnings, []);
+    assert_eq!(lines(&found), ["12-01T10:00Z 12-01T11:00Z Bare event"]);
+}
+
+#[test]
+fn an_empty_rrule_is_read_as_a_one_off() {
+    // calendarlabs.com writes "RRULE:" on its holidays.
+    let (found, warnings) = read(
+        &ics(&[
+            "BEGIN:VCALENDAR",
+            "BEGIN:VEVENT",
+            "UID:new-year",
+            "SUMMARY:New Year's Day",
+            "DTSTART;VALUE=DATE:20270101",
+            "RRULE:",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]),
+        "2026-12-01T00:00:00Z",
+        "2027-02-01T00:00:00Z",
+    );
+    assert_eq!(warnings, []);
+    assert_eq!(lines(&found), ["01-01T00:00Z 01-02T00:00Z New Year's Day"]);
+}
+
+#[test]
+fn the_revision_with_the_highest_sequence_replaces_the_others() {
+    let revision = |sequence: &str, start: &str, summary: &str| {
+        [
+            "BEGIN:VEVENT".to_owned(),
+            "UID:demo".to_owned(),
+            format!("SEQUENCE:{sequence}"),
+            format!("SUMMARY:{summary}"),
+            format!("DTSTART:{start}"),
+            "DURATION:PT1H".to_owned(),
+            "END:VEVENT".to_owned(),
+        ]
+    };
+    let mut text = vec!["BEGIN:VCALENDAR".to_owned()];
+    text.extend(revision("1", "20261201T100000Z", "Demo"));
+    text.extend(revision("2", "20261202T100000Z", "Demo (moved)"));
+    text.extend(revision("2", "20261203T100000Z", "Demo (same sequence)"));
+    text.push("END:VCALENDAR".to_owned());
+    let text: Vec<&str> = text.iter().map(String::as_str).collect();
+    let (found, warnings) = read(&ics(&text), "2026-12-01T00:00:00Z", "2026-12-31T00:00:00Z");
+    assert_eq!(lines(&found), ["12-02T10:00Z 12-02T11:00Z Demo (moved)"]);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].1.contains("SEQUENCE"), "{warnings:?}");
+}
+
+#[test]
+fn an_rdate_period_gives_its_occurrence_its_own_end() {
+    let (found, warnings) = read(
+        &ics(&[
+            "BEGIN:VCALENDAR",
+            "BEGIN:VEVENT",
+            "UID:workshop",
+            "SUMMARY:Workshop",
+            "DTSTART;TZID=Europe/Berlin:20261201T100000",
+            "DURATION:PT1H",
+            "RDATE;VALUE=PERIOD;TZID=Europe/Berlin:20261202T100000/20261202T130000,",
+            " 20261203T100000/PT30M",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]),
+        "2026-12-01T00:00:00Z",
+        "2026-12-31T00:00:00Z",
+    );
+    assert_eq!(warnings, []);
+    assert_eq!(
+        lines(&found),
+        [
+            "12-01T09:00Z 12-01T10:00Z Workshop",
+            "12-02T09:00Z 12-02T12:00Z Workshop",
+            "12-03T09:00Z 12-03T09:30Z Workshop"
+        ]
+    );
+}
+
+#[test]
+fn an_iana_zone_name_is_found_in_any_case() {
+    // Google has written TZID=Europe/lisbon.
+    assert_eq!(
+        baton_calendar::ics::zone_named("Europe/lisbon"),
+        Some(chrono_tz::Europe::Lisbon)
+    );
+    assert_eq!(
+        baton_calendar::ics::zone_named("/mozilla.org/20050126_1/europe/berlin"),
+        Some(chrono_tz::Europe::Berlin)
+    );
+}
+
+#[test]
+fn what_baton_does_not_follow_is_named_in_a_warning() {
+    let (found, warnings) = read(
+        &ics(&[
+            "BEGIN:VCALENDAR",
+            "BEGIN:VEVENT",
+            "UID:two-rules",
+            "DTSTART:20261201T100000Z",
+            "RRULE:FREQ=DAILY;COUNT=2",
+            "RRULE:FREQ=WEEKLY;COUNT=2",
+            "END:VEVENT",
+            "BEGIN:VEVENT",
+            "UID:two-rules",
+            "RECURRENCE-ID;RANGE=THISANDFUTURE:20261202T100000Z",
+            "DTSTART:20261202T120000Z",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]),
+        "2026-12-01T00:00:00Z",
+        "2026-12-31T00:00:00Z",
+    );
+    assert_eq!(found.len(), 2);
+    let messages: Vec<&str> = warnings.iter().map(|(_, m)| m.as_str()).collect();
+    assert!(messages[0].contains("second rule"), "{messages:?}");
+    assert!(messages[1].contains("THISANDFUTURE"), "{messages:?}");
 }
 
 /// Mutations of the real files — bytes flipped, lines cut, pieces repeated — never panic and
@@ -270,4 +416,70 @@ fn written_text_escapes_what_rfc_5545_reserves_and_zones_carry_their_changes() {
     let again = parse(written.as_bytes()).unwrap().events;
     assert_eq!(again[0].summary, event.summary);
     assert_eq!(again[0].uid, event.uid);
+}
+
+#[test]
+fn an_all_day_event_across_a_change_of_the_clocks_keeps_its_whole_days() {
+    // London goes to summer time on 26 March 2017: 25 to 29 March is four days, 95 hours.
+    let (found, _) = read(
+        &ics(&[
+            "BEGIN:VCALENDAR",
+            "X-WR-TIMEZONE:Europe/London",
+            "BEGIN:VEVENT",
+            "UID:trip",
+            "SUMMARY:Trip",
+            "DTSTART;VALUE=DATE:20170325",
+            "DTEND;VALUE=DATE:20170329",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]),
+        "2017-03-01T00:00:00Z",
+        "2017-04-01T00:00:00Z",
+    );
+    assert_eq!(lines(&found), ["03-25T00:00Z 03-28T23:00Z Trip"]);
+}
+
+#[test]
+fn a_vtimezone_under_a_name_of_its_own_is_read_as_the_zone_with_its_rules() {
+    // Central European rules under a made-up name: a weekly 20:00 stays 20:00 across the
+    // change to winter time on 30 October 2022.
+    let (found, warnings) = read(
+        &ics(&[
+            "BEGIN:VCALENDAR",
+            "BEGIN:VTIMEZONE",
+            "TZID:/Europe/CUSTOM",
+            "BEGIN:DAYLIGHT",
+            "TZOFFSETFROM:+0100",
+            "TZOFFSETTO:+0200",
+            "DTSTART:19700329T020000",
+            "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+            "END:DAYLIGHT",
+            "BEGIN:STANDARD",
+            "TZOFFSETFROM:+0200",
+            "TZOFFSETTO:+0100",
+            "DTSTART:19701025T030000",
+            "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+            "END:STANDARD",
+            "END:VTIMEZONE",
+            "BEGIN:VEVENT",
+            "UID:choir",
+            "SUMMARY:Choir",
+            "DTSTART;TZID=/Europe/CUSTOM:20221021T200000",
+            "DTEND;TZID=/Europe/CUSTOM:20221021T210000",
+            "RRULE:FREQ=WEEKLY;COUNT=3",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]),
+        "2022-10-01T00:00:00Z",
+        "2022-11-10T00:00:00Z",
+    );
+    assert_eq!(warnings, []);
+    assert_eq!(
+        lines(&found),
+        [
+            "10-21T18:00Z 10-21T19:00Z Choir",
+            "10-28T18:00Z 10-28T19:00Z Choir",
+            "11-04T19:00Z 11-04T20:00Z Choir"
+        ]
+    );
 }
