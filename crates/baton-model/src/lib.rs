@@ -22,7 +22,7 @@ pub mod time_zone;
 pub use email::Email;
 pub use field_error::{FieldError, FieldErrors};
 pub use ids::*;
-pub use money::{Currency, Money};
+pub use money::{Currency, Money, readable_money};
 pub use percent::Percent;
 pub use period::{Period, PeriodKind};
 pub use role::Role;

@@ -234,9 +234,53 @@ impl fmt::Display for Money {
     }
 }
 
+/// `$12,500` or `€1,250.50`: whole units when there are no cents, grouped by thousands.
+pub fn readable_money(minor: i64, currency: Currency) -> String {
+    let symbol = match currency.code() {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        "JPY" => "¥",
+        _ => "",
+    };
+    let exponent = u32::from(currency.exponent());
+    let scale = 10_i64.pow(exponent);
+    let (whole, cents) = (minor.abs() / scale, minor.abs() % scale);
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if minor < 0 { "-" } else { "" };
+    let fraction = if cents == 0 {
+        String::new()
+    } else {
+        format!(".{cents:0width$}", width = exponent as usize)
+    };
+    let code = if symbol.is_empty() {
+        format!(" {}", currency.code())
+    } else {
+        String::new()
+    };
+    format!("{sign}{symbol}{grouped}{fraction}{code}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_reads_like_money() {
+        let usd = Currency::USD;
+        assert_eq!(readable_money(1_250_000, usd), "$12,500");
+        assert_eq!(readable_money(125_050, usd), "$1,250.50");
+        assert_eq!(readable_money(-5, usd), "-$0.05");
+        assert_eq!(readable_money(99_900, "CHF".parse().unwrap()), "999 CHF");
+        assert_eq!(readable_money(1_500, "JPY".parse().unwrap()), "¥1,500");
+    }
 
     fn usd() -> Currency {
         "USD".parse().unwrap()

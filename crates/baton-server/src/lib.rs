@@ -212,6 +212,10 @@ fn assemble(api: Router<AppState>, operations: Router<AppState>, state: AppState
         .merge(operations)
         .merge(web::router(&state))
         .route("/assets/{hash}/{*path}", axum::routing::get(assets::serve))
+        .route(
+            "/calendar/feeds/{secret}/{file}",
+            axum::routing::get(api::calendar_feed),
+        )
         .fallback(operations::not_found)
         .method_not_allowed_fallback(operations::method_not_allowed)
         .layer(from_fn_with_state(state.metrics.clone(), metrics::track))

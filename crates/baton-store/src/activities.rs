@@ -2,7 +2,7 @@
 
 use crate::audit::write_audit;
 use crate::crm::{self, CrmRecord, begin_change, set_archived};
-use crate::db::{Arg, Conn, Row};
+use crate::db::{Arg, Conn, Row, Tx};
 use crate::list::{Kind, ListQuery, ListSpec, Page};
 use crate::refs::{check_assignable, check_visible};
 use crate::visibility::{Entity, Scope};
@@ -109,6 +109,34 @@ impl CrmRecord for Activity {
             ("updated_at", self.updated_at.into()),
         ]
     }
+}
+
+/// Logs an activity inside `tx`, with its audit row.
+pub(crate) async fn insert_activity(
+    tx: &mut Tx,
+    actor: &Actor,
+    changes: ActivityChanges,
+) -> Result<Activity> {
+    actor.ensure_edits_crm()?;
+    let scope = Scope::of(&mut tx.conn(), actor).await?;
+    let activity = resolve(&mut tx.conn(), &scope, None, changes).await?;
+    let at = activity.created_at;
+    let id = ActivityId(crm::insert(&mut tx.conn(), &activity).await?);
+    let after = crm::load::<Activity>(&mut tx.conn(), id.0)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    write_audit(
+        &mut tx.conn(),
+        Some(actor.user_id),
+        "create",
+        "activity",
+        id.0,
+        None,
+        Some(&after),
+        at,
+    )
+    .await?;
+    Ok(after)
 }
 
 async fn resolve(
@@ -240,28 +268,10 @@ impl Store {
         actor: &Actor,
         changes: ActivityChanges,
     ) -> Result<Activity> {
-        actor.ensure_edits_crm()?;
         let mut tx = self.begin().await?;
-        let scope = Scope::of(&mut tx.conn(), actor).await?;
-        let activity = resolve(&mut tx.conn(), &scope, None, changes).await?;
-        let at = activity.created_at;
-        let id = ActivityId(crm::insert(&mut tx.conn(), &activity).await?);
-        let after = crm::load::<Activity>(&mut tx.conn(), id.0)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        write_audit(
-            &mut tx.conn(),
-            Some(actor.user_id),
-            "create",
-            "activity",
-            id.0,
-            None,
-            Some(&after),
-            at,
-        )
-        .await?;
+        let activity = insert_activity(&mut tx, actor, changes).await?;
         tx.commit().await?;
-        Ok(after)
+        Ok(activity)
     }
 
     /// Changes an activity the actor may edit, if it is still at `expected_version`.

@@ -8,6 +8,7 @@
 mod account;
 mod activity;
 mod audit;
+mod calendar;
 mod contact;
 mod custom_field;
 mod deal;
@@ -20,6 +21,7 @@ mod user;
 pub use account::*;
 pub use activity::*;
 pub use audit::*;
+pub use calendar::*;
 pub use contact::*;
 pub use custom_field::*;
 pub use deal::*;

@@ -5,6 +5,7 @@
 mod accounts;
 mod activities;
 mod audit;
+mod calendar;
 mod contacts;
 mod custom_fields;
 mod deals;
@@ -15,6 +16,8 @@ mod quotas;
 mod teams;
 mod tokens;
 mod users;
+
+pub use calendar::feed as calendar_feed;
 
 use crate::AppState;
 use crate::error::Problem;
@@ -74,6 +77,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(accounts::router())
         .merge(activities::router())
         .merge(audit::router())
+        .merge(calendar::router())
         .merge(contacts::router())
         .merge(custom_fields::router())
         .merge(deals::router())

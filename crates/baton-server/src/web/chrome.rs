@@ -52,6 +52,9 @@ impl Chrome {
             ("/deals", "Deals"),
         ];
         if role != Role::Finance {
+            nav.push(("/calendar", "Calendar"));
+        }
+        if role != Role::Finance {
             nav.extend([
                 ("/accounts", "Accounts"),
                 ("/contacts", "Contacts"),

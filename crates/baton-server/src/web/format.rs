@@ -1,42 +1,10 @@
 //! Putting values into words for pages: money, dates and times in the reader's zone, and how
 //! long ago something happened.
 
-use baton_model::{Currency, TimeZone};
+use baton_model::TimeZone;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
-/// `$12,500` or `€1,250.50`: whole units when there are no cents, grouped by thousands.
-pub fn money(minor: i64, currency: Currency) -> String {
-    let symbol = match currency.code() {
-        "USD" => "$",
-        "EUR" => "€",
-        "GBP" => "£",
-        "JPY" => "¥",
-        _ => "",
-    };
-    let exponent = u32::from(currency.exponent());
-    let scale = 10_i64.pow(exponent);
-    let (whole, cents) = (minor.abs() / scale, minor.abs() % scale);
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if minor < 0 { "-" } else { "" };
-    let fraction = if cents == 0 {
-        String::new()
-    } else {
-        format!(".{cents:0width$}", width = exponent as usize)
-    };
-    let code = if symbol.is_empty() {
-        format!(" {}", currency.code())
-    } else {
-        String::new()
-    };
-    format!("{sign}{symbol}{grouped}{fraction}{code}")
-}
+pub use baton_model::readable_money as money;
 
 /// How long before `now` a moment was, in the largest fitting unit: "3 days ago".
 pub fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
@@ -83,16 +51,6 @@ pub fn next_month(date: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_reads_like_money() {
-        let usd = Currency::USD;
-        assert_eq!(money(1_250_000, usd), "$12,500");
-        assert_eq!(money(125_050, usd), "$1,250.50");
-        assert_eq!(money(-5, usd), "-$0.05");
-        assert_eq!(money(99_900, "CHF".parse().unwrap()), "999 CHF");
-        assert_eq!(money(1_500, "JPY".parse().unwrap()), "¥1,500");
-    }
 
     #[test]
     fn moments_read_as_how_long_ago() {

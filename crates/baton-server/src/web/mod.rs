@@ -5,6 +5,7 @@
 //! layout sets for htmx.
 
 mod board;
+mod calendar;
 mod chrome;
 mod error;
 mod format;
@@ -42,6 +43,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/activities", get(lists::list::<Activity>))
         .route("/activities/views", post(lists::save_view::<Activity>))
         .route("/accounts/suggest", get(record::suggest_accounts))
+        .route("/calendar", get(calendar::page))
+        .route("/calendar/find", post(calendar::find))
+        .route("/calendar/book", post(calendar::book))
+        .route("/calendar/moves", post(calendar::propose))
+        .route("/calendar/moves/{id}/{answer}", post(calendar::answer))
         .route("/pipeline", get(board::page))
         .route("/pipeline/column", get(board::more))
         .route("/deals/{id}/stage", post(board::move_deal))

@@ -64,6 +64,7 @@ fn cards() -> Vec<Box<dyn TodayCard>> {
         Box::new(GoneQuiet),
         Box::new(OverdueTasks),
         Box::new(MeetingsToday),
+        Box::new(CalendarConflicts),
         Box::new(DataToFix),
         Box::new(LatestChanges),
     ]
@@ -271,6 +272,66 @@ impl TodayCard for OverdueTasks {
                 note: "Tasks past their due date and not done, most recently due first.".into(),
                 items,
                 empty: "No task is overdue.",
+            }))
+        })
+    }
+}
+
+/// Moves of the viewer's meetings waiting for their answer, and the viewer's own meetings that
+/// overlap in the coming week.
+struct CalendarConflicts;
+
+impl TodayCard for CalendarConflicts {
+    fn load<'a>(&'a self, ctx: &'a TodayContext) -> BoxFuture<'a, Result<Option<Card>, ApiError>> {
+        Box::pin(async move {
+            if ctx.role == Role::Finance {
+                return Ok(None);
+            }
+            let mut items: Vec<CardItem> = ctx
+                .store
+                .pending_moves(&ctx.actor)
+                .await?
+                .into_iter()
+                .map(|m| CardItem {
+                    href: "/calendar#moves".into(),
+                    title: "A move of your meeting is waiting for your answer".into(),
+                    detail: m.proposal.explanation,
+                    badge: Some("answer".into()),
+                    urgent: true,
+                })
+                .collect();
+            let week = baton_calendar::Interval::new(ctx.now, ctx.now + chrono::Duration::days(7))
+                .ok_or(ApiError::NotFound)?;
+            let mine = ctx
+                .store
+                .calendar_week(&ctx.actor, &[ctx.actor.user_id], week)
+                .await?;
+            let busy = mine.first().map(|p| p.busy.as_slice()).unwrap_or_default();
+            for (i, a) in busy.iter().enumerate() {
+                for b in busy[i + 1..].iter().take_while(|b| b.starts_at < a.ends_at) {
+                    items.push(CardItem {
+                        href: format!("/calendar?week={}", local_day(b.starts_at, ctx.tz)),
+                        title: format!("{} overlaps {}", b.label, a.label),
+                        detail: format!(
+                            "{} {}–{} and {}–{}",
+                            day(local_day(b.starts_at, ctx.tz)),
+                            time(a.starts_at, ctx.tz),
+                            time(a.ends_at, ctx.tz),
+                            time(b.starts_at, ctx.tz),
+                            time(b.ends_at, ctx.tz)
+                        ),
+                        badge: Some("double-booked".into()),
+                        urgent: true,
+                    });
+                }
+            }
+            items.truncate(usize::try_from(ITEMS).unwrap_or(12));
+            Ok(Some(Card {
+                id: "conflicts",
+                title: "Calendar conflicts".into(),
+                note: "Moves of your meetings to answer, and your meetings that overlap in the next 7 days.".into(),
+                items,
+                empty: "No conflicts in your calendar.",
             }))
         })
     }

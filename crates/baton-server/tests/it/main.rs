@@ -5,6 +5,7 @@ mod helpers;
 
 mod bad_input;
 mod board;
+mod calendar;
 mod concurrency;
 mod crud;
 mod history;

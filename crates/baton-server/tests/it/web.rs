@@ -201,7 +201,7 @@ both_backends! {
 }
 
 /// The session's CSRF token, read from a page.
-async fn csrf_of(app: &TestApp, cookie: &str) -> String {
+pub(crate) async fn csrf_of(app: &TestApp, cookie: &str) -> String {
     let page = browser()
         .get(app.url("/today"))
         .header(COOKIE, cookie)

@@ -47,6 +47,13 @@ impl Shown for DealView {
         self.deal.id
     }
 
+    fn actions(&self) -> Vec<(String, &'static str)> {
+        vec![(
+            format!("/calendar?deal={}#find-time", self.deal.id),
+            "Find a meeting time",
+        )]
+    }
+
     fn title(&self) -> String {
         self.deal.name.clone()
     }

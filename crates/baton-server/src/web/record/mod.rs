@@ -68,6 +68,10 @@ pub trait Shown: Sized + Send + Sync + 'static {
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     fn id(&self) -> Self::Id;
     fn title(&self) -> String;
+    /// Links to what can be done for it elsewhere: (href, label).
+    fn actions(&self) -> Vec<(String, &'static str)> {
+        Vec::new()
+    }
     fn version(&self) -> i64;
     /// Its key facts, in words.
     fn details(&self, names: &Names) -> Vec<(&'static str, String)>;
@@ -174,6 +178,7 @@ pub struct RecordPage {
     crumb: (&'static str, &'static str),
     noun: &'static str,
     name: String,
+    actions: Vec<(String, &'static str)>,
     details: String,
     related: String,
     timeline: String,
@@ -264,6 +269,7 @@ async fn whole_page<R: Shown>(
         crumb: R::CRUMB,
         noun: R::NOUN,
         name: record.title(),
+        actions: record.actions(),
         details,
         related: render(&RelatedView {
             sections: record.related(s, actor, names).await?,
