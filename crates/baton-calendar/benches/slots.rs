@@ -97,6 +97,7 @@ fn bench(c: &mut Criterion) {
         .enumerate()
         .map(|(i, a)| Host {
             attendee: a.clone(),
+            name: a.id.clone(),
             weight: 1 + u32::try_from(i % 2).unwrap(),
             load: u32::try_from(i % 7).unwrap(),
         })
@@ -198,6 +199,7 @@ fn people_500(c: &mut Criterion) {
             .iter()
             .map(|a| Host {
                 attendee: a.clone(),
+                name: a.id.clone(),
                 weight: 1,
                 load: 0,
             })

@@ -12,6 +12,8 @@ use crate::slots::{Attendee, Search, SlotError, all_free, covered};
 #[derive(Debug, Clone)]
 pub struct Host {
     pub attendee: Attendee,
+    /// How the reason names them.
+    pub name: String,
     /// Their share of the meetings, relative to the others' (at least 1).
     pub weight: u32,
     /// Meetings already assigned to them in the fairness period.
@@ -93,7 +95,7 @@ fn fairest<'a>(free: &[&'a Host]) -> Option<&'a Host> {
 fn reason(host: &Host, free: &[&Host]) -> String {
     let mine = format!(
         "{} has {} meeting{} this period{}",
-        host.attendee.id,
+        host.name,
         host.load,
         if host.load == 1 { "" } else { "s" },
         if host.weight > 1 {
@@ -107,9 +109,9 @@ fn reason(host: &Host, free: &[&Host]) -> String {
         .filter(|h| h.attendee.id != host.attendee.id)
         .map(|h| {
             if h.weight > 1 {
-                format!("{} {} at weight {}", h.attendee.id, h.load, h.weight)
+                format!("{} {} at weight {}", h.name, h.load, h.weight)
             } else {
-                format!("{} {}", h.attendee.id, h.load)
+                format!("{} {}", h.name, h.load)
             }
         })
         .collect();
@@ -132,6 +134,7 @@ mod tests {
     fn host(id: &str, weight: u32, load: u32) -> Host {
         Host {
             attendee: nine_to_five(id, chrono_tz::Europe::London),
+            name: id.to_owned(),
             weight,
             load,
         }

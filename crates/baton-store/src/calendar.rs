@@ -17,7 +17,8 @@ use baton_calendar::{Interval, LocalRange};
 use baton_model::activity::ActivityKind;
 use baton_model::records::{
     Activity, ActivityChanges, AfterHours, BusyBlock, CalendarSource, FindTimeInput, FoundSlot,
-    FoundTimes, MeetingInput, MeetingMove, PersonWeek, ProposedMove, ProposedTime, WorkingHours,
+    FoundTimes, MeetingInput, MeetingMove, PersonWeek, ProposedMove, ProposedTime, RoundRobinHost,
+    WorkingHours,
 };
 use baton_model::{ActivityId, Currency, FieldErrors, Role, TeamId, UserId};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
@@ -33,6 +34,8 @@ const GRANULARITY: TimeDelta = TimeDelta::minutes(15);
 const NO_DEAL_PRIORITY: u8 = 30;
 /// At most this many meetings are proposed to move for one new meeting.
 const MAX_MOVES: usize = 3;
+/// Round-robin load counts a host's meetings over this long before the window, and within it.
+const ROUND_ROBIN_PERIOD: TimeDelta = TimeDelta::days(30);
 /// A meeting moved to make room may go this far past the end of the search window.
 const MOVE_BEYOND: TimeDelta = TimeDelta::days(7);
 /// The longest window one calendar read covers.
@@ -387,8 +390,11 @@ impl Store {
     /// there are none, the fewest lower-priority meetings to move, and where, to make room.
     pub async fn find_time(&self, actor: &Actor, input: FindTimeInput) -> Result<FoundTimes> {
         let mut errors = FieldErrors::new();
-        if input.required_ids.is_empty() {
-            errors.add("required_ids", "name at least one person");
+        if input.required_ids.is_empty() && input.pool_ids.is_empty() {
+            errors.add(
+                "required_ids",
+                "name at least one person, here or in pool_ids",
+            );
         }
         if input.duration_minutes == 0 || input.duration_minutes > 8 * 60 {
             errors.add("duration_minutes", "must be between 1 and 480");
@@ -421,6 +427,7 @@ impl Store {
             .required_ids
             .iter()
             .chain(&input.optional_ids)
+            .chain(&input.pool_ids)
             .copied()
             .collect::<BTreeSet<_>>()
             .into_iter()
@@ -507,24 +514,65 @@ impl Store {
             search: search.clone(),
         };
         let user_of = |id: &str| UserId(id.parse().unwrap_or(0));
-        let slots: Vec<FoundSlot> = engine::find_slots(&request)
-            .map_err(|e| slot_error(&e))?
-            .into_iter()
-            .map(|s| FoundSlot {
-                starts_at: s.time.start,
-                ends_at: s.time.end,
-                optional_free: s.optional_free.iter().map(|id| user_of(id)).collect(),
-                after_hours: s
-                    .after_hours
-                    .iter()
-                    .map(|(id, minutes)| AfterHours {
-                        user_id: user_of(id),
-                        minutes: *minutes,
+        let slots: Vec<FoundSlot> = if input.pool_ids.is_empty() {
+            engine::find_slots(&request)
+                .map_err(|e| slot_error(&e))?
+                .into_iter()
+                .map(|s| FoundSlot {
+                    starts_at: s.time.start,
+                    ends_at: s.time.end,
+                    optional_free: s.optional_free.iter().map(|id| user_of(id)).collect(),
+                    after_hours: s
+                        .after_hours
+                        .iter()
+                        .map(|(id, minutes)| AfterHours {
+                            user_id: user_of(id),
+                            minutes: *minutes,
+                        })
+                        .collect(),
+                    host: None,
+                })
+                .collect()
+        } else {
+            // Load: each host's meetings over the 30 days before the window and within it.
+            let period =
+                Interval::new(window.start - ROUND_ROBIN_PERIOD, window.end).unwrap_or(window);
+            let booked = load_meetings(&mut conn, &scope, &input.pool_ids, &period, today).await?;
+            let pool = input
+                .pool_ids
+                .iter()
+                .filter_map(|user| {
+                    let person = people.iter().find(|p| p.id == *user)?;
+                    let load = booked.iter().filter(|m| m.people.contains(user)).count();
+                    Some(engine::Host {
+                        attendee: with_meetings(user)?,
+                        name: person.name.clone(),
+                        weight: person.hours.round_robin_weight.max(1),
+                        load: u32::try_from(load).unwrap_or(u32::MAX),
                     })
-                    .collect(),
-            })
-            .collect();
-        let proposals = if slots.is_empty() {
+                })
+                .collect();
+            let request = engine::RoundRobinRequest {
+                pool,
+                required: request.required,
+                search: search.clone(),
+            };
+            engine::round_robin(&request)
+                .map_err(|e| slot_error(&e))?
+                .into_iter()
+                .map(|a| FoundSlot {
+                    starts_at: a.time.start,
+                    ends_at: a.time.end,
+                    optional_free: Vec::new(),
+                    after_hours: Vec::new(),
+                    host: Some(RoundRobinHost {
+                        user_id: user_of(&a.host),
+                        reason: a.reason,
+                    }),
+                })
+                .collect()
+        };
+        let proposals = if slots.is_empty() && input.pool_ids.is_empty() {
             let request = engine::MoveRequest {
                 label,
                 priority: priority.score,

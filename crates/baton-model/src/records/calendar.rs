@@ -28,6 +28,13 @@ pub struct WorkingHours {
     /// No meeting is offered sooner than this after now.
     #[serde(default)]
     pub min_notice_minutes: u32,
+    /// Their share of round-robin meetings relative to the others' in a pool.
+    #[serde(default = "one")]
+    pub round_robin_weight: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 fn nine_to_five() -> String {
@@ -54,6 +61,7 @@ impl Default for WorkingHours {
             buffer_after_minutes: 0,
             max_meetings_per_day: None,
             min_notice_minutes: 0,
+            round_robin_weight: 1,
         }
     }
 }
@@ -76,9 +84,14 @@ pub struct MeetingInput {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindTimeInput {
+    #[serde(default)]
     pub required_ids: Vec<UserId>,
     #[serde(default)]
     pub optional_ids: Vec<UserId>,
+    /// Round-robin: one host from these people joins the required ones, the fairest free one
+    /// (fewest meetings over the 30 days before the window and within it, for their weight).
+    #[serde(default)]
+    pub pool_ids: Vec<UserId>,
     pub duration_minutes: u32,
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
@@ -117,6 +130,17 @@ pub struct FoundSlot {
     pub optional_free: Vec<UserId>,
     /// Who would meet outside their core hours, and for how many minutes.
     pub after_hours: Vec<AfterHours>,
+    /// Round-robin: the host chosen from the pool, and why them.
+    pub host: Option<RoundRobinHost>,
+}
+
+/// The host a round-robin search chose for a time.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RoundRobinHost {
+    pub user_id: UserId,
+    /// "Ana Silva has 2 meetings this period, the fewest for their weight among those free
+    /// then (Ben Carter 4)".
+    pub reason: String,
 }
 
 /// Minutes one person would meet outside their core hours.

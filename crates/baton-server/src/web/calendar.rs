@@ -90,7 +90,6 @@ pub struct Found {
     csrf_token: String,
     subject: String,
     deal: Option<i64>,
-    people: String,
     week: NaiveDate,
     priority: String,
     slots: Vec<SlotView>,
@@ -102,6 +101,8 @@ pub struct SlotView {
     pub starts_at: String,
     pub ends_at: String,
     pub note: String,
+    /// Who to book it with, as comma-separated ids.
+    pub people: String,
 }
 
 pub struct ProposalView {
@@ -344,9 +345,17 @@ pub async fn find(
     let priority = form.get("priority").parse::<u8>().ok();
     let subject = Some(form.get("subject")).filter(|t| !t.trim().is_empty());
     let from = midnight(week, tz).max(Utc::now());
+    // Round-robin: one of the people, the fairest free; otherwise all of them.
+    let round_robin = form.get("mode") == "round_robin";
+    let (required, pool) = if round_robin {
+        (Vec::new(), people.clone())
+    } else {
+        (people.clone(), Vec::new())
+    };
     let input = FindTimeInput {
-        required_ids: people.clone(),
+        required_ids: required,
         optional_ids: Vec::new(),
+        pool_ids: pool,
         duration_minutes: duration,
         from,
         to: midnight(week + Days::new(7), tz),
@@ -365,11 +374,6 @@ pub async fn find(
         csrf_token: user.0.csrf_token.clone(),
         subject: subject.unwrap_or_else(|| "Meeting".into()),
         deal,
-        people: people
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(","),
         week,
         priority: format!("Priority {} ({})", found.priority, found.priority_why),
         slots: found
@@ -379,18 +383,31 @@ pub async fn find(
                 label: range(slot.starts_at, slot.ends_at),
                 starts_at: slot.starts_at.to_rfc3339(),
                 ends_at: slot.ends_at.to_rfc3339(),
-                note: slot
-                    .after_hours
-                    .iter()
-                    .map(|a| {
-                        format!(
-                            "{} min outside {}'s core hours",
-                            a.minutes,
-                            name(&a.user_id)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                note: match &slot.host {
+                    Some(host) => format!("with {}: {}", name(&host.user_id), host.reason),
+                    None => slot
+                        .after_hours
+                        .iter()
+                        .map(|a| {
+                            format!(
+                                "{} min outside {}'s core hours",
+                                a.minutes,
+                                name(&a.user_id)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                },
+                people: slot.host.as_ref().map_or_else(
+                    || {
+                        people
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    },
+                    |host| host.user_id.to_string(),
+                ),
             })
             .collect(),
         proposals: found

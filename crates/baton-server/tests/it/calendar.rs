@@ -250,3 +250,30 @@ both_backends! {
         assert_eq!(mine[0]["busy"][0]["starts_at"], at(monday, "09:00"));
     }
 }
+
+both_backends! {
+    async fn round_robin_gives_each_time_to_the_free_host_with_the_fewest_meetings_and_says_why(app) {
+        let org = &app.org;
+        let day = tuesday();
+        // Rep A1 has two meetings that day already; Rep A2 none, but is busy 09:00–10:00.
+        book(app, &org.rep_a1, json!({"subject": "One", "starts_at": at(day, "13:00"), "ends_at": at(day, "13:30")})).await;
+        book(app, &org.rep_a1, json!({"subject": "Two", "starts_at": at(day, "14:00"), "ends_at": at(day, "14:30")})).await;
+        book(app, &org.rep_a2, json!({"subject": "Busy", "starts_at": at(day, "09:00"), "ends_at": at(day, "10:00")})).await;
+        let found = app.post(&org.coordinator, "/api/v1/calendar/find-time", json!({
+            "pool_ids": [org.rep_a1.id, org.rep_a2.id], "duration_minutes": 60, "limit": 6,
+            "from": at(day, "00:00"), "to": at(day.succ_opt().unwrap(), "00:00"),
+        })).await.expect(StatusCode::OK).body;
+        let hosts: Vec<(&str, i64)> = found["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["starts_at"].as_str().unwrap(), s["host"]["user_id"].as_i64().unwrap()))
+            .collect();
+        let (a1, a2) = (org.rep_a1.id.0, org.rep_a2.id.0);
+        let (nine, nine_15, nine_30, nine_45, ten, ten_15) = (at(day, "09:00"), at(day, "09:15"), at(day, "09:30"), at(day, "09:45"), at(day, "10:00"), at(day, "10:15"));
+        // Until 10:00 only Rep A1 is free; from then Rep A2, with fewer meetings, takes it.
+        assert_eq!(hosts, [(nine.as_str(), a1), (nine_15.as_str(), a1), (nine_30.as_str(), a1), (nine_45.as_str(), a1), (ten.as_str(), a2), (ten_15.as_str(), a2)]);
+        assert_eq!(found["slots"][0]["host"]["reason"], "rep_a1 has 2 meetings this period; the only host free then");
+        assert_eq!(found["slots"][4]["host"]["reason"], "rep_a2 has 1 meeting this period, the fewest for their weight among those free then (rep_a1 2)");
+    }
+}
