@@ -483,3 +483,45 @@ fn a_vtimezone_under_a_name_of_its_own_is_read_as_the_zone_with_its_rules() {
         ]
     );
 }
+
+/// A 20 MB calendar (years of one person's meetings, as an export of a busy Outlook mailbox
+/// looks) reads whole, and a series firing every second for years is cut at the bound with a
+/// warning naming it instead of filling memory.
+#[test]
+fn a_20_mb_file_and_a_series_of_every_second_stay_bounded() {
+    let mut text =
+        String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-TIMEZONE:Europe/Berlin\r\n");
+    let mut events = 0;
+    while text.len() < 20_000_000 {
+        let (day, hour) = (events % 28 + 1, events % 9 + 8);
+        text.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:meeting-{events}@example.com\r\nSUMMARY:Meeting {events} with a\r\n  long folded description of what is to be discussed\\, and by whom\r\n\
+             DTSTART;TZID=Europe/Berlin:2026{:02}{day:02}T{hour:02}0000\r\nDURATION:PT30M\r\n{}END:VEVENT\r\n",
+            events % 12 + 1,
+            if events % 10 == 0 { "RRULE:FREQ=WEEKLY;COUNT=20\r\n" } else { "" },
+        ));
+        events += 1;
+    }
+    text.push_str(
+        "BEGIN:VEVENT\r\nUID:every-second\r\nDTSTART:20260101T000000Z\r\nDURATION:PT1S\r\n\
+         RRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    let calendar = parse(text.as_bytes()).unwrap();
+    assert_eq!(calendar.events.len(), events + 1);
+    assert!(calendar.warnings.is_empty());
+    let (found, warnings) = expand(
+        &calendar.events,
+        chrono_tz::Europe::Berlin,
+        &window("2026-01-01T00:00:00Z", "2029-01-01T00:00:00Z"),
+    );
+    let every_second = found.iter().filter(|o| o.uid == "every-second").count();
+    assert_eq!(
+        every_second,
+        usize::from(baton_calendar::events::MAX_OCCURRENCES)
+    );
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].uid, "every-second");
+    // The meetings themselves are all there: the one-offs once, the series 20 times each.
+    let series = events.div_ceil(10);
+    assert_eq!(found.len() - every_second, (events - series) + series * 20);
+}
