@@ -4,6 +4,7 @@
 use baton_calendar::ics::{IcsError, parse};
 use baton_calendar::{Interval, Occurrence, ShowAs, expand};
 use chrono::{DateTime, Utc};
+use std::fmt::Write;
 
 fn utc(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
@@ -494,12 +495,14 @@ fn a_20_mb_file_and_a_series_of_every_second_stay_bounded() {
     let mut events = 0;
     while text.len() < 20_000_000 {
         let (day, hour) = (events % 28 + 1, events % 9 + 8);
-        text.push_str(&format!(
+        write!(
+            text,
             "BEGIN:VEVENT\r\nUID:meeting-{events}@example.com\r\nSUMMARY:Meeting {events} with a\r\n  long folded description of what is to be discussed\\, and by whom\r\n\
              DTSTART;TZID=Europe/Berlin:2026{:02}{day:02}T{hour:02}0000\r\nDURATION:PT30M\r\n{}END:VEVENT\r\n",
             events % 12 + 1,
             if events % 10 == 0 { "RRULE:FREQ=WEEKLY;COUNT=20\r\n" } else { "" },
-        ));
+        )
+        .unwrap();
         events += 1;
     }
     text.push_str(
