@@ -1,0 +1,29 @@
+//! The commission engine: plain data in, plain data out, no I/O, decimal arithmetic only.
+//!
+//! * [`plan`]: commission plans as versioned, effective-dated TOML that finance reads, checked
+//!   with errors that name the line and the field.
+//! * [`credit`]: who is credited for a won deal: owner, revenue and overlay splits, manager
+//!   roll-up.
+//! * [`statement`]: one rep's statement for one period: the attainment walk over credits in
+//!   credit-date order, marginal and retroactive tiers, gates, caps, SPIFs, bonuses and
+//!   proration, each line with its trace.
+//! * [`ledger`]: what a recompute adds to an append-only ledger: reversals and rebookings of
+//!   what changed, adjustments in the next open period for frozen ones.
+//! * [`amount`]: money as decimals, rounding, and how numbers read in traces.
+#![forbid(unsafe_code)]
+
+pub mod amount;
+pub mod credit;
+mod id_hash;
+pub mod ledger;
+pub mod pieces;
+pub mod plan;
+pub mod statement;
+
+pub use amount::Rounding;
+pub use credit::{Attributes, Credit, CreditError, CreditKind, Deal, Hierarchy, Split, SplitKind};
+pub use ledger::{Booking, EntryKind, LedgerEntry, PeriodStatus, Target, reconcile};
+pub use plan::{Plan, PlanError, PlanErrors};
+pub use statement::{
+    Active, CompError, Line, LineKind, RepPeriod, Statement, compute, recompute_from,
+};
