@@ -291,8 +291,8 @@ fn what_baton_does_not_follow_is_named_in_a_warning() {
 }
 
 /// Mutations of the real files — bytes flipped, lines cut, pieces repeated — never panic and
-/// expansion stays bounded. (A stand-in for the cargo-fuzz target, which needs a nightly
-/// toolchain this machine does not have.)
+/// expansion stays bounded: a quick, deterministic cousin of the coverage-guided fuzz target in
+/// `crates/baton-calendar/fuzz` (which runs for minutes, outside `cargo test`).
 #[test]
 fn mangled_calendars_never_panic() {
     let seeds: [&[u8]; 3] = [
