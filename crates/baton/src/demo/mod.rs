@@ -10,7 +10,7 @@ use anyhow::Context;
 use baton_model::pipeline::{ForecastCategory, StageOutcome};
 use baton_model::records::{
     AccountInput, ContactInput, DealInput, OrgSettingsChanges, Pipeline, PipelineChanges,
-    StageSpec, TeamChanges, UserChanges,
+    StageSpec, TeamChanges, UserChanges, WorkingHours,
 };
 use baton_model::{Currency, Role, StageId, TimeZone, UserId};
 use baton_store::{Actor, ListQuery, Store};
@@ -195,6 +195,27 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<(Role, String, String)>> 
     store
         .create_team(None, team("West", 5, &[10, 11, 12, 13]))
         .await?;
+    // Chloe, in London, stays late so that the East team can meet her in New York's morning:
+    // times after 17:00 London rank below those inside everyone's core hours.
+    let chloe = Actor {
+        user_id: ids[8],
+        role: Role::Rep,
+    };
+    let long_day = vec!["08:00-19:00".to_owned()];
+    let hours = WorkingHours {
+        weekly: vec![
+            long_day.clone(),
+            long_day.clone(),
+            long_day.clone(),
+            long_day.clone(),
+            vec!["08:00-16:00".to_owned()],
+            Vec::new(),
+            Vec::new(),
+        ],
+        buffer_after_minutes: 10,
+        ..WorkingHours::default()
+    };
+    store.set_working_hours(&chloe, ids[8], hours).await?;
     let (new_business, renewals) = create_pipelines(store).await?;
     let proposal = new_business.stages[3].id;
 
