@@ -8,7 +8,7 @@
 
 use crate::activities::insert_activity;
 use crate::audit::write_audit;
-use crate::db::{Conn, built_query, query};
+use crate::db::{Conn, Row, built_query, query};
 use crate::refs::check_visible;
 use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
@@ -174,6 +174,23 @@ struct DealRow {
 }
 
 impl DealRow {
+    /// The deal in a row's `deal_name`, `amount_minor`, `currency`, `close_date`,
+    /// `probability`, `stage` and `tier` columns; `None` when `deal_name` is null (no deal).
+    fn read(r: &Row) -> Result<Option<DealRow>> {
+        let Some(name) = r.get::<Option<String>>("deal_name")? else {
+            return Ok(None);
+        };
+        Ok(Some(DealRow {
+            name,
+            amount_minor: r.get("amount_minor")?,
+            currency: r.get("currency")?,
+            close_date: r.get("close_date")?,
+            probability: r.get("probability")?,
+            stage: r.get("stage")?,
+            tier: r.get("tier")?,
+        }))
+    }
+
     fn priority(&self, today: NaiveDate) -> engine::Priority {
         let currency: Option<Currency> = self.currency.parse().ok();
         let scale = 10_i64.pow(u32::from(currency.map_or(2, |c| c.exponent())));
@@ -683,21 +700,21 @@ impl Store {
 
     /// Moves waiting for the actor's answer: of meetings they own.
     pub async fn pending_moves(&self, actor: &Actor) -> Result<Vec<MeetingMove>> {
-        let rows = self
-            .reader()
+        self.reader()
             .fetch_all(
                 query(
-                    "SELECT mm.id FROM meeting_moves mm JOIN activities a ON a.id = mm.activity_id \
+                    "SELECT mm.id, mm.activity_id, mm.from_start, mm.from_end, mm.to_start, \
+                     mm.to_end, mm.explanation, mm.status, mm.proposed_by, mm.created_at, \
+                     mm.responded_by, mm.responded_at FROM meeting_moves mm \
+                     JOIN activities a ON a.id = mm.activity_id \
                      WHERE mm.status = 'pending' AND a.owner_id = $1 ORDER BY mm.id",
                 )
                 .bind(actor.user_id),
             )
-            .await?;
-        let mut moves = Vec::with_capacity(rows.len());
-        for row in rows {
-            moves.push(load_move(&mut self.reader(), row.get("id")?).await?);
-        }
-        Ok(moves)
+            .await?
+            .iter()
+            .map(move_from_row)
+            .collect()
     }
 
     /// The meeting's owner accepts (the meeting moves, audited like any change) or declines.
@@ -1165,25 +1182,14 @@ async fn load_people(
 async fn load_deal(conn: &mut Conn<'_>, deal: i64) -> Result<Option<DealRow>> {
     conn.fetch_optional(
         query(
-            "SELECT d.name, d.amount_minor, d.currency, d.close_date, s.probability, \
+            "SELECT d.name AS deal_name, d.amount_minor, d.currency, d.close_date, s.probability, \
              s.name AS stage, acc.tier FROM deals d JOIN stages s ON s.id = d.stage_id \
              LEFT JOIN accounts acc ON acc.id = d.account_id WHERE d.id = $1",
         )
         .bind(deal),
     )
     .await?
-    .map(|r| {
-        Ok(DealRow {
-            name: r.get("name")?,
-            amount_minor: r.get("amount_minor")?,
-            currency: r.get("currency")?,
-            close_date: r.get("close_date")?,
-            probability: r.get("probability")?,
-            stage: r.get("stage")?,
-            tier: r.get("tier")?,
-        })
-    })
-    .transpose()
+    .map_or(Ok(None), |r| DealRow::read(&r))
 }
 
 /// The live, scheduled or held meetings of `users` that overlap `window`, with their people,
@@ -1232,18 +1238,7 @@ async fn load_meetings(
         if !time.overlaps(window) {
             continue;
         }
-        let deal = match r.get::<Option<String>>("deal_name")? {
-            Some(name) => Some(DealRow {
-                name,
-                amount_minor: r.get("amount_minor")?,
-                currency: r.get("currency")?,
-                close_date: r.get("close_date")?,
-                probability: r.get("probability")?,
-                stage: r.get("stage")?,
-                tier: r.get("tier")?,
-            }),
-            None => None,
-        };
+        let deal = DealRow::read(r)?;
         let subject: Option<String> = r.get("subject")?;
         let name = subject.clone().unwrap_or_else(|| "Meeting".into());
         meetings.push(Meeting {
@@ -1303,7 +1298,7 @@ async fn current_time(
 }
 
 async fn load_move(conn: &mut Conn<'_>, id: i64) -> Result<MeetingMove> {
-    let r = conn
+    let row = conn
         .fetch_optional(
             query(
                 "SELECT id, activity_id, from_start, from_end, to_start, to_end, explanation, \
@@ -1314,6 +1309,10 @@ async fn load_move(conn: &mut Conn<'_>, id: i64) -> Result<MeetingMove> {
         )
         .await?
         .ok_or(StoreError::NotFound)?;
+    move_from_row(&row)
+}
+
+fn move_from_row(r: &Row) -> Result<MeetingMove> {
     Ok(MeetingMove {
         id: r.get("id")?,
         proposal: ProposedMove {
