@@ -9,6 +9,7 @@
 mod api;
 pub mod assets;
 pub mod auth;
+mod calendar_fetch;
 mod error;
 mod extract;
 mod idempotency;
@@ -48,6 +49,9 @@ pub struct Config {
     pub body_limit: usize,
     /// Database connections (readers on SQLite).
     pub max_connections: u32,
+    /// Let users' external calendar URLs reach addresses off the public internet (loopback,
+    /// private networks), for a calendar server inside the organisation's own network.
+    pub allow_private_feed_urls: bool,
 }
 
 impl Config {
@@ -60,6 +64,7 @@ impl Config {
             exclusive: false,
             body_limit: 1024 * 1024,
             max_connections: 8,
+            allow_private_feed_urls: false,
         }
     }
 }
@@ -78,6 +83,7 @@ pub struct App {
     listener: tokio::net::TcpListener,
     router: Router,
     store: Store,
+    allow_private_feed_urls: bool,
 }
 
 impl App {
@@ -104,6 +110,7 @@ impl App {
             .split_for_parts();
         let (ops_routes, ops_doc) = operations::router().split_for_parts();
         openapi.merge(ops_doc);
+        let allow_private_feed_urls = config.allow_private_feed_urls;
         let state = AppState {
             store: store.clone(),
             config: Arc::new(config),
@@ -119,6 +126,7 @@ impl App {
             listener,
             router,
             store,
+            allow_private_feed_urls,
         })
     }
 
@@ -135,12 +143,17 @@ impl App {
     }
 
     /// Serves until `shutdown` completes, then stops accepting, finishes the requests in flight
-    /// and closes the database.
+    /// and closes the database. Meanwhile external calendars read from URLs are fetched again
+    /// as they fall due.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let store = self.store.clone();
+        let refresh = tokio::spawn(calendar_fetch::refresh_forever(
+            store.clone(),
+            self.allow_private_feed_urls,
+        ));
         axum::serve(
             self.listener,
             self.router
@@ -149,6 +162,7 @@ impl App {
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP")?;
+        refresh.abort();
         store.close().await;
         Ok(())
     }

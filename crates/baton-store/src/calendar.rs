@@ -16,8 +16,8 @@ use baton_calendar as engine;
 use baton_calendar::{Interval, LocalRange};
 use baton_model::activity::ActivityKind;
 use baton_model::records::{
-    Activity, ActivityChanges, AfterHours, BusyBlock, CalendarSource, FindTimeInput, FoundSlot,
-    FoundTimes, MeetingInput, MeetingMove, PersonWeek, ProposedMove, ProposedTime, RoundRobinHost,
+    Activity, ActivityChanges, AfterHours, BusyBlock, FindTimeInput, FoundSlot, FoundTimes,
+    MeetingInput, MeetingMove, PersonWeek, ProposedMove, ProposedTime, RoundRobinHost,
     WorkingHours,
 };
 use baton_model::{ActivityId, Currency, FieldErrors, Role, TeamId, UserId};
@@ -802,107 +802,6 @@ impl Store {
         Ok(after)
     }
 
-    /// Adds an external calendar to a person's busy time: their own, or anyone's for an admin
-    /// or coordinator. A file that is not a calendar is refused; a problem in one event is a
-    /// warning naming it.
-    pub async fn add_calendar_source(
-        &self,
-        actor: &Actor,
-        user: UserId,
-        name: &str,
-        url: Option<&str>,
-        body: &[u8],
-    ) -> Result<CalendarSource> {
-        own_or_coordinator(actor, user, "add someone else's calendar")?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(StoreError::field("name", "must be 1 to 100 characters"));
-        }
-        let calendar = engine::ics::parse(body)
-            .map_err(|e| StoreError::field("file", format!("not an iCalendar file: {e}")))?;
-        let warnings: Vec<String> = calendar
-            .warnings
-            .iter()
-            .map(|w| format!("{}: {}", w.uid, w.message))
-            .collect();
-        let text = String::from_utf8_lossy(body);
-        let mut tx = self.begin().await?;
-        if !crate::refs::user_exists(&mut tx.conn(), user).await? {
-            return Err(StoreError::NotFound);
-        }
-        let at = now();
-        let id: i64 = tx
-            .conn()
-            .fetch_one(
-                query(
-                    "INSERT INTO calendar_sources (user_id, name, url, body, events, warnings, \
-                     fetched_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-                )
-                .bind(user)
-                .bind(name)
-                .bind(url)
-                .bind(text.as_ref())
-                .bind(i64::try_from(calendar.events.len()).unwrap_or(i64::MAX))
-                .bind(serde_json::to_string(&warnings).unwrap_or_default())
-                .bind(at),
-            )
-            .await?
-            .get("id")?;
-        let source = CalendarSource {
-            id,
-            user_id: user,
-            name: name.to_owned(),
-            url: url.map(str::to_owned),
-            events: i64::try_from(calendar.events.len()).unwrap_or(i64::MAX),
-            warnings,
-            fetched_at: at,
-        };
-        write_audit(
-            &mut tx.conn(),
-            Some(actor.user_id),
-            "create",
-            "calendar_source",
-            id,
-            None,
-            Some(&source),
-            at,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(source)
-    }
-
-    /// A person's external calendars.
-    pub async fn calendar_sources(
-        &self,
-        _actor: &Actor,
-        user: UserId,
-    ) -> Result<Vec<CalendarSource>> {
-        self.reader()
-            .fetch_all(
-                query(
-                    "SELECT id, user_id, name, url, events, warnings, fetched_at \
-                     FROM calendar_sources WHERE user_id = $1 ORDER BY id",
-                )
-                .bind(user),
-            )
-            .await?
-            .iter()
-            .map(|r| {
-                let warnings: String = r.get("warnings")?;
-                Ok(CalendarSource {
-                    id: r.get("id")?,
-                    user_id: r.get("user_id")?,
-                    name: r.get("name")?,
-                    url: r.get("url")?,
-                    events: r.get("events")?,
-                    warnings: serde_json::from_str(&warnings).unwrap_or_default(),
-                    fetched_at: r.get("fetched_at")?,
-                })
-            })
-            .collect()
-    }
-
     /// Keeps a feed of one person's (or one team's) meetings under the hash of its secret:
     /// one's own, one's team's, or anyone's for an admin or coordinator.
     pub async fn create_calendar_feed(
@@ -1060,7 +959,7 @@ pub struct Feed {
 }
 
 /// Refuses to let anyone but `user`, an admin or a coordinator `what`.
-fn own_or_coordinator(actor: &Actor, user: UserId, what: &str) -> Result<()> {
+pub(crate) fn own_or_coordinator(actor: &Actor, user: UserId, what: &str) -> Result<()> {
     if actor.user_id == user || matches!(actor.role, Role::Admin | Role::Coordinator) {
         Ok(())
     } else {

@@ -75,6 +75,10 @@ struct ServeArgs {
     /// Database connections (readers on SQLite).
     #[arg(long, env = "BATON_MAX_CONNECTIONS", default_value_t = 8)]
     max_connections: u32,
+    /// Let users' external calendar URLs reach addresses off the public internet (loopback,
+    /// private networks), for a calendar server inside your own network.
+    #[arg(long, env = "BATON_ALLOW_PRIVATE_FEED_URLS")]
+    allow_private_feed_urls: bool,
 }
 
 #[derive(Subcommand)]
@@ -166,6 +170,7 @@ impl Cli {
             exclusive: self.embedded(),
             body_limit: args.body_limit,
             max_connections: args.max_connections,
+            allow_private_feed_urls: args.allow_private_feed_urls,
             ..Config::new(self.url())
         }
     }

@@ -219,5 +219,10 @@ pub struct CalendarSource {
     pub events: i64,
     /// Problems with single events, each naming its event.
     pub warnings: Vec<String>,
+    /// When the copy in use was read.
     pub fetched_at: DateTime<Utc>,
+    /// When its URL was last tried (for an upload, when it was read).
+    pub checked_at: DateTime<Utc>,
+    /// Why the last try of its URL failed, when it did; the copy from `fetched_at` stays in use.
+    pub last_error: Option<String>,
 }

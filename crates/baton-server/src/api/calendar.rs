@@ -3,12 +3,12 @@
 //! sign-in) under `/calendar/feeds`.
 
 use super::created;
-use crate::AppState;
 use crate::auth::{Auth, hash_token, new_token_secret};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath};
+use crate::{AppState, calendar_fetch};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use baton_calendar::{Interval, ics};
@@ -17,7 +17,7 @@ use baton_model::records::{
     ProposedMove, WorkingHours,
 };
 use baton_model::{FieldErrors, TeamId, UserId};
-use baton_store::FeedOf;
+use baton_store::{Actor, FeedOf, MAX_CALENDAR_BYTES, StoreError};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -32,7 +32,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(accept_move))
         .routes(routes!(decline_move))
         .routes(routes!(get_hours, set_hours))
-        .routes(routes!(list_sources, add_source))
+        .merge(
+            // A calendar file is larger than most bodies; in JSON its line breaks take two bytes.
+            OpenApiRouter::new()
+                .routes(routes!(list_sources, add_source))
+                .layer(DefaultBodyLimit::max(2 * MAX_CALENDAR_BYTES)),
+        )
+        .routes(routes!(refresh_source))
+        .routes(routes!(remove_source))
         .routes(routes!(create_feed))
 }
 
@@ -193,19 +200,24 @@ async fn list_sources(
     Ok(Json(s.store.calendar_sources(&actor, id).await?))
 }
 
-/// An external calendar to add.
+/// An external calendar to add: its file's text, or the URL to fetch it from (and fetch it
+/// again from every 15 minutes).
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SourceInput {
     /// What to call it ("Google").
     name: String,
     /// The calendar file's text (an export from Google Calendar, Outlook or Apple Calendar).
-    ics: String,
+    ics: Option<String>,
+    /// Its feed URL (`https://`, `http://` or `webcal://`), such as Google Calendar's "secret
+    /// address in iCal format".
+    url: Option<String>,
 }
 
 /// Add an external calendar to a person's busy time: your own, or anyone's as an admin or
-/// coordinator. Its events block time and never move; a problem in one event is a warning
-/// naming it, and a file that is not a calendar is refused.
+/// coordinator. Give the file's text in `ics` or its feed URL in `url`. Its events block time
+/// and never move; a problem in one event is a warning naming it, and a file that is not a
+/// calendar (or a URL that does not give one) is refused.
 #[utoipa::path(post, path = "/users/{id}/calendars", tag = "calendar", request_body = SourceInput,
     responses((status = 201, body = CalendarSource), (status = 422, body = Problem)))]
 #[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
@@ -215,11 +227,95 @@ async fn add_source(
     ApiPath(id): ApiPath<UserId>,
     ApiJson(input): ApiJson<SourceInput>,
 ) -> ApiResult<Response> {
-    let source = s
-        .store
-        .add_calendar_source(&actor, id, &input.name, None, input.ics.as_bytes())
-        .await?;
+    let source = match (input.ics, input.url) {
+        (Some(ics), None) => {
+            s.store
+                .add_calendar_source(&actor, id, &input.name, None, ics.as_bytes())
+                .await?
+        }
+        (None, Some(url)) => add_from_url(&s, &actor, id, &input.name, &url).await?,
+        _ => {
+            return Err(ApiError::Invalid(FieldErrors::one(
+                "ics",
+                "give exactly one of ics and url",
+            )));
+        }
+    };
     Ok((StatusCode::CREATED, Json(source)).into_response())
+}
+
+/// Fetches a calendar from a URL a person gave and adds it; a URL that gives no calendar is
+/// refused, naming the field `url`.
+pub(crate) async fn add_from_url(
+    s: &AppState,
+    actor: &Actor,
+    user: UserId,
+    name: &str,
+    url: &str,
+) -> ApiResult<CalendarSource> {
+    let invalid = |message: String| ApiError::Invalid(FieldErrors::one("url", message));
+    let url = calendar_fetch::feed_url(url).map_err(invalid)?;
+    // Only someone who may add the calendar makes the server fetch anything.
+    s.store.calendar_sources(actor, user).await?;
+    let body = calendar_fetch::fetch(&url, s.config.allow_private_feed_urls)
+        .await
+        .map_err(invalid)?;
+    s.store
+        .add_calendar_source(actor, user, name, Some(url.as_str()), &body)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(errors) => invalid(format!("does not give a calendar: {errors}")),
+            other => other.into(),
+        })
+}
+
+/// Fetch an external calendar from its URL again now (it is also fetched every 15 minutes).
+/// When that fails, `last_error` says why and the copy from `fetched_at` stays in use.
+#[utoipa::path(post, path = "/users/{user_id}/calendars/{id}/refresh", tag = "calendar",
+    responses((status = 200, body = CalendarSource), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
+async fn refresh_source(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath((user_id, id)): ApiPath<(UserId, i64)>,
+) -> ApiResult<Json<CalendarSource>> {
+    Ok(Json(refresh(&s, &actor, user_id, id).await?))
+}
+
+/// Fetches one of a person's calendars from its URL again.
+pub(crate) async fn refresh(
+    s: &AppState,
+    actor: &Actor,
+    user: UserId,
+    id: i64,
+) -> ApiResult<CalendarSource> {
+    let source = s.store.calendar_source(actor, id).await?;
+    let Some(url) = source.url.filter(|_| source.user_id == user) else {
+        return Err(ApiError::NotFound);
+    };
+    let fetched = match calendar_fetch::feed_url(&url) {
+        Ok(url) => calendar_fetch::fetch(&url, s.config.allow_private_feed_urls).await,
+        Err(e) => Err(format!("the URL {e}")),
+    };
+    Ok(s.store
+        .record_calendar_fetch(Some(actor), id, fetched)
+        .await?)
+}
+
+/// Remove an external calendar: its events stop blocking time.
+#[utoipa::path(delete, path = "/users/{user_id}/calendars/{id}", tag = "calendar",
+    responses((status = 204), (status = 404, body = Problem)))]
+#[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
+async fn remove_source(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath((user_id, id)): ApiPath<(UserId, i64)>,
+) -> ApiResult<StatusCode> {
+    if s.store.calendar_source(&actor, id).await?.user_id != user_id {
+        return Err(ApiError::NotFound);
+    }
+    s.store.remove_calendar_source(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Whose meetings a new feed shows: one of `user_id` and `team_id`.

@@ -5,7 +5,7 @@
 mod accounts;
 mod activities;
 mod audit;
-mod calendar;
+pub(crate) mod calendar;
 mod contacts;
 mod custom_fields;
 mod deals;

@@ -151,6 +151,18 @@ fn place(span: &Interval, day: &Interval) -> Option<String> {
     ))
 }
 
+/// Every team the actor sees, by name.
+pub(super) async fn all_teams(
+    s: &AppState,
+    actor: &baton_store::Actor,
+) -> Result<Vec<baton_model::records::Team>, ApiError> {
+    let everything = ListQuery::from_pairs([
+        ("limit".to_owned(), "500".to_owned()),
+        ("sort".to_owned(), "name".to_owned()),
+    ])?;
+    Ok(s.store.list_teams(actor, &everything).await?.items)
+}
+
 /// The people of the chosen team (or the viewer's first team, or the first team).
 async fn team_people(
     s: &AppState,
@@ -158,11 +170,7 @@ async fn team_people(
     q: &CalendarQuery,
 ) -> Result<(Vec<Choice>, Vec<UserId>), ApiError> {
     let actor = user.0.actor;
-    let everything = ListQuery::from_pairs([
-        ("limit".to_owned(), "500".to_owned()),
-        ("sort".to_owned(), "name".to_owned()),
-    ])?;
-    let teams = s.store.list_teams(&actor, &everything).await?.items;
+    let teams = all_teams(s, &actor).await?;
     let mine = |t: &&baton_model::records::Team| {
         t.manager_id == Some(actor.user_id) || t.member_ids.contains(&actor.user_id)
     };

@@ -12,6 +12,7 @@ mod format;
 mod forms;
 mod lists;
 mod login;
+mod my_calendars;
 mod record;
 mod search;
 mod session;
@@ -20,10 +21,14 @@ mod today;
 
 use crate::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use baton_model::records::{Account, Activity, Contact, Deal};
+
+/// The largest form upload: a calendar file with room for the other fields.
+pub(crate) const UPLOAD_LIMIT: usize = baton_store::MAX_CALENDAR_BYTES + 64 * 1024;
 
 /// Every page route with its middleware.
 pub fn router(state: &AppState) -> Router<AppState> {
@@ -48,6 +53,16 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/calendar/book", post(calendar::book))
         .route("/calendar/moves", post(calendar::propose))
         .route("/calendar/moves/{id}/{answer}", post(calendar::answer))
+        .route("/calendar/mine", get(my_calendars::page))
+        .route(
+            "/calendar/mine/sources",
+            post(my_calendars::add).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/calendar/mine/sources/{id}/{what}",
+            post(my_calendars::change),
+        )
+        .route("/calendar/mine/feeds", post(my_calendars::create_feed))
         .route("/pipeline", get(board::page))
         .route("/pipeline/column", get(board::more))
         .route("/deals/{id}/stage", post(board::move_deal))

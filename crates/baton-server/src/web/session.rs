@@ -2,8 +2,8 @@
 
 use crate::AppState;
 use crate::auth::hash_token;
-use axum::body::{Body, to_bytes};
-use axum::extract::{FromRequestParts, Request, State};
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -139,18 +139,32 @@ pub async fn require_csrf(State(state): State<AppState>, request: Request, next:
         }
         return csrf_refused();
     }
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|t| t.starts_with("multipart/form-data"))
+        .map(str::to_owned);
+    let limit = if multipart.is_some() {
+        super::UPLOAD_LIMIT
+    } else {
+        state.config.body_limit
+    };
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, state.config.body_limit).await else {
+    let Ok(bytes) = to_bytes(body, limit).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
-    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-        .ok()
-        .and_then(|pairs| {
-            pairs
-                .into_iter()
-                .find(|(k, _)| k == "csrf_token")
-                .map(|(_, v)| v)
-        });
+    let token = match multipart {
+        Some(content_type) => multipart_token(&content_type, bytes.clone()).await,
+        None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .ok()
+            .and_then(|pairs| {
+                pairs
+                    .into_iter()
+                    .find(|(k, _)| k == "csrf_token")
+                    .map(|(_, v)| v)
+            }),
+    };
     match token {
         Some(token) if same_secret(&token, &session.csrf_token) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -158,6 +172,25 @@ pub async fn require_csrf(State(state): State<AppState>, request: Request, next:
         }
         _ => csrf_refused(),
     }
+}
+
+/// The `csrf_token` field of a multipart form, which must come before any file (as it does
+/// when it is the form's first input).
+async fn multipart_token(content_type: &str, body: Bytes) -> Option<String> {
+    let request = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .ok()?;
+    let mut form = Multipart::from_request(request, &()).await.ok()?;
+    while let Some(field) = form.next_field().await.ok()? {
+        if field.name() == Some("csrf_token") {
+            return field.text().await.ok();
+        }
+        if field.file_name().is_some() {
+            return None;
+        }
+    }
+    None
 }
 
 fn csrf_refused() -> Response {

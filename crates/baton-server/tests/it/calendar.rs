@@ -189,6 +189,102 @@ both_backends! {
     }
 }
 
+/// A calendar server on loopback: it serves whatever `answer` holds at `/cal.ics`.
+async fn calendar_server(
+    answer: std::sync::Arc<std::sync::Mutex<(u16, String)>>,
+) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = axum::Router::new().route(
+        "/cal.ics",
+        axum::routing::get(move || {
+            let (status, body) = answer.lock().unwrap().clone();
+            async move { (axum::http::StatusCode::from_u16(status).unwrap(), body) }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
+}
+
+/// A calendar holding one busy hour from `hm` (UTC) on `day`.
+fn one_event(day: NaiveDate, hm: &str) -> String {
+    let compact = day.format("%Y%m%d");
+    let hm = hm.replace(':', "");
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:standup\r\nSUMMARY:Standup\r\n\
+         DTSTART:{compact}T{hm}00Z\r\nDURATION:PT1H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+}
+
+both_backends! {
+    async fn a_calendar_from_a_url_blocks_time_is_fetched_again_and_keeps_its_last_good_copy_when_a_fetch_fails(app) {
+        let org = &app.org;
+        let day = tuesday();
+        let answer = std::sync::Arc::new(std::sync::Mutex::new((200, one_event(day, "13:00"))));
+        let server = calendar_server(answer.clone()).await;
+        let sources = format!("/api/v1/users/{}/calendars", org.rep_a1.id);
+        let busy = || async {
+            let path = format!("/api/v1/calendar?user_ids={}&from={}&to={}", org.rep_a1.id, at(day, "00:00"), at(day.succ_opt().unwrap(), "00:00"));
+            let week = app.get(&org.rep_a1, &path).await.expect(StatusCode::OK).body;
+            week[0]["busy"].as_array().unwrap().iter().map(|b| b["starts_at"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        };
+
+        let source = app.post(&org.rep_a1, &sources, json!({"name": "Work", "url": format!("http://{server}/cal.ics")}))
+            .await
+            .expect(StatusCode::CREATED)
+            .body;
+        assert_eq!(source["url"], format!("http://{server}/cal.ics"));
+        assert_eq!(source["events"], 1);
+        assert_eq!(busy().await, [at(day, "13:00")]);
+        // A feed URL is its owner's secret: not for another rep's eyes.
+        app.get(&org.rep_a2, &sources).await.expect(StatusCode::FORBIDDEN);
+
+        // The calendar changed at its source; fetching again follows it.
+        answer.lock().unwrap().1 = one_event(day, "15:00");
+        let refresh = format!("{sources}/{}/refresh", source["id"]);
+        let again = app.post(&org.rep_a1, &refresh, json!({})).await.expect(StatusCode::OK).body;
+        assert_eq!(again["last_error"], Value::Null);
+        assert_eq!(busy().await, [at(day, "15:00")]);
+
+        // The source fails: the reason is kept and so is the last good copy.
+        *answer.lock().unwrap() = (500, "oops".to_owned());
+        let failed = app.post(&org.rep_a1, &refresh, json!({})).await.expect(StatusCode::OK).body;
+        assert_eq!(failed["last_error"], "the server answered 500 Internal Server Error");
+        assert_eq!(failed["fetched_at"], again["fetched_at"]);
+        assert_eq!(busy().await, [at(day, "15:00")]);
+        // It answers, but not with a calendar.
+        *answer.lock().unwrap() = (200, "<html>sign in</html>".to_owned());
+        let failed = app.post(&org.rep_a1, &refresh, json!({})).await.expect(StatusCode::OK).body;
+        assert!(failed["last_error"].as_str().unwrap().contains("not an iCalendar file"), "{failed}");
+
+        // A URL that gives no calendar is refused when it is added, naming the field.
+        let r = app.post(&org.rep_a1, &sources, json!({"name": "Junk", "url": format!("http://{server}/cal.ics")})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.error_fields(), ["url"]);
+        let r = app.post(&org.rep_a1, &sources, json!({"name": "Nowhere", "url": "ftp://example.com/cal.ics"})).await;
+        assert_eq!(r.error_fields(), ["url"]);
+        let r = app.post(&org.rep_a1, &sources, json!({"name": "Both", "url": "https://example.com/a.ics", "ics": "x"})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // The server fetches it again when it falls due: of two servers asking at once exactly
+        // one gets it, and then it is not due again for a while.
+        app.raw_execute("UPDATE calendar_sources SET checked_at = '2000-01-01T00:00:00+00:00'").await.unwrap();
+        let every = chrono::TimeDelta::minutes(15);
+        let (a, b) = tokio::join!(app.store.claim_due_calendar_feeds(every), app.store.claim_due_calendar_feeds(every));
+        assert_eq!(a.unwrap().len() + b.unwrap().len(), 1);
+        assert!(app.store.claim_due_calendar_feeds(every).await.unwrap().is_empty());
+
+        // Removed, its events stop blocking time; the change is in the audit log.
+        app.delete(&org.rep_a2, &format!("{sources}/{}", source["id"])).await.expect(StatusCode::NOT_FOUND);
+        app.delete(&org.rep_a1, &format!("{sources}/{}", source["id"])).await.expect(StatusCode::NO_CONTENT);
+        assert!(busy().await.is_empty());
+        let audit = app.get(&org.admin, &format!("/api/v1/audit?entity=calendar_source&entity_id={}", source["id"])).await.expect(StatusCode::OK).body;
+        let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(actions.iter().filter(|a| **a == "update").count(), 1, "only the fetch that changed the copy: {audit}");
+        assert!(actions.contains(&"create") && actions.contains(&"delete"), "{audit}");
+    }
+}
+
 both_backends! {
     async fn the_calendar_page_finds_and_books_a_time_and_today_names_a_double_booking(app) {
         use crate::web::{browser, csrf_of, session_of};

@@ -190,6 +190,8 @@ impl TestApp {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             migrate: true,
             max_connections: 4,
+            // The tests serve external calendars from loopback.
+            allow_private_feed_urls: true,
             ..Config::new(url)
         };
         let app = App::build(config).await.expect("build the app");
