@@ -228,6 +228,8 @@ fn input<'a>(world: &'a World, rep: usize, credits: &'a [Credit]) -> (&'a Plan, 
         },
         active: None,
         credits,
+        clawbacks: &[],
+        draw_owed: 0,
     };
     (plan, input)
 }

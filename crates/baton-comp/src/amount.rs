@@ -47,6 +47,11 @@ impl Rounding {
     /// Rounds a major-unit amount to whole minor units of `currency`.
     pub fn to_minor(self, amount: Decimal, currency: Currency) -> i64 {
         let exponent = u32::from(currency.exponent());
+        // Every statement line is rounded: integer division of the mantissa is many times
+        // cheaper than the general decimal rounding below, and gives the same result.
+        if let Some(minor) = self.to_minor_by_division(amount, exponent) {
+            return minor;
+        }
         let mut rounded = amount.round_dp_with_strategy(exponent, self.strategy());
         rounded.rescale(exponent);
         // Amounts are bounded by MAX_MINOR on input and rates by 100 %, far inside i64.
@@ -55,6 +60,33 @@ impl Rounding {
         } else {
             i64::MAX
         })
+    }
+}
+
+impl Rounding {
+    fn to_minor_by_division(self, amount: Decimal, exponent: u32) -> Option<i64> {
+        let scale = amount.scale();
+        let mantissa = amount.mantissa();
+        if scale <= exponent {
+            let factor = 10_i128.checked_pow(exponent - scale)?;
+            return i64::try_from(mantissa.checked_mul(factor)?).ok();
+        }
+        let divisor = 10_i128.checked_pow(scale - exponent)?;
+        let (quotient, remainder) = (mantissa / divisor, mantissa % divisor);
+        if remainder == 0 {
+            return i64::try_from(quotient).ok();
+        }
+        let away = quotient + mantissa.signum();
+        let twice = remainder.abs() * 2;
+        let rounded = match self {
+            Rounding::Up => away,
+            Rounding::HalfUp if twice >= divisor => away,
+            Rounding::HalfEven if twice > divisor || (twice == divisor && quotient % 2 != 0) => {
+                away
+            }
+            Rounding::Down | Rounding::HalfUp | Rounding::HalfEven => quotient,
+        };
+        i64::try_from(rounded).ok()
     }
 }
 
@@ -166,6 +198,42 @@ mod tests {
         assert_eq!(Rounding::HalfEven.to_minor(dec("-0.125"), usd()), -12);
         let jpy = Currency::from_str("JPY").unwrap();
         assert_eq!(Rounding::HalfEven.to_minor(dec("2.5"), jpy), 2);
+    }
+
+    #[test]
+    fn rounding_by_division_agrees_with_decimal_rounding() {
+        let cases = [
+            "0.125",
+            "0.135",
+            "-0.125",
+            "-0.135",
+            "7200.005",
+            "1.999",
+            "-1.001",
+            "3",
+            "0.5",
+            "123456.78901234",
+            "-0.0049",
+            "0.0051",
+            "1.1",
+        ];
+        for rounding in [
+            Rounding::HalfEven,
+            Rounding::HalfUp,
+            Rounding::Down,
+            Rounding::Up,
+        ] {
+            for text in cases {
+                let amount = dec(text);
+                let mut expected = amount.round_dp_with_strategy(2, rounding.strategy());
+                expected.rescale(2);
+                assert_eq!(
+                    rounding.to_minor(amount, usd()),
+                    i64::try_from(expected.mantissa()).unwrap(),
+                    "{text} {rounding:?}"
+                );
+            }
+        }
     }
 
     #[test]

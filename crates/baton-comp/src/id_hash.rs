@@ -35,6 +35,10 @@ impl Hasher for IdHasher {
     fn write_i64(&mut self, n: i64) {
         self.add(n.cast_unsigned());
     }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
 }
 
 impl IdHasher {

@@ -9,7 +9,7 @@
 //! Recomputing with nothing changed appends nothing.
 
 use crate::id_hash::IdMap;
-use crate::statement::Statement;
+use crate::statement::{LineKey, Statement};
 use baton_model::{Currency, Period, UserId};
 use std::collections::BTreeMap;
 
@@ -53,8 +53,9 @@ pub struct LedgerEntry {
     pub period: Period,
     /// The period whose payout carries it: `period`, or a later one for an adjustment.
     pub posted_in: Period,
-    /// The statement line it belongs to ([`crate::statement::Line::key`]).
-    pub key: String,
+    /// The statement line it belongs to ([`crate::statement::Line::key`]); storage keeps its
+    /// text form and reads it back with [`LineKey::parse`].
+    pub key: LineKey,
     /// Why it was written.
     pub kind: EntryKind,
     /// Signed amount in minor units.
@@ -67,7 +68,7 @@ pub struct LedgerEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Booking {
     /// The line key.
-    pub key: String,
+    pub key: LineKey,
     /// Amount in minor units.
     pub amount: i64,
     /// Currency.
@@ -119,16 +120,19 @@ pub fn net(
     entries: &[LedgerEntry],
     rep: UserId,
     period: Period,
-) -> BTreeMap<(&str, Currency), i64> {
+) -> BTreeMap<(&LineKey, Currency), i64> {
     let mut net = BTreeMap::new();
     for entry in entries
         .iter()
         .filter(|e| e.rep == rep && e.period == period)
     {
-        *net.entry((entry.key.as_str(), entry.currency)).or_insert(0) += entry.amount;
+        *net.entry((&entry.key, entry.currency)).or_insert(0) += entry.amount;
     }
     net
 }
+
+/// A line key whose amount changed: (held, fresh).
+type Change<'a> = ((&'a LineKey, Currency), (i64, i64));
 
 /// The entries to append so the ledger holds `fresh` for the target rep and period.
 pub fn reconcile(
@@ -142,46 +146,37 @@ pub fn reconcile(
             next_open: target.next_open,
         });
     }
-    // Hash maps, not ordered ones: a manager's statement has tens of thousands of lines whose
-    // keys share long prefixes, and only the few that changed need sorting.
-    let mut old: IdMap<(&str, Currency), i64> = IdMap::default();
-    old.reserve(existing.len());
+    // Hash maps, not ordered ones: a manager's statement has tens of thousands of lines, and
+    // only the few that changed need sorting.
+    // One hash map of (held, fresh) per key, not an ordered one: a manager's statement has
+    // tens of thousands of lines, and only the few that changed need sorting.
+    let mut amounts: IdMap<(&LineKey, Currency), (i64, i64)> = IdMap::default();
+    amounts.reserve(existing.len().max(fresh.len()));
     for entry in existing
         .iter()
         .filter(|e| e.rep == target.rep && e.period == target.period)
     {
-        *old.entry((entry.key.as_str(), entry.currency)).or_insert(0) += entry.amount;
+        amounts.entry((&entry.key, entry.currency)).or_default().0 += entry.amount;
     }
-    let mut new: IdMap<(&str, Currency), i64> = IdMap::default();
-    new.reserve(fresh.len());
     for booking in fresh {
-        *new.entry((booking.key.as_str(), booking.currency))
-            .or_insert(0) += booking.amount;
+        amounts
+            .entry((&booking.key, booking.currency))
+            .or_default()
+            .1 += booking.amount;
     }
-    let mut keys: Vec<(&str, Currency)> = new
-        .iter()
-        .filter(|(key, amount)| old.get(*key).copied().unwrap_or(0) != **amount)
-        .map(|(key, _)| *key)
-        .chain(
-            old.iter()
-                .filter(|(key, amount)| **amount != 0 && !new.contains_key(*key))
-                .map(|(key, _)| *key),
-        )
+    let mut changed: Vec<Change<'_>> = amounts
+        .into_iter()
+        .filter(|(_, (before, after))| before != after)
         .collect();
-    keys.sort_unstable();
+    changed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let mut entries = Vec::new();
-    for (key, currency) in keys {
-        let before = old.get(&(key, currency)).copied().unwrap_or(0);
-        let after = new.get(&(key, currency)).copied().unwrap_or(0);
-        if before == after {
-            continue;
-        }
+    for ((key, currency), (before, after)) in changed {
         let entry = |kind, amount, posted_in| LedgerEntry {
             rep: target.rep,
             period: target.period,
             posted_in,
-            key: key.to_owned(),
+            key: key.clone(),
             kind,
             amount,
             currency,
@@ -217,9 +212,13 @@ mod tests {
         Period::parse(text, 1).unwrap()
     }
 
-    fn booking(key: &str, amount: i64) -> Booking {
+    fn key(name: &str) -> LineKey {
+        LineKey::parse(&format!("{name}/bonus")).unwrap()
+    }
+
+    fn booking(name: &str, amount: i64) -> Booking {
         Booking {
-            key: key.to_owned(),
+            key: key(name),
             amount,
             currency: Currency::USD,
         }
@@ -254,15 +253,15 @@ mod tests {
         let t = target(PeriodStatus::Open);
         let first = reconcile(&t, &[], &[booking("a", 100), booking("b", 50)]).unwrap();
         let second = reconcile(&t, &first, &[booking("a", 120), booking("b", 50)]).unwrap();
-        let summary: Vec<(&str, EntryKind, i64)> = second
+        let summary: Vec<(String, EntryKind, i64)> = second
             .iter()
-            .map(|e| (e.key.as_str(), e.kind, e.amount))
+            .map(|e| (e.key.to_string(), e.kind, e.amount))
             .collect();
         assert_eq!(
             summary,
             vec![
-                ("a", EntryKind::Reversal, -100),
-                ("a", EntryKind::Rebook, 120)
+                ("a/bonus".to_owned(), EntryKind::Reversal, -100),
+                ("a/bonus".to_owned(), EntryKind::Rebook, 120)
             ]
         );
     }

@@ -5,14 +5,16 @@
 //! * [`credit`]: who is credited for a won deal: owner, revenue and overlay splits, manager
 //!   roll-up.
 //! * [`statement`]: one rep's statement for one period: the attainment walk over credits in
-//!   credit-date order, marginal and retroactive tiers, gates, caps, SPIFs, bonuses and
-//!   proration, each line with its trace.
+//!   credit-date order, marginal and retroactive tiers, gates, caps, SPIFs, bonuses,
+//!   proration and draws with their recovery, each line with its trace. Traces are kept as
+//!   compact data sharing one context per statement and rendered to text only when read.
 //! * [`ledger`]: what a recompute adds to an append-only ledger: reversals and rebookings of
 //!   what changed, adjustments in the next open period for frozen ones.
 //! * [`amount`]: money as decimals, rounding, and how numbers read in traces.
 #![forbid(unsafe_code)]
 
 pub mod amount;
+pub mod clawback;
 pub mod credit;
 mod id_hash;
 pub mod ledger;
@@ -21,9 +23,10 @@ pub mod plan;
 pub mod statement;
 
 pub use amount::Rounding;
+pub use clawback::{Clawback, ClawbackReason, Paid};
 pub use credit::{Attributes, Credit, CreditError, CreditKind, Deal, Hierarchy, Split, SplitKind};
 pub use ledger::{Booking, EntryKind, LedgerEntry, PeriodStatus, Target, reconcile};
-pub use plan::{Plan, PlanError, PlanErrors};
+pub use plan::{Draw, Plan, PlanError, PlanErrors};
 pub use statement::{
-    Active, CompError, Line, LineKind, RepPeriod, Statement, compute, recompute_from,
+    Active, CompError, Line, LineKey, LineKind, RepPeriod, Statement, compute, recompute_from,
 };

@@ -5,7 +5,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pieces<T> {
     first: Option<T>,
-    rest: Vec<T>,
+    #[expect(
+        clippy::box_collection,
+        reason = "an absent rest costs one word in every line instead of three"
+    )]
+    rest: Option<Box<Vec<T>>>,
 }
 
 impl<T> Pieces<T> {
@@ -13,7 +17,7 @@ impl<T> Pieces<T> {
     pub fn new() -> Self {
         Pieces {
             first: None,
-            rest: Vec::new(),
+            rest: None,
         }
     }
 
@@ -22,18 +26,20 @@ impl<T> Pieces<T> {
         if self.first.is_none() {
             self.first = Some(value);
         } else {
-            self.rest.push(value);
+            self.rest.get_or_insert_default().push(value);
         }
     }
 
     /// The elements in order.
     pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.first.iter().chain(self.rest.iter())
+        self.first
+            .iter()
+            .chain(self.rest.iter().flat_map(|rest| rest.iter()))
     }
 
     /// How many.
     pub fn len(&self) -> usize {
-        usize::from(self.first.is_some()) + self.rest.len()
+        usize::from(self.first.is_some()) + self.rest.as_ref().map_or(0, |rest| rest.len())
     }
 
     /// Whether there are none.

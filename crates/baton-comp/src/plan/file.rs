@@ -28,6 +28,26 @@ pub(super) struct RawPlan {
     pub caps: Option<RawCaps>,
     #[serde(default)]
     pub components: Vec<Spanned<RawComponent>>,
+    #[serde(default)]
+    pub draw: Option<Spanned<RawDraw>>,
+    #[serde(default)]
+    pub clawback: Option<Spanned<RawClawback>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawClawback {
+    pub within_days: Spanned<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDraw {
+    pub amount: Spanned<Decimal>,
+    pub recoverable: Spanned<bool>,
+    pub periods: Option<Spanned<i64>>,
+    pub recovery_starts_period: Option<Spanned<i64>>,
+    pub recovery_pct: Option<Spanned<Decimal>>,
 }
 
 #[derive(Debug, Deserialize)]

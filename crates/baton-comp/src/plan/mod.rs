@@ -7,11 +7,13 @@
 
 mod check;
 mod components;
+mod draw;
 mod error;
 mod file;
 mod validate;
 
 pub use error::{PlanError, PlanErrors};
+pub(crate) use validate::{CLAWBACK_ID, DRAW_ID};
 
 use crate::amount::Rounding;
 use crate::credit::CreditKind;
@@ -47,6 +49,11 @@ pub struct Plan {
     pub cap_per_period: Option<Decimal>,
     /// What pays, in the order lines are produced.
     pub components: Vec<Component>,
+    /// A guaranteed minimum per period, if any.
+    pub draw: Option<Draw>,
+    /// A deal refunded or churned within this many days of its credit date has its commission
+    /// taken back; no clawbacks when `None`.
+    pub clawback_days: Option<u32>,
 }
 
 impl Plan {
@@ -69,6 +76,27 @@ pub fn version_on<'a>(plans: &'a [Plan], id: &str, date: NaiveDate) -> Option<&'
         .iter()
         .filter(|p| p.id == id && p.in_effect_on(date))
         .max_by_key(|p| p.version)
+}
+
+/// A draw: a guaranteed minimum pay per period, topped up when earnings fall short.
+///
+/// A recoverable draw is an advance: what it paid is owed back and recovered from later
+/// earnings above the guarantee, so recovery never takes a period's pay below it while the draw
+/// is in force. A non-recoverable draw is a plain guarantee. This is Oracle Incentive
+/// Compensation's payment plan "minimum amount" with recovery
+/// (<https://docs.oracle.com/en/cloud/saas/sales/facmi/example-of-incentive-compensation-draw-and-recovery.html>).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Draw {
+    /// The guaranteed minimum per period (major units), prorated for part-periods.
+    pub amount: Decimal,
+    /// Whether what the draw pays is owed back.
+    pub recoverable: bool,
+    /// The draw is paid in the first this many periods of the plan; always when `None`.
+    pub periods: Option<u32>,
+    /// Recovery starts in this period of the plan (1 is the plan's first period).
+    pub recovery_starts: u32,
+    /// Fraction of earnings above the guarantee recovered each period (1 for all of it).
+    pub recovery_rate: Decimal,
 }
 
 /// Which date of a deal places its credit in a period.

@@ -2,6 +2,7 @@
 
 use super::check::Checker;
 use super::components::check_component;
+use super::draw::check_draw;
 use super::file::RawPlan;
 use super::{Component, CreditDateRule, Plan, PlanError, PlanErrors};
 use crate::amount::Rounding;
@@ -121,6 +122,39 @@ pub(super) fn validate(raw: &RawPlan, source: &str) -> Result<Plan, PlanErrors> 
         })
         .collect();
 
+    let draw = raw.draw.as_ref().map(|d| check_draw(&mut c, d.get_ref()));
+    let clawback_days = raw.clawback.as_ref().map(|table| {
+        let days = &table.get_ref().within_days;
+        u32::try_from(*days.get_ref())
+            .ok()
+            .filter(|d| *d >= 1)
+            .unwrap_or_else(|| {
+                c.error(
+                    days.span(),
+                    "clawback.within_days",
+                    "must be a whole number of days from 1",
+                );
+                1
+            })
+    });
+    for (present, id, table) in [
+        (raw.draw.is_some(), DRAW_ID, "[draw]"),
+        (raw.clawback.is_some(), CLAWBACK_ID, "[clawback]"),
+    ] {
+        if let Some((i, component)) = raw
+            .components
+            .iter()
+            .enumerate()
+            .find(|(_, comp)| present && comp.get_ref().id.get_ref() == id)
+        {
+            c.error(
+                component.get_ref().id.span(),
+                &format!("components[{i}].id"),
+                format!("{id:?} names the plan's {table} lines in statements; choose another id"),
+            );
+        }
+    }
+
     if !c.errors.is_empty() {
         c.errors.sort_by_key(|e| (e.line, e.column));
         return Err(PlanErrors(c.errors));
@@ -143,5 +177,13 @@ pub(super) fn validate(raw: &RawPlan, source: &str) -> Result<Plan, PlanErrors> 
             .into_iter()
             .collect::<Option<Vec<_>>>()
             .ok_or_else(missing)?,
+        draw,
+        clawback_days,
     })
 }
+
+/// The component id clawback lines are booked under.
+pub(crate) const CLAWBACK_ID: &str = "clawback";
+
+/// The component id draw and recovery lines are booked under.
+pub(crate) const DRAW_ID: &str = "draw";

@@ -1,8 +1,12 @@
 //! Statement lines: what each credit earns under each component, with the numbers that say why.
 
+use super::key::LineKey;
 use super::tiers::{Step, TierWalk, true_up_pay};
-use super::trace::{CreditTrace, Detail, PieceTrace, TableTrace, TierLabel, Trace, TrueUpTrace};
-use crate::amount::major;
+use super::trace::{
+    BonusTrace, CreditTrace, Detail, PieceTrace, TableTrace, TierLabel, Trace, TraceContext,
+    TrueUpTrace,
+};
+use crate::amount::{major, money_major};
 use crate::credit::{Credit, CreditKind, share_fraction};
 use crate::plan::{Condition, Plan, Rule, Spif, SpifPay, TierTable};
 use baton_model::DealId;
@@ -11,34 +15,35 @@ use rust_decimal::Decimal;
 use std::sync::Arc;
 
 /// What a line pays for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LineKind {
     /// A rate on one credit.
     Commission,
     /// Earlier credits re-rated when a retroactive tier (index) was reached.
     TrueUp {
         /// Index of the tier reached.
-        tier: usize,
+        tier: u16,
     },
     /// A SPIF on one qualifying credit.
     Spif,
     /// A once-per-period bonus.
     Bonus,
+    /// A draw: the guarantee topping up what the period earned.
+    Draw,
+    /// Recovery of earlier recoverable draws from what the period earned.
+    Recovery,
+    /// A commission paid in an earlier period, taken back because the deal was refunded or
+    /// churned.
+    Clawback,
 }
 
 /// One line of a statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
-    /// Id of the plan component that produced it.
-    pub component: Arc<str>,
-    /// Position of that component in the plan.
-    pub component_index: usize,
+    /// Position of the plan component that produced it.
+    pub component: u16,
     /// What it pays for.
     pub kind: LineKind,
-    /// The deal, for lines about one credit.
-    pub deal: Option<DealId>,
-    /// The kind of credit, for lines about one credit.
-    pub credit_kind: Option<CreditKind>,
     /// The credit date of the credit that produced the line (for a true-up, the credit that
     /// reached the tier); `None` for end-of-period lines.
     pub date: Option<NaiveDate>,
@@ -49,30 +54,29 @@ pub struct Line {
 }
 
 impl Line {
-    /// The key under which the ledger books this line: the same line of a recompute has the
-    /// same key, whatever else changed.
-    pub fn key(&self) -> String {
-        let mut key = String::with_capacity(self.component.len() + 32);
-        self.write_key(&mut key);
-        key
+    /// Id of the plan component that produced the line.
+    pub fn component_id(&self) -> &str {
+        &self.trace.context.components[usize::from(self.component)]
     }
 
-    fn write_key(&self, out: &mut String) {
-        use std::fmt::Write as _;
-        let credit_kind = match self.credit_kind {
-            Some(CreditKind::Revenue) => "revenue",
-            Some(CreditKind::Overlay) => "overlay",
-            Some(CreditKind::RollUp) => "roll_up",
-            None => "-",
-        };
-        out.push_str(&self.component);
-        let _ = match (self.kind, self.deal) {
-            (LineKind::Commission, Some(deal)) => write!(out, "/commission/{deal}/{credit_kind}"),
-            (LineKind::Spif, Some(deal)) => write!(out, "/spif/{deal}/{credit_kind}"),
-            (LineKind::Commission | LineKind::Spif, None) => write!(out, "/{credit_kind}"),
-            (LineKind::TrueUp { tier }, _) => write!(out, "/true-up/tier-{}", tier + 1),
-            (LineKind::Bonus, _) => write!(out, "/bonus"),
-        };
+    /// The deal, for lines about one credit.
+    pub fn deal(&self) -> Option<DealId> {
+        self.trace.credit.map(|c| c.deal)
+    }
+
+    /// The kind of credit, for lines about one credit.
+    pub fn credit_kind(&self) -> Option<CreditKind> {
+        self.trace.credit.map(|c| c.kind)
+    }
+
+    /// The key under which the ledger books this line.
+    pub fn key(&self) -> LineKey {
+        LineKey {
+            component: Arc::clone(&self.trace.context.components[usize::from(self.component)]),
+            kind: self.kind,
+            deal: self.deal(),
+            credit_kind: self.credit_kind(),
+        }
     }
 
     /// The trace as text, with the real numbers.
@@ -85,22 +89,120 @@ impl Line {
 /// credits compares plain values instead of following references.
 pub(super) type Dated<'a> = (NaiveDate, DealId, CreditKind, &'a Credit);
 
+/// The walk of every rate component before the first credit of a date, so a recompute from
+/// that date starts there instead of walking every earlier credit again.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct Checkpoints {
+    /// Credit dates, ascending; the last is `NaiveDate::MAX`: the state after every credit.
+    dates: Vec<NaiveDate>,
+    /// Lines before the first credit of each date.
+    lines: Vec<u32>,
+    /// Per date, per rate component: position and tier reached.
+    walks: Vec<(Decimal, usize)>,
+    /// Per date, per rate component, per tier: money paid in the band.
+    bands: Vec<Decimal>,
+}
+
+impl Checkpoints {
+    fn record(&mut self, date: NaiveDate, lines: usize, walks: &[Option<TierWalk<'_>>]) {
+        self.dates.push(date);
+        self.lines.push(u32::try_from(lines).unwrap_or(u32::MAX));
+        for walk in walks.iter().flatten() {
+            self.walks.push((walk.position(), walk.reached()));
+            self.bands.extend_from_slice(walk.band_money());
+        }
+    }
+
+    /// The index of the first checkpoint on or after `date`.
+    fn at(&self, date: NaiveDate) -> usize {
+        self.dates.partition_point(|d| *d < date)
+    }
+
+    /// Lines before checkpoint `index`.
+    pub(super) fn lines_before(&self, index: usize) -> usize {
+        self.lines.get(index).map_or(0, |n| *n as usize)
+    }
+
+    /// Moves `walks` to checkpoint `index` and drops the later checkpoints.
+    fn restore(&mut self, index: usize, walks: &mut [Option<TierWalk<'_>>]) {
+        let per_date = self.walks.len() / self.dates.len().max(1);
+        let tiers = self.bands.len() / self.dates.len().max(1);
+        let (mut w, mut b) = (index * per_date, index * tiers);
+        for walk in walks.iter_mut().flatten() {
+            let n = walk.band_money().len();
+            let (position, reached) = self.walks[w];
+            walk.restore(position, reached, &self.bands[b..b + n]);
+            w += 1;
+            b += n;
+        }
+        self.dates.truncate(index);
+        self.lines.truncate(index);
+        self.walks.truncate(index * per_date);
+        self.bands.truncate(index * tiers);
+    }
+}
+
 /// The lines of an earlier statement, of which a recompute keeps those of credits dated before
 /// `changed_from`, which no change touched.
 pub(super) struct Reuse {
     pub lines: Vec<Line>,
+    pub checkpoints: Checkpoints,
     pub changed_from: NaiveDate,
 }
 
-/// The lines for sorted credits, before gates, rounding and caps.
+/// What [`build`] made.
+pub(super) struct Built {
+    pub lines: Vec<Line>,
+    pub checkpoints: Checkpoints,
+    /// Lines before this index were kept from the earlier statement, gates and caps applied.
+    pub kept: usize,
+}
+
+/// What every line of a statement under `plan` with this quota shares.
+pub(super) fn context(plan: &Plan, quota: Decimal) -> Arc<TraceContext> {
+    Arc::new(TraceContext {
+        currency: plan.currency,
+        rounding: plan.rounding,
+        components: plan
+            .components
+            .iter()
+            .map(|c| Arc::clone(&c.id))
+            .chain(plan.draw.map(|_| Arc::from(crate::plan::DRAW_ID)))
+            .chain(
+                plan.clawback_days
+                    .map(|_| Arc::from(crate::plan::CLAWBACK_ID)),
+            )
+            .collect(),
+        tables: plan
+            .components
+            .iter()
+            .map(|c| match &c.rule {
+                Rule::Rate(table) => Some(table_trace(table, quota)),
+                Rule::Spif(_) | Rule::Bonus(_) => None,
+            })
+            .collect(),
+        spifs: plan
+            .components
+            .iter()
+            .map(|c| match &c.rule {
+                Rule::Spif(spif) => Some((spif.pays, describe(&spif.condition))),
+                Rule::Rate(_) | Rule::Bonus(_) => None,
+            })
+            .collect(),
+    })
+}
+
+/// Where `credits` (sorted, and only those on or after `reuse.changed_from` when reusing) put
+/// the lines, before gates, rounding and caps.
 pub(super) fn build(
     plan: &Plan,
+    context: &Arc<TraceContext>,
     credits: &[Dated<'_>],
     quota: Decimal,
     attainment: Option<Decimal>,
     factor: Decimal,
     reuse: Option<Reuse>,
-) -> Vec<Line> {
+) -> Built {
     let currency = plan.currency;
     let mut walks: Vec<Option<TierWalk<'_>>> = plan
         .components
@@ -110,133 +212,114 @@ pub(super) fn build(
             Rule::Spif(_) | Rule::Bonus(_) => None,
         })
         .collect();
-    // Per-statement copies: threads computing other statements never touch these counters.
-    let ids: Vec<Arc<str>> = plan.components.iter().map(|c| Arc::from(&*c.id)).collect();
-    let tables: Vec<Option<Arc<TableTrace>>> = plan
-        .components
-        .iter()
-        .map(|c| match &c.rule {
-            Rule::Rate(table) => Some(table_trace(table, quota)),
-            Rule::Spif(_) | Rule::Bonus(_) => None,
-        })
-        .collect();
     // One line per credit per component that pays per credit, so the vector never moves its
-    // (large) lines while growing; capacity that stays unused is never touched.
+    // lines while growing; capacity that stays unused is never touched.
     let per_credit = plan
         .components
         .iter()
         .filter(|c| !matches!(c.rule, Rule::Bonus(_)))
         .count();
     let capacity = credits.len() * per_credit + 8;
-    let line = |index: usize, kind, credit: Option<&Credit>, date, trace| Line {
-        component: Arc::clone(&ids[index]),
-        component_index: index,
+    let (mut lines, mut checkpoints) = match reuse {
+        Some(Reuse {
+            mut lines,
+            mut checkpoints,
+            changed_from,
+        }) => {
+            let index = checkpoints.at(changed_from);
+            lines.truncate(checkpoints.lines_before(index));
+            checkpoints.restore(index, &mut walks);
+            lines.reserve(capacity);
+            (lines, checkpoints)
+        }
+        None => (Vec::with_capacity(capacity), Checkpoints::default()),
+    };
+    let kept = lines.len();
+    let line = |index: usize, kind, date, trace| Line {
+        component: u16::try_from(index).unwrap_or(u16::MAX),
         kind,
-        deal: credit.map(|c| c.deal),
-        credit_kind: credit.map(|c| c.kind),
         date,
         amount: 0,
         trace,
     };
-    let unchanged_before = reuse.as_ref().map(|r| r.changed_from);
-    let mut lines = match reuse {
-        Some(Reuse {
-            mut lines,
-            changed_from,
-        }) => {
-            // Kept lines come first, as their credits do; gates and caps are applied afresh.
-            let kept = lines
-                .iter()
-                .take_while(|l| l.date.is_some_and(|d| d < changed_from))
-                .count();
-            lines.truncate(kept);
-            for line in &mut lines {
-                line.trace.pay = line.trace.computed;
-                line.trace.adjustments.clear();
-            }
-            lines.reserve(capacity.saturating_sub(kept));
-            lines
-        }
-        None => Vec::with_capacity(capacity),
-    };
+    let mut last_date = None;
     for &(date, _, _, credit) in credits {
-        let money = major(credit.amount.minor, currency);
-        if unchanged_before.is_some_and(|from| date < from) {
-            // A kept line already says what this credit earned: only move the walks on.
-            for (component, walk) in plan.components.iter().zip(&mut walks) {
-                if let Some(walk) = walk {
-                    walk.step(money, component.credit_kinds.contains(&credit.kind));
-                }
-            }
-            continue;
+        if last_date != Some(date) {
+            checkpoints.record(date, lines.len(), &walks);
+            last_date = Some(date);
         }
+        let money = major(credit.amount.minor, currency);
         let date = Some(date);
         let credit_trace = CreditTrace {
             deal: credit.deal,
             kind: credit.kind,
-            deal_amount: major(credit.deal_amount.minor, credit.deal_amount.currency),
             share: credit.share,
-            credit: money,
+            deal_amount: credit.deal_amount,
+            credit: credit.amount.minor,
         };
         for (index, (component, walk)) in plan.components.iter().zip(&mut walks).enumerate() {
             let pays = component.credit_kinds.contains(&credit.kind);
+            let id = u16::try_from(index).unwrap_or(u16::MAX);
             match (&component.rule, walk) {
                 (Rule::Rate(_), Some(walk)) => {
-                    let table = tables[index]
-                        .as_ref()
-                        .expect("a rate component has a table");
                     let step = walk.step(money, pays);
                     if !step.true_up.is_empty() {
                         let pay = true_up_pay(&step.true_up);
-                        let detail = true_up_detail(table, &step, credit.deal);
-                        let trace = Trace::new(currency, plan.rounding, None, detail, pay);
-                        let kind = LineKind::TrueUp { tier: step.reached };
-                        lines.push(line(index, kind, None, date, trace));
+                        let detail = true_up_detail(id, &step, credit.deal);
+                        let trace = Trace::new(context, None, detail, pay);
+                        let kind = LineKind::TrueUp {
+                            tier: index_u16(step.reached),
+                        };
+                        lines.push(line(index, kind, date, trace));
                     }
                     if !pays || money.is_zero() {
                         continue;
                     }
-                    let detail = rate_detail(table, &step);
-                    let trace = Trace::new(
-                        currency,
-                        plan.rounding,
-                        Some(credit_trace),
-                        detail,
-                        step.pay(),
-                    );
-                    let kind = LineKind::Commission;
-                    lines.push(line(index, kind, Some(credit), date, trace));
+                    let detail = rate_detail(id, &step);
+                    let trace = Trace::new(context, Some(credit_trace), detail, step.pay());
+                    lines.push(line(index, LineKind::Commission, date, trace));
                 }
                 (Rule::Spif(spif), _) if pays && qualifies(&spif.condition, credit) => {
-                    let trace = spif_trace(plan, spif, credit_trace);
-                    lines.push(line(index, LineKind::Spif, Some(credit), date, trace));
+                    let detail = Detail::Spif { component: id };
+                    let trace = Trace::new(
+                        context,
+                        Some(credit_trace),
+                        detail,
+                        spif_pay(spif, credit, money),
+                    );
+                    lines.push(line(index, LineKind::Spif, date, trace));
                 }
                 _ => {}
             }
         }
     }
+    checkpoints.record(NaiveDate::MAX, lines.len(), &walks);
     for (index, component) in plan.components.iter().enumerate() {
         let Rule::Bonus(bonus) = &component.rule else {
             continue;
         };
         let attained = attainment.unwrap_or(Decimal::ZERO);
         if attained >= bonus.attainment {
-            let detail = Detail::Bonus {
+            let detail = Detail::Bonus(Box::new(BonusTrace {
                 attainment: attained,
                 threshold: bonus.attainment,
                 amount: bonus.amount,
                 factor,
-            };
+            }));
             let pay = bonus.amount * factor;
-            let trace = Trace::new(currency, plan.rounding, None, detail, pay);
-            lines.push(line(index, LineKind::Bonus, None, None, trace));
+            let trace = Trace::new(context, None, detail, pay);
+            lines.push(line(index, LineKind::Bonus, None, trace));
         }
     }
-    lines
+    Built {
+        lines,
+        checkpoints,
+        kept,
+    }
 }
 
-fn table_trace(table: &TierTable, quota: Decimal) -> Arc<TableTrace> {
-    Arc::new(TableTrace {
+fn table_trace(table: &TierTable, quota: Decimal) -> TableTrace {
+    TableTrace {
         measure: table.measure,
         flat: table.tiers.len() == 1 && table.tiers[0].to.is_none(),
         quota,
@@ -248,42 +331,42 @@ fn table_trace(table: &TierTable, quota: Decimal) -> Arc<TableTrace> {
                 from: t.from,
                 to: t.to,
                 retroactive: t.retroactive,
-            })
-            .collect(),
-    })
-}
-
-fn index(tier: usize) -> u32 {
-    u32::try_from(tier).unwrap_or(u32::MAX)
-}
-
-fn rate_detail(table: &Arc<TableTrace>, step: &Step) -> Detail {
-    Detail::Rate {
-        table: Arc::clone(table),
-        position: step.position,
-        pieces: step
-            .pieces
-            .iter()
-            .map(|p| PieceTrace {
-                tier: index(p.tier),
-                rerated_by: p.rerated_by.map(index),
-                money: p.money,
-                rate: p.rate,
+                rate: t.rate,
             })
             .collect(),
     }
 }
 
-fn true_up_detail(table: &Arc<TableTrace>, step: &Step, deal: DealId) -> Detail {
+fn index_u16(tier: usize) -> u16 {
+    u16::try_from(tier).unwrap_or(u16::MAX)
+}
+
+fn rate_detail(component: u16, step: &Step) -> Detail {
+    Detail::Rate {
+        component,
+        position: step.position,
+        pieces: step
+            .pieces
+            .iter()
+            .map(|p| PieceTrace {
+                tier: index_u16(p.tier),
+                rerated_by: p.rerated_by.map(index_u16),
+                money: p.money,
+            })
+            .collect(),
+    }
+}
+
+fn true_up_detail(component: u16, step: &Step, deal: DealId) -> Detail {
     Detail::TrueUp {
-        table: Arc::clone(table),
-        reached: index(step.reached),
+        component,
+        reached: index_u16(step.reached),
         on_deal: deal,
         pieces: step
             .true_up
             .iter()
             .map(|p| TrueUpTrace {
-                tier: index(p.tier),
+                tier: index_u16(p.tier),
                 money: p.money,
                 old_rate: p.old_rate,
                 new_rate: p.new_rate,
@@ -298,21 +381,15 @@ fn qualifies(condition: &Condition, credit: &Credit) -> bool {
     });
     let amount_ok = condition
         .min_deal_amount
-        .is_none_or(|min| major(credit.deal_amount.minor, credit.deal_amount.currency) >= min);
+        .is_none_or(|min| money_major(credit.deal_amount) >= min);
     attribute_ok && amount_ok
 }
 
-fn spif_trace(plan: &Plan, spif: &Spif, credit: CreditTrace) -> Trace {
-    let pay = match spif.pays {
+fn spif_pay(spif: &Spif, credit: &Credit, money: Decimal) -> Decimal {
+    match spif.pays {
         SpifPay::Fixed(amount) => amount * share_fraction(credit.share),
-        SpifPay::Rate(rate) => credit.credit * rate,
-    };
-    let condition = describe(&spif.condition);
-    let detail = Detail::Spif {
-        pays: spif.pays,
-        condition,
-    };
-    Trace::new(plan.currency, plan.rounding, Some(credit), detail, pay)
+        SpifPay::Rate(rate) => money * rate,
+    }
 }
 
 fn describe(condition: &Condition) -> Option<String> {

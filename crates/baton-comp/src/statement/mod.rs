@@ -10,19 +10,27 @@
 //! dated before it: the walk only moves forward, so they cannot have changed.
 
 mod adjust;
+mod clawbacks;
+mod draw;
+mod key;
 mod lines;
 pub mod tiers;
 mod trace;
 
+pub use key::{KeyError, LineKey};
 pub use lines::{Line, LineKind};
-pub use trace::{Adjustment, CreditTrace, Detail, Trace};
+pub use trace::{
+    Adjustment, BonusTrace, ClawbackTrace, CreditTrace, Detail, DrawTrace, PieceTrace, TableTrace,
+    TierLabel, Trace, TraceContext, TrueUpTrace,
+};
 
-use crate::amount::{major, money_major};
+use crate::amount::money_major;
 use crate::credit::Credit;
 use crate::plan::{Measure, Plan, Rule};
 use baton_model::{Currency, DealId, Money, Period, UserId};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// Everything a statement needs to know about one rep in one period.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +45,12 @@ pub struct RepPeriod<'a> {
     pub active: Option<Active>,
     /// Credits; those of other reps or dated outside the active days are ignored.
     pub credits: &'a [Credit],
+    /// Deals refunded or churned; those of other reps or dated outside the active days are
+    /// ignored, and so are those outside the plan's clawback window.
+    pub clawbacks: &'a [crate::clawback::Clawback],
+    /// What the rep owes back of recoverable draws at the start of the period (minor units of
+    /// the plan currency): the previous period's [`Statement::draw_owed`]; 0 without draws.
+    pub draw_owed: i64,
 }
 
 /// The first and last day (both inclusive) a rep was on a plan within a period.
@@ -89,6 +103,11 @@ pub struct Statement {
     pub lines: Vec<Line>,
     /// Sum of the lines, in minor units.
     pub total: i64,
+    /// What the rep owes back of recoverable draws at the end of the period (minor units),
+    /// carried into the next period's [`RepPeriod::draw_owed`].
+    pub draw_owed: i64,
+    /// Walk states by credit date, for [`recompute_from`].
+    checkpoints: lines::Checkpoints,
 }
 
 impl Statement {
@@ -226,7 +245,23 @@ fn compute_reusing(
     }
     let quota = money_major(input.quota) * factor;
 
-    let mut credits: Vec<lines::Dated<'_>> = Vec::with_capacity(input.credits.len());
+    let reuse = previous.filter(|(p, _)| {
+        p.rep == input.rep
+            && p.period == period
+            && p.plan_id == plan.id
+            && p.plan_version == plan.version
+            && p.quota == quota
+            && p.proration == proration
+    });
+    // A recompute walks only the credits from the change on; the others are still checked and
+    // counted, which is a comparison and an integer sum each.
+    let walk_from = reuse.as_ref().map_or(NaiveDate::MIN, |(_, from)| *from);
+    let mut credits: Vec<lines::Dated<'_>> = Vec::with_capacity(if reuse.is_some() {
+        64
+    } else {
+        input.credits.len()
+    });
+    let mut credited_minor: i64 = 0;
     for credit in input.credits.iter().filter(|c| c.rep == input.rep) {
         let Some(date) = credit.credit_date(plan.credit_date) else {
             continue;
@@ -248,14 +283,14 @@ fn compute_reusing(
                 amount: credit.amount,
             });
         }
-        credits.push((date, credit.deal, credit.kind, credit));
+        credited_minor += credit.amount.minor;
+        if date >= walk_from {
+            credits.push((date, credit.deal, credit.kind, credit));
+        }
     }
     credits.sort_unstable_by_key(|&(date, deal, kind, _)| (date, deal, kind));
 
-    let credited: Decimal = credits
-        .iter()
-        .map(|(_, _, _, c)| major(c.amount.minor, plan.currency))
-        .sum();
+    let credited = crate::amount::major(credited_minor, plan.currency);
     let attainment = (quota > Decimal::ZERO).then(|| credited / quota * Decimal::ONE_HUNDRED);
     if attainment.is_none() && needs_attainment(plan) {
         return Err(CompError::NoQuota {
@@ -264,26 +299,59 @@ fn compute_reusing(
             plan: plan.id.clone(),
         });
     }
-
-    let reuse = previous
-        .filter(|(p, _)| {
-            p.rep == input.rep
-                && p.period == period
-                && p.plan_id == plan.id
-                && p.plan_version == plan.version
-                && p.quota == quota
-                && p.proration == proration
-        })
-        .map(|(p, changed_from)| lines::Reuse {
-            lines: p.lines,
-            changed_from,
-        });
-    let mut lines = lines::build(plan, &credits, quota, attainment, factor, reuse);
-    adjust::gates(plan, &mut lines, attainment);
-    for line in &mut lines {
-        line.amount = plan.rounding.to_minor(line.trace.pay, plan.currency);
+    let closed = adjust::closed_gates(plan, attainment);
+    // Kept lines are final unless a gate opened or closed, which touches every gated line.
+    let reuse = reuse.filter(|(p, _)| adjust::closed_gates(plan, p.attainment) == closed);
+    let context = reuse
+        .as_ref()
+        .and_then(|(p, _)| p.lines.first().map(|l| Arc::clone(&l.trace.context)))
+        .unwrap_or_else(|| lines::context(plan, quota));
+    let reuse = reuse.map(|(p, changed_from)| lines::Reuse {
+        lines: p.lines,
+        checkpoints: p.checkpoints,
+        changed_from,
+    });
+    let credits = if reuse.is_none() && walk_from > NaiveDate::MIN {
+        // The earlier statement cannot be reused after all: walk every credit.
+        return compute_reusing(plan, input, None);
+    } else {
+        credits
+    };
+    let lines::Built {
+        mut lines,
+        checkpoints,
+        kept,
+    } = lines::build(plan, &context, &credits, quota, attainment, factor, reuse);
+    adjust::gates(plan, &mut lines[kept..], attainment, &closed);
+    for line in &mut lines[kept..] {
+        line.amount = plan.rounding.to_minor(line.trace.pay(), plan.currency);
     }
-    adjust::caps(plan, &mut lines, factor);
+    adjust::caps(plan, &mut lines, factor, kept);
+    clawbacks::apply(
+        plan,
+        &context,
+        &mut lines,
+        input.rep,
+        input.clawbacks,
+        (from, to),
+    );
+    let earned: i64 = lines.iter().map(|l| l.amount).sum();
+    let draw_owed = match &plan.draw {
+        Some(d) => {
+            let number = draw::period_number(plan, period);
+            draw::apply(
+                plan,
+                d,
+                &context,
+                &mut lines,
+                earned,
+                input.draw_owed,
+                number,
+                factor,
+            )
+        }
+        None => input.draw_owed,
+    };
     let total = lines.iter().map(|l| l.amount).sum();
     Ok(Statement {
         rep: input.rep,
@@ -297,6 +365,8 @@ fn compute_reusing(
         attainment,
         lines,
         total,
+        draw_owed,
+        checkpoints,
     })
 }
 

@@ -123,6 +123,30 @@ impl<'p> TierWalk<'p> {
         self.table
     }
 
+    /// Position after the credits so far: credited money, or the last deal's amount.
+    pub fn position(&self) -> Decimal {
+        self.position
+    }
+
+    /// Index of the highest tier reached.
+    pub fn reached(&self) -> usize {
+        self.reached
+    }
+
+    /// Money paid in each band so far.
+    pub fn band_money(&self) -> &[Decimal] {
+        &self.band_money
+    }
+
+    /// Puts the walk where an earlier one was, as its `position`, `reached` and `band_money`
+    /// said.
+    pub fn restore(&mut self, position: Decimal, reached: usize, band_money: &[Decimal]) {
+        self.position = position;
+        self.reached = reached;
+        self.band_money.copy_from_slice(band_money);
+        self.rerate(reached);
+    }
+
     /// Adds one credit of `money` (major units, not negative). A credit that this component
     /// does not pay on (`paid` false) still moves attainment, but its money is never re-rated.
     pub fn step(&mut self, money: Decimal, paid: bool) -> Step {

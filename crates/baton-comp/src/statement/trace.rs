@@ -7,30 +7,50 @@
 //! `deal 17: $120,000 × 50 % revenue split = $60,000 credit; attainment after this deal 112 % of
 //! $500,000 → tier 100–150 %, 12 % marginal: $60,000 × 12 % = $7,200`
 
-use crate::amount::{Rounding, fmt_money, fmt_number, fmt_percent, fmt_rate, major};
+use crate::amount::{Rounding, fmt_money, fmt_number, fmt_percent, fmt_rate, major, money_major};
 use crate::credit::CreditKind;
 use crate::pieces::Pieces;
 use crate::plan::{Measure, SpifPay};
-use baton_model::{Currency, DealId, Percent};
+use baton_model::{Currency, DealId, Money, Percent};
 use rust_decimal::Decimal;
 use std::fmt;
 use std::sync::Arc;
 
+/// What every line of one statement shares: how its amounts read and the plan's rules as
+/// traces name them. Lines point at it instead of copying it, so a line stays small.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceContext {
+    /// Currency of every amount.
+    pub currency: Currency,
+    /// How lines are rounded.
+    pub rounding: Rounding,
+    /// Component ids, by component index (part of every ledger key).
+    pub components: Vec<Arc<str>>,
+    /// Each rate component's table, by component index.
+    pub tables: Vec<Option<TableTrace>>,
+    /// Each SPIF component's pay and condition in words, by component index.
+    pub spifs: Vec<Option<(SpifPay, Option<String>)>>,
+}
+
+impl TraceContext {
+    fn table(&self, component: u16) -> &TableTrace {
+        self.tables[usize::from(component)]
+            .as_ref()
+            .expect("a rate line names a rate component")
+    }
+}
+
 /// The numbers behind one line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trace {
-    /// Currency of every amount.
-    pub currency: Currency,
-    /// How the line was rounded.
-    pub rounding: Rounding,
+    /// What the statement's lines share.
+    pub context: Arc<TraceContext>,
     /// The credit the line is about, if any.
     pub credit: Option<CreditTrace>,
     /// The rule applied.
     pub detail: Detail,
     /// What the rule computed, exactly.
     pub computed: Decimal,
-    /// What is paid before rounding: `computed` after a gate.
-    pub pay: Decimal,
     /// Gates and caps that changed the amount, in the order applied.
     pub adjustments: Vec<Adjustment>,
 }
@@ -42,12 +62,12 @@ pub struct CreditTrace {
     pub deal: DealId,
     /// Revenue, overlay or roll-up.
     pub kind: CreditKind,
-    /// The whole deal amount.
-    pub deal_amount: Decimal,
     /// The rep's share.
     pub share: Percent,
-    /// The credited amount.
-    pub credit: Decimal,
+    /// The whole deal amount.
+    pub deal_amount: Money,
+    /// The credited amount, in minor units of the statement currency.
+    pub credit: i64,
 }
 
 /// A tier, as the trace names it.
@@ -61,9 +81,11 @@ pub struct TierLabel {
     pub to: Option<Decimal>,
     /// Whether it is retroactive.
     pub retroactive: bool,
+    /// Its own rate.
+    pub rate: Decimal,
 }
 
-/// A tier table as traces show it, shared by every line one statement has from it.
+/// A tier table as traces show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableTrace {
     /// What the bounds measure.
@@ -77,29 +99,34 @@ pub struct TableTrace {
 }
 
 impl TableTrace {
-    fn label(&self, tier: u32) -> TierLabel {
-        self.tiers[tier as usize]
+    fn label(&self, tier: u16) -> TierLabel {
+        self.tiers[usize::from(tier)]
     }
 }
 
 /// Part of a credit in one tier.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PieceTrace {
-    /// Index of the tier.
-    pub tier: u32,
-    /// The retroactive tier whose rate applies, when not this tier's own.
-    pub rerated_by: Option<u32>,
     /// Money in it.
     pub money: Decimal,
-    /// Rate paid.
-    pub rate: Decimal,
+    /// Index of the tier.
+    pub tier: u16,
+    /// The retroactive tier whose rate applies, when not this tier's own.
+    pub rerated_by: Option<u16>,
+}
+
+impl PieceTrace {
+    /// The rate paid: the re-rating tier's, or the tier's own.
+    pub fn rate(&self, table: &TableTrace) -> Decimal {
+        table.label(self.rerated_by.unwrap_or(self.tier)).rate
+    }
 }
 
 /// Earlier money re-rated by a true-up.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrueUpTrace {
     /// Index of the band's tier.
-    pub tier: u32,
+    pub tier: u16,
     /// Money in it before.
     pub money: Decimal,
     /// Rate paid before.
@@ -108,13 +135,26 @@ pub struct TrueUpTrace {
     pub new_rate: Decimal,
 }
 
+/// A once-per-period bonus, as the trace shows it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BonusTrace {
+    /// Attainment at the end of the period.
+    pub attainment: Decimal,
+    /// Attainment needed.
+    pub threshold: Decimal,
+    /// Full-period amount.
+    pub amount: Decimal,
+    /// Proration factor (1 for a full period).
+    pub factor: Decimal,
+}
+
 /// The rule behind a line.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Detail {
     /// A rate from a tier table (or a flat rate).
     Rate {
-        /// The table.
-        table: Arc<TableTrace>,
+        /// The component whose table applies.
+        component: u16,
         /// Position after this credit: credited money so far, or the deal's own amount.
         position: Decimal,
         /// Where the credit landed.
@@ -122,10 +162,10 @@ pub enum Detail {
     },
     /// Earlier credits re-rated when a retroactive tier was reached.
     TrueUp {
-        /// The table.
-        table: Arc<TableTrace>,
+        /// The component whose table applies.
+        component: u16,
         /// Index of the tier reached.
-        reached: u32,
+        reached: u16,
         /// The deal that reached it.
         on_deal: DealId,
         /// What was re-rated.
@@ -133,22 +173,62 @@ pub enum Detail {
     },
     /// A SPIF.
     Spif {
-        /// What it pays.
-        pays: SpifPay,
-        /// The condition, in words.
-        condition: Option<String>,
+        /// The SPIF component.
+        component: u16,
     },
     /// A once-per-period bonus.
-    Bonus {
-        /// Attainment at the end of the period.
-        attainment: Decimal,
-        /// Attainment needed.
-        threshold: Decimal,
-        /// Full-period amount.
-        amount: Decimal,
-        /// Proration factor (1 for a full period).
-        factor: Decimal,
-    },
+    Bonus(Box<BonusTrace>),
+    /// A draw paid, or a recovery of earlier draws.
+    Draw(Box<DrawTrace>),
+    /// Commission taken back for a refunded or churned deal.
+    Clawback(Box<ClawbackTrace>),
+}
+
+/// A clawback, as the trace shows it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClawbackTrace {
+    /// Refund or churn.
+    pub reason: crate::clawback::ClawbackReason,
+    /// The credit date the commission was paid on.
+    pub credited_on: chrono::NaiveDate,
+    /// When the deal was refunded or churned.
+    pub on: chrono::NaiveDate,
+    /// Days between the two.
+    pub days: i64,
+    /// The plan's clawback window in days.
+    pub within: u32,
+    /// The amount of the deal refunded or churned.
+    pub reversed: Decimal,
+    /// The rep's share of it.
+    pub reversed_credit: Decimal,
+    /// Commission paid on the credit then.
+    pub paid: Decimal,
+    /// The rate paid then: `paid` over the credit.
+    pub rate: Decimal,
+}
+
+/// A draw or a recovery, as the trace shows it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DrawTrace {
+    /// [`LineKind::Draw`](super::LineKind::Draw) or
+    /// [`LineKind::Recovery`](super::LineKind::Recovery).
+    pub kind: super::LineKind,
+    /// The guarantee for the period (prorated).
+    pub guarantee: Decimal,
+    /// Whether the draw is paid in this period.
+    pub in_force: bool,
+    /// Whether draws are owed back.
+    pub recoverable: bool,
+    /// What the period earned before the draw.
+    pub earned: Decimal,
+    /// Owed by the rep at the start of the period.
+    pub owed_before: Decimal,
+    /// Owed by the rep at the end of the period.
+    pub owed_after: Decimal,
+    /// Fraction of earnings above the guarantee that is recovered.
+    pub recovery_rate: Decimal,
+    /// Earnings above the guarantee (or all earnings once the draw has ended).
+    pub recovered_from: Decimal,
 }
 
 /// Something that changed a line's amount after its rule.
@@ -185,21 +265,29 @@ pub enum Adjustment {
 
 impl Trace {
     pub(super) fn new(
-        currency: Currency,
-        rounding: Rounding,
+        context: &Arc<TraceContext>,
         credit: Option<CreditTrace>,
         detail: Detail,
         computed: Decimal,
     ) -> Self {
         Trace {
-            currency,
-            rounding,
+            context: Arc::clone(context),
             credit,
             detail,
             computed,
-            pay: computed,
             adjustments: Vec::new(),
         }
+    }
+
+    /// What is paid before rounding: `computed`, scaled by a gate that closed.
+    pub fn pay(&self) -> Decimal {
+        self.adjustments
+            .iter()
+            .find_map(|a| match a {
+                Adjustment::Gate { pay, .. } => Some(self.computed * *pay),
+                _ => None,
+            })
+            .unwrap_or(self.computed)
     }
 }
 
@@ -220,27 +308,30 @@ impl fmt::Display for TierLabel {
 
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let money = |v: Decimal| fmt_money(v, self.currency);
+        let context = &*self.context;
+        let currency = context.currency;
+        let money = |v: Decimal| fmt_money(v, currency);
         if let Some(c) = &self.credit {
             write!(
                 f,
                 "deal {}: {} × {} {} = {} credit; ",
                 c.deal,
-                money(c.deal_amount),
+                fmt_money(money_major(c.deal_amount), c.deal_amount.currency),
                 c.share,
                 c.kind.label(),
-                money(c.credit)
+                money(major(c.credit, currency))
             )?;
         }
         match &self.detail {
             Detail::Rate {
-                table,
+                component,
                 position,
                 pieces,
             } => {
+                let table = context.table(*component);
                 let quota = &table.quota;
                 if table.flat {
-                    let rate = pieces.first().map_or(Decimal::ZERO, |p| p.rate);
+                    let rate = pieces.first().map_or(Decimal::ZERO, |p| p.rate(table));
                     write!(f, "flat {}", fmt_rate(rate))?;
                 } else {
                     match table.measure {
@@ -272,16 +363,17 @@ impl fmt::Display for Trace {
                     if i > 0 {
                         f.write_str(" + ")?;
                     }
-                    write!(f, "{} × {}", money(p.money), fmt_rate(p.rate))?;
+                    write!(f, "{} × {}", money(p.money), fmt_rate(p.rate(table)))?;
                 }
                 write!(f, " = {}", money(self.computed))?;
             }
             Detail::TrueUp {
-                table,
+                component,
                 reached,
                 on_deal,
                 pieces,
             } => {
+                let table = context.table(*component);
                 write!(
                     f,
                     "deal {on_deal} reached {}, which is retroactive: earlier credits re-rated: ",
@@ -302,7 +394,10 @@ impl fmt::Display for Trace {
                 }
                 write!(f, " = {}", money(self.computed))?;
             }
-            Detail::Spif { pays, condition } => {
+            Detail::Spif { component } => {
+                let (pays, condition) = context.spifs[usize::from(*component)]
+                    .as_ref()
+                    .expect("a spif line names a spif component");
                 f.write_str("spif")?;
                 if let Some(condition) = condition {
                     write!(f, " when {condition}")?;
@@ -318,31 +413,44 @@ impl fmt::Display for Trace {
                     (SpifPay::Rate(rate), Some(c)) => write!(
                         f,
                         ": {} × {} = {}",
-                        money(c.credit),
+                        money(major(c.credit, currency)),
                         fmt_rate(*rate),
                         money(self.computed)
                     )?,
                     _ => write!(f, ": {}", money(self.computed))?,
                 }
             }
-            Detail::Bonus {
-                attainment,
-                threshold,
-                amount,
-                factor,
-            } => {
+            Detail::Draw(draw) => write_draw(f, draw, currency, self.computed)?,
+            Detail::Clawback(c) => write!(
+                f,
+                "{} on {}, {} days after its credit date {} (clawback within {} days): \
+                 {} × {} share = {} reversed × {} rate originally paid ({} paid) = {}",
+                c.reason.label(),
+                c.on,
+                c.days,
+                c.credited_on,
+                c.within,
+                money(c.reversed),
+                self.credit
+                    .map_or_else(String::new, |cr| cr.share.to_string()),
+                money(c.reversed_credit),
+                fmt_rate(c.rate),
+                money(c.paid),
+                money(self.computed)
+            )?,
+            Detail::Bonus(bonus) => {
                 write!(
                     f,
                     "attainment {} ≥ {} → bonus {}",
-                    fmt_percent(*attainment),
-                    fmt_percent(*threshold),
-                    money(*amount)
+                    fmt_percent(bonus.attainment),
+                    fmt_percent(bonus.threshold),
+                    money(bonus.amount)
                 )?;
-                if *factor != Decimal::ONE {
+                if bonus.factor != Decimal::ONE {
                     write!(
                         f,
                         " × {} prorated = {}",
-                        fmt_rate(*factor),
+                        fmt_rate(bonus.factor),
                         money(self.computed)
                     )?;
                 }
@@ -353,15 +461,16 @@ impl fmt::Display for Trace {
             .iter()
             .filter(|a| matches!(a, Adjustment::Gate { .. }))
         {
-            write_adjustment(f, gate, self.currency, self.computed)?;
+            write_adjustment(f, gate, currency, self.computed)?;
         }
-        if self.pay.normalize().scale() > u32::from(self.currency.exponent()) {
-            let minor = self.rounding.to_minor(self.pay, self.currency);
+        let pay = self.pay();
+        if pay.normalize().scale() > u32::from(currency.exponent()) {
+            let minor = context.rounding.to_minor(pay, currency);
             write!(
                 f,
                 "; rounded {} to {}",
-                self.rounding.name(),
-                money(major(minor, self.currency))
+                context.rounding.name(),
+                money(major(minor, currency))
             )?;
         }
         for cap in self
@@ -369,9 +478,58 @@ impl fmt::Display for Trace {
             .iter()
             .filter(|a| !matches!(a, Adjustment::Gate { .. }))
         {
-            write_adjustment(f, cap, self.currency, self.computed)?;
+            write_adjustment(f, cap, currency, self.computed)?;
         }
         Ok(())
+    }
+}
+
+fn write_draw(
+    f: &mut fmt::Formatter<'_>,
+    d: &DrawTrace,
+    currency: Currency,
+    computed: Decimal,
+) -> fmt::Result {
+    let money = |v: Decimal| fmt_money(v, currency);
+    if d.kind == super::LineKind::Draw {
+        write!(
+            f,
+            "guarantee {} − earned {} = draw {}",
+            money(d.guarantee),
+            money(d.earned),
+            money(computed)
+        )?;
+        if d.recoverable {
+            write!(
+                f,
+                " (recoverable: owed {} + {} = {})",
+                money(d.owed_before),
+                money(computed),
+                money(d.owed_after)
+            )
+        } else {
+            f.write_str(" (non-recoverable)")
+        }
+    } else {
+        let floor = if d.in_force {
+            format!("above the guarantee {}", money(d.guarantee))
+        } else {
+            "(the draw has ended)".to_owned()
+        };
+        write!(
+            f,
+            "recovery of draws: owed {}; earned {} {floor}: {} × {} = {}, recovered {}, \
+             owed {} − {} = {}",
+            money(d.owed_before),
+            money(d.earned),
+            money(d.recovered_from),
+            fmt_rate(d.recovery_rate),
+            money(d.recovered_from * d.recovery_rate),
+            money(-computed),
+            money(d.owed_before),
+            money(-computed),
+            money(d.owed_after)
+        )
     }
 }
 
@@ -381,13 +539,13 @@ fn write_piece(f: &mut fmt::Formatter<'_>, table: &TableTrace, p: &PieceTrace) -
         Some(by) => write!(
             f,
             "{tier} re-rated at {} by retroactive {}",
-            fmt_rate(p.rate),
+            fmt_rate(p.rate(table)),
             table.label(by)
         ),
         None => write!(
             f,
             "{tier}, {} {}",
-            fmt_rate(p.rate),
+            fmt_rate(p.rate(table)),
             if tier.retroactive {
                 "retroactive"
             } else {

@@ -17,6 +17,8 @@ fn statement(plan: &Plan, quarter: &str, quota: &str, credits: &[Credit]) -> Sta
             quota: usd(quota),
             active: None,
             credits,
+            clawbacks: &[],
+            draw_owed: 0,
         },
     )
     .unwrap()

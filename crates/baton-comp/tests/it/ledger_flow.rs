@@ -15,6 +15,8 @@ fn run(plan: &Plan, credits: &[Credit]) -> Statement {
             quota: usd("500000"),
             active: None,
             credits,
+            clawbacks: &[],
+            draw_owed: 0,
         },
     )
     .unwrap()
@@ -45,19 +47,23 @@ fn a_changed_deal_amount_rebooks_that_deals_line_and_nothing_else() {
     credits[2].amount = usd("90000");
     credits[2].deal_amount = credits[2].amount;
     let appended = reconcile(&t, &ledger, &run(&plan, &credits).bookings()).unwrap();
-    let summary: Vec<(&str, EntryKind, i64)> = appended
+    let summary: Vec<(String, EntryKind, i64)> = appended
         .iter()
-        .map(|e| (e.key.as_str(), e.kind, e.amount))
+        .map(|e| (e.key.to_string(), e.kind, e.amount))
         .collect();
     assert_eq!(
         summary,
         vec![
             (
-                "new-arr/commission/3/revenue",
+                "new-arr/commission/3/revenue".to_owned(),
                 EntryKind::Reversal,
                 -800_000
             ),
-            ("new-arr/commission/3/revenue", EntryKind::Rebook, 900_000),
+            (
+                "new-arr/commission/3/revenue".to_owned(),
+                EntryKind::Rebook,
+                900_000
+            ),
         ]
     );
 }

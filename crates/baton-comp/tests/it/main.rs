@@ -1,5 +1,7 @@
 //! Integration tests of the commission engine, one binary for all modules.
 
+mod clawbacks;
+mod draws;
 mod golden;
 mod ledger_flow;
 mod plan_file;

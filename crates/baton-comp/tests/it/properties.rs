@@ -91,13 +91,15 @@ fn statement(plan: &Plan, credits: &[Credit], active: Option<Active>) -> Stateme
             quota: usd("100000"),
             active,
             credits,
+            clawbacks: &[],
+            draw_owed: 0,
         },
     )
     .unwrap()
 }
 
 fn exact_total(statement: &Statement) -> Decimal {
-    statement.lines.iter().map(|l| l.trace.pay).sum()
+    statement.lines.iter().map(|l| l.trace.pay()).sum()
 }
 
 fn target(status: PeriodStatus) -> Target {
@@ -211,12 +213,12 @@ proptest! {
         let held: BTreeMap<String, i64> = net(&ledger, UserId(1), period("2026-Q3"))
             .into_iter()
             .filter(|(_, amount)| *amount != 0)
-            .map(|((key, _), amount)| (key.to_owned(), amount))
+            .map(|((key, _), amount)| (key.to_string(), amount))
             .collect();
         let expected: BTreeMap<String, i64> = fresh
             .into_iter()
             .filter(|b| b.amount != 0)
-            .map(|b| (b.key, b.amount))
+            .map(|b| (b.key.to_string(), b.amount))
             .collect();
         prop_assert_eq!(held, expected);
         prop_assert!(reconcile(&target(status), &ledger, &statement(&plan, &edited, None).bookings())
@@ -266,6 +268,8 @@ proptest! {
             quota: usd("100000"),
             active: None,
             credits: &edited,
+            clawbacks: &[],
+            draw_owed: 0,
         };
         prop_assert_eq!(
             recompute_from(&plan, &input, previous, changed_from).unwrap(),

@@ -31,6 +31,8 @@ fn run_for(plan: &Plan, quota: &str, credits: &[Credit], active: Option<Active>)
             quota: usd(quota),
             active,
             credits,
+            clawbacks: &[],
+            draw_owed: 0,
         },
     )
     .unwrap()
@@ -85,7 +87,11 @@ fn lines_follow_credit_dates_whatever_order_the_credits_came_in() {
         credit(1, 1, "80000", "2026-07-10"),
     ];
     let statement = run(&plan, "100000", &credits);
-    let deals: Vec<i64> = statement.lines.iter().map(|l| l.deal.unwrap().0).collect();
+    let deals: Vec<i64> = statement
+        .lines
+        .iter()
+        .map(|l| l.deal().unwrap().0)
+        .collect();
     assert_eq!(deals, vec![1, 2]);
     assert_eq!(statement.total, 800_000 + 680_000);
 }
@@ -279,7 +285,7 @@ fn under_the_payment_date_rule_unpaid_deals_wait_and_paid_ones_count_when_paid()
     let deals: Vec<i64> = statement
         .lines
         .iter()
-        .filter_map(|l| l.deal)
+        .filter_map(baton_comp::Line::deal)
         .map(|d| d.0)
         .collect();
     assert_eq!(deals, vec![2]);
@@ -297,7 +303,7 @@ fn roll_up_credits_count_toward_attainment_but_pay_only_where_the_plan_says() {
         .filter(|l| l.kind == LineKind::Commission)
         .collect();
     assert_eq!(commission.len(), 1);
-    assert_eq!(commission[0].deal.unwrap().0, 2);
+    assert_eq!(commission[0].deal().unwrap().0, 2);
     // The own deal lands above quota because the roll-up filled the first band.
     assert_eq!(dollars(commission[0].amount), dec("6000"));
 }
@@ -335,6 +341,8 @@ fn a_period_of_the_wrong_kind_is_refused() {
             quota: usd("1000"),
             active: None,
             credits: &[],
+            clawbacks: &[],
+            draw_owed: 0,
         },
     )
     .unwrap_err();
@@ -353,6 +361,8 @@ fn credits_in_another_currency_are_refused_naming_the_deal() {
             quota: usd("1000"),
             active: None,
             credits: &[euro],
+            clawbacks: &[],
+            draw_owed: 0,
         },
     )
     .unwrap_err();
@@ -375,6 +385,8 @@ fn an_attainment_plan_without_a_quota_is_refused() {
             },
             active: None,
             credits: &[],
+            clawbacks: &[],
+            draw_owed: 0,
         },
     )
     .unwrap_err();
@@ -391,6 +403,8 @@ fn a_plan_is_not_applied_outside_its_effective_dates() {
             quota: usd("1000"),
             active: None,
             credits: &[],
+            clawbacks: &[],
+            draw_owed: 0,
         },
     )
     .unwrap_err();
