@@ -62,6 +62,9 @@ enum Command {
     /// Inspect calendar files.
     #[command(subcommand)]
     Calendar(crate::calendar::CalendarCommand),
+    /// Commission plans and statements.
+    #[command(subcommand)]
+    Comp(crate::comp::CompCommand),
 }
 
 #[derive(Args)]
@@ -263,6 +266,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::demo::seed_scaled(&store, args).await
         }
         Command::Calendar(command) => crate::calendar::run(command),
+        Command::Comp(command) => crate::comp::run(command),
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod calendar;
 mod cli;
+mod comp;
 mod demo;
 
 use clap::Parser;
