@@ -118,7 +118,12 @@ impl Period {
         }
     }
 
-    /// The kind of period.
+    /// The month (1–12) the fiscal year starts in.
+    pub fn fiscal_start_month(&self) -> u32 {
+        self.fiscal_start_month
+    }
+
+    /// Month, quarter or fiscal year.
     pub fn kind(&self) -> PeriodKind {
         self.kind
     }

@@ -15,6 +15,7 @@ mod board;
 mod bulk;
 mod calendar;
 mod calendar_sources;
+mod commissions;
 mod contacts;
 mod crm;
 mod custom_fields;

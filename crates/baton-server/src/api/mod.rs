@@ -6,6 +6,7 @@ mod accounts;
 mod activities;
 mod audit;
 pub(crate) mod calendar;
+pub(crate) mod commissions;
 mod contacts;
 mod custom_fields;
 mod deals;
@@ -78,6 +79,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(activities::router())
         .merge(audit::router())
         .merge(calendar::router())
+        .merge(commissions::router())
         .merge(contacts::router())
         .merge(custom_fields::router())
         .merge(deals::router())

@@ -1,0 +1,135 @@
+use crate::period::PeriodKind;
+use crate::{Currency, DealId, UserId};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One version of a commission plan, as finance wrote it (`docs/comp-plan-format.md`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CompPlan {
+    /// The plan's id from its file (`ae-2026`); with `version`, unique.
+    pub plan_id: String,
+    pub version: i64,
+    pub name: String,
+    pub currency: Currency,
+    /// The period a quota covers and a statement is computed for.
+    pub quota_period: PeriodKind,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+    /// The TOML text.
+    pub source: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A person on a plan from one day to another (inclusive; open-ended without `to`).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompAssignment {
+    pub user_id: UserId,
+    pub plan_id: String,
+    pub from: NaiveDate,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+}
+
+/// Where a commission period is: open (runs rebook it), approved (frozen) or paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CompPeriodStatus {
+    Open,
+    Approved,
+    Paid,
+}
+
+impl CompPeriodStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompPeriodStatus::Open => "open",
+            CompPeriodStatus::Approved => "approved",
+            CompPeriodStatus::Paid => "paid",
+        }
+    }
+}
+
+/// What a commission run wrote.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CompRun {
+    pub id: i64,
+    pub period: String,
+    /// Statements computed.
+    pub statements: i64,
+    /// Ledger entries appended: only what changed since the last run.
+    pub entries: i64,
+    pub run_at: DateTime<Utc>,
+}
+
+/// One line of a statement, with the arithmetic behind it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CompLine {
+    /// The ledger key of the line.
+    pub key: String,
+    /// The plan component that pays it.
+    pub component: String,
+    /// `commission`, `true_up`, `spif`, `bonus`, `draw`, `recovery` or `clawback`.
+    pub kind: String,
+    pub deal_id: Option<DealId>,
+    pub deal_name: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub amount_minor: i64,
+    /// "deal 12: $120,000 × 50 % revenue split = $60,000 credit; attainment after this deal …".
+    pub explain: String,
+}
+
+/// One person's commission for one period: the statement as computed from today's data, and
+/// what the ledger holds for it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CompStatement {
+    pub user_id: UserId,
+    pub user_name: String,
+    pub period: String,
+    pub status: CompPeriodStatus,
+    pub plan_id: String,
+    pub plan_version: i64,
+    pub currency: Currency,
+    pub quota_minor: i64,
+    pub credited_minor: i64,
+    /// Percent of quota credited, to two decimals; none without a quota.
+    pub attainment_pct: Option<String>,
+    pub total_minor: i64,
+    pub lines: Vec<CompLine>,
+    /// What runs have booked for the period so far (adjustments of frozen periods included
+    /// where they were earned); differs from `total_minor` when data changed since the last run.
+    pub booked_minor: i64,
+}
+
+/// "If this deal closes at this amount on this day".
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WhatIfInput {
+    pub deal_id: DealId,
+    /// The amount it closes at; the deal's own when absent.
+    #[serde(default)]
+    pub amount_minor: Option<i64>,
+    /// The day it closes; the deal's close date (or today) when absent.
+    #[serde(default)]
+    pub close_date: Option<NaiveDate>,
+}
+
+/// What a rep would earn if a deal closed as asked.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WhatIf {
+    pub deal_id: DealId,
+    pub period: String,
+    pub amount_minor: i64,
+    pub close_date: NaiveDate,
+    pub currency: Currency,
+    /// What the period's statement would gain.
+    pub earn_minor: i64,
+    pub attainment_before_pct: Option<String>,
+    pub attainment_after_pct: Option<String>,
+    /// The tier the deal would move into, when it moves into one: "tier 100–150 %".
+    pub tier_after: Option<String>,
+    /// "If Globex closes at $120,000 on 14 Dec you earn $7,200 and move into tier 100–150 %."
+    pub summary: String,
+    /// The new lines' explanations.
+    pub lines: Vec<CompLine>,
+}

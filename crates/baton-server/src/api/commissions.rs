@@ -1,0 +1,237 @@
+//! `/api/v1/comp`: commission plans, who is on which, runs, period approval and payment,
+//! statements with every line explained, what-if, and the ledger as CSV.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{ApiJson, ApiPath};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use baton_model::records::{
+    CompAssignment, CompPeriodStatus, CompPlan, CompRun, CompStatement, WhatIf, WhatIfInput,
+};
+use baton_model::{FieldErrors, UserId};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_plans, save_plan))
+        .routes(routes!(assign))
+        .routes(routes!(run))
+        .routes(routes!(set_status))
+        .routes(routes!(statements))
+        .routes(routes!(statement))
+        .routes(routes!(what_if))
+        .routes(routes!(ledger_csv))
+}
+
+/// Every commission plan version. Plans are rules, not pay: everyone signed in may read them.
+#[utoipa::path(get, path = "/comp/plans", tag = "commissions",
+    responses((status = 200, body = Vec<CompPlan>)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn list_plans(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+) -> ApiResult<Json<Vec<CompPlan>>> {
+    Ok(Json(s.store.comp_plans(&actor).await?))
+}
+
+/// A plan file's text.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PlanInput {
+    /// The plan as TOML (`docs/comp-plan-format.md`).
+    source: String,
+}
+
+/// Save a plan version (finance, admins). Every problem of the file is reported, each naming
+/// its line, column and field; a version that exists is a conflict.
+#[utoipa::path(post, path = "/comp/plans", tag = "commissions", request_body = PlanInput,
+    responses((status = 201, body = CompPlan), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn save_plan(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<PlanInput>,
+) -> ApiResult<Response> {
+    let plan = s.store.save_comp_plan(&actor, &input.source).await?;
+    Ok((StatusCode::CREATED, Json(plan)).into_response())
+}
+
+/// Put a person on a plan from a day (finance, admins).
+#[utoipa::path(post, path = "/comp/assignments", tag = "commissions", request_body = CompAssignment,
+    responses((status = 201, body = CompAssignment), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn assign(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<CompAssignment>,
+) -> ApiResult<Response> {
+    let assignment = s.store.assign_comp_plan(&actor, input).await?;
+    Ok((StatusCode::CREATED, Json(assignment)).into_response())
+}
+
+/// A period, `2026-Q3`, `2026-07` or `FY2026`.
+#[derive(Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct PeriodInput {
+    period: String,
+}
+
+/// Run a period's commissions (finance, admins): every statement computed, and only what
+/// changed since the last run appended to the ledger (nothing when nothing changed). Either
+/// all of it is written or none.
+#[utoipa::path(post, path = "/comp/runs", tag = "commissions", request_body = PeriodInput,
+    responses((status = 201, body = CompRun), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn run(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<PeriodInput>,
+) -> ApiResult<Response> {
+    let run = s.store.run_commissions(&actor, &input.period).await?;
+    Ok((StatusCode::CREATED, Json(run)).into_response())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct PeriodState {
+    period: String,
+    status: CompPeriodStatus,
+}
+
+/// Approve a period (it freezes: later changes become adjustments in the next open period) or
+/// mark an approved one paid (finance, admins).
+#[utoipa::path(post, path = "/comp/periods/{period}/{status}", tag = "commissions",
+    params(("status" = String, Path, description = "`approve` or `paid`")),
+    responses((status = 200, body = PeriodState), (status = 403, body = Problem), (status = 409, body = Problem)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn set_status(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath((period, status)): ApiPath<(String, String)>,
+) -> ApiResult<Json<PeriodState>> {
+    let status = match status.as_str() {
+        "approve" => CompPeriodStatus::Approved,
+        "paid" => CompPeriodStatus::Paid,
+        _ => return Err(ApiError::NotFound),
+    };
+    let status = s
+        .store
+        .set_comp_period_status(&actor, &period, status)
+        .await?;
+    Ok(Json(PeriodState { period, status }))
+}
+
+/// The statements you may see for a period: your own as a rep, your people's as a manager,
+/// everyone's for finance and admins.
+#[utoipa::path(get, path = "/comp/statements", tag = "commissions", params(PeriodInput),
+    responses((status = 200, body = Vec<CompStatement>), (status = 422, body = Problem)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn statements(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    query: Result<Query<PeriodInput>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<CompStatement>>> {
+    let Query(q) =
+        query.map_err(|e| ApiError::BadRequest(FieldErrors::one("period", e.body_text())))?;
+    Ok(Json(s.store.comp_statements(&actor, &q.period).await?))
+}
+
+/// One person's statement for a period, every line with its explanation, and what the ledger
+/// holds for it. Someone whose pay you may not see is not found.
+#[utoipa::path(get, path = "/comp/statements/{user_id}", tag = "commissions", params(PeriodInput),
+    responses((status = 200, body = CompStatement), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn statement(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(user): ApiPath<UserId>,
+    query: Result<Query<PeriodInput>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<CompStatement>> {
+    let Query(q) =
+        query.map_err(|e| ApiError::BadRequest(FieldErrors::one("period", e.body_text())))?;
+    Ok(Json(s.store.comp_statement(&actor, user, &q.period).await?))
+}
+
+/// What one of your open deals would pay you if it closed at an amount on a day.
+#[utoipa::path(post, path = "/comp/what-if", tag = "commissions", request_body = WhatIfInput,
+    responses((status = 200, body = WhatIf), (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn what_if(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<WhatIfInput>,
+) -> ApiResult<Json<WhatIf>> {
+    Ok(Json(s.store.comp_what_if(&actor, input).await?))
+}
+
+/// A period's ledger as CSV (finance, admins): every entry earned or posted in it.
+#[utoipa::path(get, path = "/comp/ledger.csv", tag = "commissions", params(PeriodInput),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn ledger_csv(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    query: Result<Query<PeriodInput>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(q) =
+        query.map_err(|e| ApiError::BadRequest(FieldErrors::one("period", e.body_text())))?;
+    let rows = s.store.comp_ledger_rows(&actor, &q.period).await?;
+    Ok(csv_response(
+        &format!("commissions-{}.csv", q.period),
+        &rows,
+    ))
+}
+
+/// Rows as a CSV download; a cell a spreadsheet would run as a formula is written as text.
+pub(crate) fn csv_response(file: &str, rows: &[Vec<String>]) -> Response {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        let _ = writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()));
+    }
+    let body = writer.into_inner().unwrap_or_default();
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", file.replace('"', "")),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `=1+1` becomes `'=1+1`: spreadsheets run cells starting with `= + - @` (or a tab or carriage
+/// return) as formulas. A plain number such as `-1000.00` stays a number.
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let number = cell
+        .strip_prefix('-')
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    if !number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_written_as_text() {
+        assert_eq!(
+            super::spreadsheet_safe("=HYPERLINK(\"x\")"),
+            "'=HYPERLINK(\"x\")"
+        );
+        assert_eq!(super::spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::spreadsheet_safe("-2+3"), "'-2+3");
+        assert_eq!(super::spreadsheet_safe("-1000.00"), "-1000.00");
+        assert_eq!(super::spreadsheet_safe("Acme"), "Acme");
+    }
+}

@@ -1,0 +1,199 @@
+//! Commissions over HTTP: plans checked on save, runs that append only what changed to the
+//! ledger, frozen periods adjusted in the next open one, statements with every line explained,
+//! what-if, and who may see whose pay.
+
+use crate::helpers::{Person, TestApp, both_backends};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const PLAN: &str = r#"
+id = "ae"
+name = "Account Executive"
+version = 1
+effective_from = 2026-01-01
+currency = "USD"
+
+[quota]
+period = "quarter"
+
+[[components]]
+id = "arr"
+type = "tiered"
+measure = "attainment"
+tiers = [
+  { from_pct = 0,   to_pct = 100, rate_pct = 10 },
+  { from_pct = 100,               rate_pct = 15 },
+]
+
+[[components]]
+id = "partner"
+type = "spif"
+amount = 500
+when = { attribute = "source", equals = "Partner" }
+"#;
+
+/// A deal won on `date` for `amount` dollars.
+async fn won(
+    app: &TestApp,
+    owner: &Person,
+    name: &str,
+    amount: i64,
+    date: &str,
+    extra: Value,
+) -> i64 {
+    let mut body = json!({"name": name, "owner_id": owner.id, "stage_id": app.org.stages[4],
+        "amount_minor": amount * 100, "close_date": date});
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    app.post(&app.org.coordinator, "/api/v1/deals", body)
+        .await
+        .expect(StatusCode::CREATED)
+        .body["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn setup(app: &TestApp) {
+    let org = &app.org;
+    app.post(&org.finance, "/api/v1/comp/plans", json!({"source": PLAN}))
+        .await
+        .expect(StatusCode::CREATED);
+    for rep in [&org.rep_a1, &org.rep_a2, &org.manager_a] {
+        app.post(
+            &org.finance,
+            "/api/v1/comp/assignments",
+            json!({"user_id": rep.id, "plan_id": "ae", "from": "2026-01-01"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+        app.post(
+            &org.finance,
+            "/api/v1/quotas",
+            json!({"user_id": rep.id, "period": "2026-Q3", "amount_minor": 10_000_000}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    }
+}
+
+async fn statement(app: &TestApp, who: &Person, of: &Person, period: &str) -> crate::helpers::Resp {
+    app.get(
+        who,
+        &format!("/api/v1/comp/statements/{}?period={period}", of.id),
+    )
+    .await
+}
+
+both_backends! {
+    async fn a_bad_plan_is_refused_naming_each_line_and_field_and_only_finance_saves_plans(app) {
+        let org = &app.org;
+        let bad = PLAN.replace("\"USD\"", "\"USX\"").replace("from_pct = 100,", "from_pct = 90,");
+        let r = app.post(&org.finance, "/api/v1/comp/plans", json!({"source": bad})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let messages: Vec<&str> = r.body["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+        assert!(messages.iter().any(|m| m.starts_with("line 6, column 12: currency: unknown currency")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("components[0].tiers[1].from_pct: overlap")), "{messages:?}");
+        app.post(&org.rep_a1, "/api/v1/comp/plans", json!({"source": PLAN})).await.expect(StatusCode::FORBIDDEN);
+        app.post(&org.finance, "/api/v1/comp/plans", json!({"source": PLAN})).await.expect(StatusCode::CREATED);
+        app.post(&org.finance, "/api/v1/comp/plans", json!({"source": PLAN})).await.expect(StatusCode::CONFLICT);
+        let plans = app.get(&org.rep_a1, "/api/v1/comp/plans").await.expect(StatusCode::OK).body;
+        assert_eq!(plans[0]["plan_id"], "ae");
+    }
+
+    async fn a_run_books_each_statement_once_and_a_change_is_reversed_and_rebooked(app) {
+        let org = &app.org;
+        setup(app).await;
+        // Rep A1 alone, then half of a partner deal with Rep A2.
+        let first = won(app, &org.rep_a1, "Initech", 60_000, "2026-07-15", json!({})).await;
+        won(app, &org.rep_a1, "Globex", 100_000, "2026-08-20", json!({"source": "Partner",
+            "splits": [{"user_id": org.rep_a1.id, "kind": "revenue", "percent": 50}, {"user_id": org.rep_a2.id, "kind": "revenue", "percent": 50}]})).await;
+        // Not won, or won in another quarter: not in this run.
+        app.deal(&org.rep_a1, None, "Open deal").await;
+        won(app, &org.rep_a1, "Umbrella", 90_000, "2026-10-02", json!({})).await;
+
+        let run = app.post(&org.finance, "/api/v1/comp/runs", json!({"period": "2026-Q3"})).await.expect(StatusCode::CREATED).body;
+        assert_eq!(run["statements"], 3);
+        let s = statement(app, &org.rep_a1, &org.rep_a1, "2026-Q3").await.expect(StatusCode::OK).body;
+        // $60,000 at 10 % = $6,000; her half of Globex, $50,000: $40,000 to quota at 10 % and
+        // $10,000 above it at 15 % = $5,500; half the $500 partner SPIF = $250.
+        assert_eq!(s["total_minor"], 1_175_000);
+        assert_eq!(s["booked_minor"], 1_175_000);
+        assert_eq!(s["attainment_pct"], "110.00");
+        assert_eq!(s["status"], "open");
+        let globex = s["lines"].as_array().unwrap().iter().find(|l| l["deal_name"] == "Globex" && l["kind"] == "commission").unwrap();
+        assert!(globex["explain"].as_str().unwrap().ends_with("$40,000 × 10 % + $10,000 × 15 % = $5,500"), "{globex}");
+        // Manager A's roll-up: the revenue credits of both reps, $60,000 + $100,000.
+        let m = statement(app, &org.manager_a, &org.manager_a, "2026-Q3").await.expect(StatusCode::OK).body;
+        assert_eq!(m["credited_minor"], 16_000_000);
+
+        // Running again with nothing changed writes nothing.
+        let again = app.post(&org.finance, "/api/v1/comp/runs", json!({"period": "2026-Q3"})).await.expect(StatusCode::CREATED).body;
+        assert_eq!(again["entries"], 0);
+
+        // Initech grows to $70,000: its line is reversed and rebooked, nothing else moves.
+        let deal = app.get(&org.coordinator, &format!("/api/v1/deals/{first}")).await.expect(StatusCode::OK);
+        app.patch(&org.coordinator, &format!("/api/v1/deals/{first}"), &deal.etag(), json!({"amount_minor": 7_000_000})).await.expect(StatusCode::OK);
+        app.post(&org.finance, "/api/v1/comp/runs", json!({"period": "2026-Q3"})).await.expect(StatusCode::CREATED);
+        let csv = app.send(Some(&org.finance), Method::GET, "/api/v1/comp/ledger.csv?period=2026-Q3", None, &[]).await.expect(StatusCode::OK);
+        let text = csv.body.as_str().unwrap().to_owned();
+        let kinds: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').nth(6).unwrap()).collect();
+        assert_eq!(kinds.iter().filter(|k| **k == "reversal").count(), kinds.iter().filter(|k| **k == "rebook").count());
+        assert!(kinds.contains(&"reversal"), "{text}");
+        let s = statement(app, &org.rep_a1, &org.rep_a1, "2026-Q3").await.expect(StatusCode::OK).body;
+        assert_eq!(s["booked_minor"], s["total_minor"]);
+    }
+
+    async fn a_change_to_an_approved_period_is_an_adjustment_in_the_next_open_one(app) {
+        let org = &app.org;
+        setup(app).await;
+        let deal = won(app, &org.rep_a1, "Initech", 60_000, "2026-07-15", json!({})).await;
+        app.post(&org.finance, "/api/v1/comp/runs", json!({"period": "2026-Q3"})).await.expect(StatusCode::CREATED);
+        app.post(&org.rep_a1, "/api/v1/comp/periods/2026-Q3/approve", json!({})).await.expect(StatusCode::FORBIDDEN);
+        app.post(&org.finance, "/api/v1/comp/periods/2026-Q3/paid", json!({})).await.expect(StatusCode::CONFLICT);
+        app.post(&org.finance, "/api/v1/comp/periods/2026-Q3/approve", json!({})).await.expect(StatusCode::OK);
+
+        let d = app.get(&org.coordinator, &format!("/api/v1/deals/{deal}")).await.expect(StatusCode::OK);
+        app.patch(&org.coordinator, &format!("/api/v1/deals/{deal}"), &d.etag(), json!({"amount_minor": 5_000_000})).await.expect(StatusCode::OK);
+        let run = app.post(&org.finance, "/api/v1/comp/runs", json!({"period": "2026-Q3"})).await.expect(StatusCode::CREATED).body;
+        assert!(run["entries"].as_i64().unwrap() >= 1);
+        let csv = app.send(Some(&org.finance), Method::GET, "/api/v1/comp/ledger.csv?period=2026-Q4", None, &[]).await.expect(StatusCode::OK);
+        let text = csv.body.as_str().unwrap().to_owned();
+        let adjustment = text.lines().find(|l| l.contains("rep_a1@example.com") && l.contains(",adjustment,")).unwrap_or_else(|| panic!("{text}"));
+        // Earned in Q3, posted in Q4: $50,000 instead of $60,000 at 10 % is $1,000 less.
+        assert!(adjustment.contains(",2026-Q3,2026-Q4,") && adjustment.contains(",-1000.00,USD,"), "{adjustment}");
+        app.post(&org.finance, "/api/v1/comp/periods/2026-Q3/paid", json!({})).await.expect(StatusCode::OK);
+    }
+
+    async fn pay_shows_only_to_its_rep_their_managers_finance_and_admins(app) {
+        let org = &app.org;
+        setup(app).await;
+        won(app, &org.rep_a1, "Initech", 60_000, "2026-07-15", json!({})).await;
+        for (who, person) in org.everyone() {
+            let r = statement(app, person, &org.rep_a1, "2026-Q3").await;
+            let expected = if matches!(who, "rep_a1" | "manager_a" | "vp" | "finance" | "admin") { StatusCode::OK } else { StatusCode::NOT_FOUND };
+            assert_eq!(r.status, expected, "{who}");
+            let listed = app.get(person, "/api/v1/comp/statements?period=2026-Q3").await.expect(StatusCode::OK).body;
+            let names: Vec<i64> = listed.as_array().unwrap().iter().map(|s| s["user_id"].as_i64().unwrap()).collect();
+            assert_eq!(names.contains(&org.rep_a1.id.0), expected == StatusCode::OK, "{who}: {names:?}");
+        }
+        app.send(Some(&org.rep_a1), Method::GET, "/api/v1/comp/ledger.csv?period=2026-Q3", None, &[]).await.expect(StatusCode::FORBIDDEN);
+    }
+
+    async fn what_if_says_what_an_open_deal_would_pay_and_the_tier_it_reaches(app) {
+        let org = &app.org;
+        setup(app).await;
+        won(app, &org.rep_a1, "Initech", 90_000, "2026-07-15", json!({})).await;
+        let open = app.deal(&org.rep_a1, None, "Globex").await;
+        let answer = app.post(&org.rep_a1, "/api/v1/comp/what-if", json!({"deal_id": open, "amount_minor": 2_000_000, "close_date": "2026-09-10"}))
+            .await
+            .expect(StatusCode::OK)
+            .body;
+        // $90,000 of $100,000 credited: $10,000 more at 10 % and $10,000 at 15 % = $2,500.
+        assert_eq!(answer["earn_minor"], 250_000, "{answer}");
+        assert_eq!(answer["tier_after"], "tier 100 %+");
+        assert_eq!(answer["summary"], "If Globex closes at $20,000 on 10 Sep 2026 you earn $2,500 and move into tier 100 %+.");
+        // Someone else's deal is not yours to ask about.
+        app.post(&org.rep_a2, "/api/v1/comp/what-if", json!({"deal_id": open})).await.expect(StatusCode::NOT_FOUND);
+    }
+}
