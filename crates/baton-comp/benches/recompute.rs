@@ -3,8 +3,8 @@
 //! up to a manager.
 //!
 //! * `full`: credit every deal, group the credits by rep, compute all 1,100 statements with
-//!   every line's trace (on as many threads as the machine has cores). Freeing the result is
-//!   not timed.
+//!   every line's trace (on as many threads as the machine has cores; a rep's credits are freed
+//!   once its statement is computed). Freeing the result is not timed.
 //! * `incremental`: one split deal's amount changes: credit it again, recompute the statements
 //!   of the two reps and two managers it touches from the deal's date on (`recompute_from`),
 //!   and reconcile each with its ledger.
@@ -170,9 +170,9 @@ fn world() -> World {
     }
 }
 
-/// Credits per rep, indexed by user id: deals are credited on every core, each thread into its
-/// own lists, which are then appended.
-fn credit_all(world: &World) -> Vec<Vec<Credit>> {
+/// Credits per rep, indexed by user id, in parts: deals are credited on every core, each
+/// thread into its own lists; part `t` of a rep's credits is what thread `t` found.
+fn credit_parts(world: &World) -> Vec<Vec<Vec<Credit>>> {
     let people = usize::try_from(REPS + MANAGERS + 1).unwrap_or(0);
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let chunk = world.deals.len().div_ceil(threads);
@@ -200,14 +200,28 @@ fn credit_all(world: &World) -> Vec<Vec<Credit>> {
             .map(|h| h.join().expect("thread"))
             .collect()
     });
-    let mut parts = parts.into_iter();
-    let mut by_rep = parts.next().unwrap_or_default();
+    // From parts per thread, each with every rep, to parts per rep.
+    let mut by_rep: Vec<Vec<Vec<Credit>>> = (0..people).map(|_| Vec::new()).collect();
     for part in parts {
-        for (mine, theirs) in by_rep.iter_mut().zip(part) {
-            mine.extend(theirs);
+        for (mine, credits) in by_rep.iter_mut().zip(part) {
+            mine.push(credits);
         }
     }
     by_rep
+}
+
+/// A rep's credits in one list.
+fn joined(parts: Vec<Vec<Credit>>) -> Vec<Credit> {
+    let mut credits = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        credits.extend(part);
+    }
+    credits
+}
+
+/// Credits per rep, indexed by user id.
+fn credit_all(world: &World) -> Vec<Vec<Credit>> {
+    credit_parts(world).into_iter().map(joined).collect()
 }
 
 fn input<'a>(world: &'a World, rep: usize, credits: &'a [Credit]) -> (&'a Plan, RepPeriod<'a>) {
@@ -240,23 +254,25 @@ fn statement(world: &World, rep: usize, credits: &[Credit]) -> Statement {
 }
 
 fn full_recompute(world: &World) -> Vec<Statement> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let by_rep = credit_all(world);
+    use std::sync::Mutex;
+    let by_rep = credit_parts(world);
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    // Reps are taken one at a time from a shared counter, so a thread that drew the managers'
-    // long lists does not leave the other idle.
-    let next = AtomicUsize::new(1);
+    // Reps are taken one at a time from a shared queue, so a thread that drew the managers'
+    // long lists does not leave the other idle; a rep's parts are joined by the thread that
+    // computes its statement, and freed once it is computed, as a run that streams reps from
+    // storage would.
+    let queue = Mutex::new(by_rep.into_iter().enumerate().skip(1));
     let mut statements: Vec<(usize, Statement)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
-                        let rep = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(credits) = by_rep.get(rep) else {
+                        let next = queue.lock().map_or(None, |mut q| q.next());
+                        let Some((rep, parts)) = next else {
                             break;
                         };
-                        done.push((rep, statement(world, rep, credits)));
+                        done.push((rep, statement(world, rep, &joined(parts))));
                     }
                     done
                 })
@@ -311,6 +327,8 @@ fn incremental(
         // The store reads the ledger of one rep and period; so does this.
         appended
             .extend(reconcile(&target, &ledger[rep], &statement.bookings()).expect("reconcile"));
+        // The next change starts from this statement, as the store keeps the latest one.
+        previous[rep] = Some(statement);
     }
     appended
 }
@@ -367,14 +385,13 @@ fn phases(world: &World) {
     let credited = (t.elapsed(), cpu_since(cpu));
     let (t, cpu) = (Instant::now(), on_cpu());
     let statements: Vec<Statement> = by_rep
-        .iter()
+        .into_iter()
         .enumerate()
         .skip(1)
-        .map(|(i, credits)| statement(world, i, credits))
+        .map(|(i, credits)| statement(world, i, &credits))
         .collect();
     let computed = (t.elapsed(), cpu_since(cpu));
     drop(statements);
-    drop(by_rep);
     eprintln!("phases on one thread (wall, on-CPU): credit {credited:?}, statements {computed:?}");
 }
 

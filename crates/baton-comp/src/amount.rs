@@ -3,6 +3,8 @@
 //! Inputs and outputs carry money as integer minor units with an ISO 4217 currency
 //! ([`baton_model::Money`]); everything in between is a [`Decimal`] in major units (dollars, not
 //! cents), so that `$60,000 × 12 %` is computed exactly and rounded once, by the plan's rule.
+//! The tier walk, which runs once per credit, computes the same numbers in integers (minor
+//! units times rates at a shared scale) whenever that is exact, and hands decimals to the trace.
 
 use baton_model::{Currency, Money};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -67,6 +69,15 @@ impl Rounding {
     fn to_minor_by_division(self, amount: Decimal, exponent: u32) -> Option<i64> {
         let scale = amount.scale();
         let mantissa = amount.mantissa();
+        // Most amounts fit 64 bits, whose division is a single instruction instead of a call.
+        if scale > exponent
+            && let (Ok(mantissa), Some(divisor)) = (
+                i64::try_from(mantissa),
+                10_i64.checked_pow(scale - exponent),
+            )
+        {
+            return Some(self.round_quotient(mantissa / divisor, mantissa % divisor, divisor));
+        }
         if scale <= exponent {
             let factor = 10_i128.checked_pow(exponent - scale)?;
             return i64::try_from(mantissa.checked_mul(factor)?).ok();
@@ -87,6 +98,25 @@ impl Rounding {
             Rounding::Down | Rounding::HalfUp | Rounding::HalfEven => quotient,
         };
         i64::try_from(rounded).ok()
+    }
+
+    /// The rounded quotient, given the truncated one and the remainder of a division by
+    /// `divisor` (a power of ten, so twice a remainder cannot overflow).
+    fn round_quotient(self, quotient: i64, remainder: i64, divisor: i64) -> i64 {
+        if remainder == 0 {
+            return quotient;
+        }
+        let away = quotient + remainder.signum();
+        let twice = remainder.unsigned_abs() * 2;
+        let divisor = divisor.unsigned_abs();
+        match self {
+            Rounding::Up => away,
+            Rounding::HalfUp if twice >= divisor => away,
+            Rounding::HalfEven if twice > divisor || (twice == divisor && quotient % 2 != 0) => {
+                away
+            }
+            Rounding::Down | Rounding::HalfUp | Rounding::HalfEven => quotient,
+        }
     }
 }
 
@@ -132,6 +162,22 @@ pub fn fmt_money(amount: Decimal, currency: Currency) -> String {
         out.push_str(currency.code());
     }
     out
+}
+
+/// Formats an amount of money with all the minor digits of its currency: `$54,210.00`.
+pub fn fmt_money_exact(amount: Decimal, currency: Currency) -> String {
+    let exponent = u32::from(currency.exponent());
+    let mut text = fmt_money(amount, currency);
+    let shown = amount.normalize().scale();
+    if exponent > 0 && shown == 0 {
+        let digits = format!(".{}", "0".repeat(exponent as usize));
+        // The digits go after the number, before a trailing currency code.
+        match text.find(' ') {
+            Some(space) => text.insert_str(space, &digits),
+            None => text.push_str(&digits),
+        }
+    }
+    text
 }
 
 fn push_grouped(out: &mut String, digits: &str) {
@@ -251,6 +297,16 @@ mod tests {
         assert_eq!(fmt_money(dec("-5"), usd()), "−$5");
         let chf = Currency::from_str("CHF").unwrap();
         assert_eq!(fmt_money(dec("1250.00"), chf), "1,250 CHF");
+    }
+
+    #[test]
+    fn exact_money_shows_every_minor_digit() {
+        assert_eq!(fmt_money_exact(dec("54210"), usd()), "$54,210.00");
+        assert_eq!(fmt_money_exact(dec("54210.5"), usd()), "$54,210.50");
+        let chf = Currency::from_str("CHF").unwrap();
+        assert_eq!(fmt_money_exact(dec("1250"), chf), "1,250.00 CHF");
+        let jpy = Currency::from_str("JPY").unwrap();
+        assert_eq!(fmt_money_exact(dec("1250"), jpy), "¥1,250");
     }
 
     #[test]

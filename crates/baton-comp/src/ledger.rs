@@ -134,6 +134,17 @@ pub fn net(
 /// A line key whose amount changed: (held, fresh).
 type Change<'a> = ((&'a LineKey, Currency), (i64, i64));
 
+/// A line key and currency, hashed by the key alone: a rep's ledger is almost always in one
+/// currency, and hashing it too would cost more than the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Held<'a>(&'a LineKey, Currency);
+
+impl std::hash::Hash for Held<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
 /// The entries to append so the ledger holds `fresh` for the target rep and period.
 pub fn reconcile(
     target: &Target,
@@ -150,23 +161,27 @@ pub fn reconcile(
     // only the few that changed need sorting.
     // One hash map of (held, fresh) per key, not an ordered one: a manager's statement has
     // tens of thousands of lines, and only the few that changed need sorting.
-    let mut amounts: IdMap<(&LineKey, Currency), (i64, i64)> = IdMap::default();
+    let mut amounts: IdMap<Held<'_>, (i64, i64)> = IdMap::default();
     amounts.reserve(existing.len().max(fresh.len()));
     for entry in existing
         .iter()
         .filter(|e| e.rep == target.rep && e.period == target.period)
     {
-        amounts.entry((&entry.key, entry.currency)).or_default().0 += entry.amount;
+        amounts
+            .entry(Held(&entry.key, entry.currency))
+            .or_default()
+            .0 += entry.amount;
     }
     for booking in fresh {
         amounts
-            .entry((&booking.key, booking.currency))
+            .entry(Held(&booking.key, booking.currency))
             .or_default()
             .1 += booking.amount;
     }
     let mut changed: Vec<Change<'_>> = amounts
         .into_iter()
         .filter(|(_, (before, after))| before != after)
+        .map(|(Held(key, currency), amounts)| ((key, currency), amounts))
         .collect();
     changed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 

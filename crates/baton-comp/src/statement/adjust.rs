@@ -32,11 +32,28 @@ pub(super) fn gates(plan: &Plan, lines: &mut [Line], attainment: Option<Decimal>
             continue;
         };
         if let Some(gate) = table.gate {
-            line.trace.adjustments.push(Adjustment::Gate {
+            line.trace.adjust(Adjustment::Gate {
                 attainment,
                 below: gate.below,
                 pay: gate.pay,
             });
+        }
+    }
+}
+
+/// Restates the gates of lines kept by a recompute at the period's new attainment: the gate is
+/// still closed (or a kept line would not be kept), so it pays the same, but its trace must
+/// show the attainment it is judged on now.
+pub(super) fn restate_gates(lines: &mut [Line], attainment: Option<Decimal>, closed: &[bool]) {
+    if !closed.contains(&true) {
+        return;
+    }
+    let now = attainment.unwrap_or(Decimal::ZERO);
+    for line in lines {
+        for adjustment in line.trace.adjustments_mut() {
+            if let Adjustment::Gate { attainment, .. } = adjustment {
+                *attainment = now;
+            }
         }
     }
 }
@@ -60,7 +77,7 @@ pub(super) fn caps(plan: &Plan, lines: &mut [Line], factor: Decimal, from: usize
             };
             let allowed = (cap_minor - *already).max(0);
             if line.amount > allowed {
-                line.trace.adjustments.push(Adjustment::DealCap {
+                line.trace.adjust(Adjustment::DealCap {
                     cap: major(cap_minor, currency),
                     already: major(*already, currency),
                     before: major(line.amount, currency),
@@ -76,7 +93,7 @@ pub(super) fn caps(plan: &Plan, lines: &mut [Line], factor: Decimal, from: usize
         for line in &mut lines[from..] {
             let allowed = (cap_minor - already).max(0);
             if line.amount > allowed {
-                line.trace.adjustments.push(Adjustment::PeriodCap {
+                line.trace.adjust(Adjustment::PeriodCap {
                     cap: major(cap_minor, currency),
                     already: major(already, currency),
                     before: major(line.amount, currency),

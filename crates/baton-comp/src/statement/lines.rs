@@ -1,16 +1,17 @@
 //! Statement lines: what each credit earns under each component, with the numbers that say why.
 
+use super::fixed::{Stepped, Walk};
 use super::key::LineKey;
-use super::tiers::{Step, TierWalk, true_up_pay};
+use super::tiers::true_up_pay;
 use super::trace::{
-    BonusTrace, CreditTrace, Detail, PieceTrace, TableTrace, TierLabel, Trace, TraceContext,
+    BonusTrace, Conversion, CreditTrace, Detail, TableTrace, TierLabel, Trace, TraceContext,
     TrueUpTrace,
 };
 use crate::amount::{major, money_major};
 use crate::credit::{Credit, CreditKind, share_fraction};
 use crate::plan::{Condition, Plan, Rule, Spif, SpifPay, TierTable};
 use baton_model::DealId;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -85,9 +86,96 @@ impl Line {
     }
 }
 
-/// A credit with its credit date and the rest of its sort key inline, so sorting a rep's
-/// credits compares plain values instead of following references.
-pub(super) type Dated<'a> = (NaiveDate, DealId, CreditKind, &'a Credit);
+/// A credit as a statement walks it: its credit date, its amount in the plan currency, and its
+/// sort key inline, so sorting a rep's credits compares one integer instead of following
+/// references (see [`Dated::key`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Dated<'a> {
+    /// Credit date, deal and kind packed in walk order ([`Dated::key`]), or 0 when they do not
+    /// fit.
+    pub key: u64,
+    /// The credit date.
+    pub date: NaiveDate,
+    /// The credit.
+    pub credit: &'a Credit,
+    /// The credited amount in minor units of the plan currency.
+    pub minor: i64,
+    /// Index of its conversion in the statement's list, when it was in another currency.
+    pub conversion: Option<u32>,
+}
+
+/// The credits a statement walks, and the conversions of those in another currency.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Walked<'c, 'a> {
+    /// Sorted, and only those on or after the change when reusing.
+    pub credits: &'c [Dated<'a>],
+    /// What [`Dated::conversion`] indexes.
+    pub conversions: &'c [Conversion],
+}
+
+impl Dated<'_> {
+    /// Deal ids from 0 to 2^52 − 1 fit [`Dated::key`] (database ids always do).
+    const MAX_DEAL: i64 = (1 << 52) - 1;
+
+    /// `(credit date, deal, kind)` in one integer, when the deal id fits: the top 10 bits are
+    /// the date (its day of the year, and whether it is in the year after `first_day`'s: a
+    /// period spans at most two calendar years), the next 52 the deal, the last 2 the kind.
+    pub fn key(
+        first_day: NaiveDate,
+        date: NaiveDate,
+        deal: DealId,
+        kind: CreditKind,
+    ) -> Option<u64> {
+        let next_year = match date.year() - first_day.year() {
+            0 => 0,
+            1 => 1,
+            _ => return None,
+        };
+        if !(0..=Self::MAX_DEAL).contains(&deal.0) {
+            return None;
+        }
+        let day = (next_year << 9) | u64::from(date.ordinal());
+        let kind: u64 = match kind {
+            CreditKind::Revenue => 0,
+            CreditKind::Overlay => 1,
+            CreditKind::RollUp => 2,
+        };
+        Some((day << 54) | (deal.0.cast_unsigned() << 2) | kind)
+    }
+}
+
+/// Sorts credits that all have a [`Dated::key`] into walk order: by day first (a counting
+/// sort), then each day's credits by deal and kind, which takes no work when they came in deal
+/// order, as storage reads them.
+pub(super) fn sort_by_key(credits: &mut Vec<Dated<'_>>) {
+    const DAYS: usize = 1 << 10;
+    if credits.is_sorted_by_key(|d| d.key) {
+        return;
+    }
+    let day = |d: &Dated<'_>| usize::try_from(d.key >> 54).unwrap_or(DAYS - 1);
+    let mut starts = vec![0_usize; DAYS + 1];
+    for credit in credits.iter() {
+        starts[day(credit) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0_usize; credits.len()];
+    for (i, credit) in credits.iter().enumerate() {
+        let slot = &mut next[day(credit)];
+        order[*slot] = i;
+        *slot += 1;
+    }
+    let mut sorted: Vec<Dated<'_>> = order.iter().map(|&i| credits[i]).collect();
+    for bounds in starts.windows(2) {
+        let same_day = &mut sorted[bounds[0]..bounds[1]];
+        if !same_day.is_sorted_by_key(|d| d.key) {
+            same_day.sort_unstable_by_key(|d| d.key);
+        }
+    }
+    *credits = sorted;
+}
 
 /// The walk of every rate component before the first credit of a date, so a recompute from
 /// that date starts there instead of walking every earlier credit again.
@@ -104,12 +192,12 @@ pub(super) struct Checkpoints {
 }
 
 impl Checkpoints {
-    fn record(&mut self, date: NaiveDate, lines: usize, walks: &[Option<TierWalk<'_>>]) {
+    fn record(&mut self, date: NaiveDate, lines: usize, walks: &[Option<Walk<'_>>]) {
         self.dates.push(date);
         self.lines.push(u32::try_from(lines).unwrap_or(u32::MAX));
         for walk in walks.iter().flatten() {
-            self.walks.push((walk.position(), walk.reached()));
-            self.bands.extend_from_slice(walk.band_money());
+            let state = walk.state(&mut self.bands);
+            self.walks.push(state);
         }
     }
 
@@ -124,12 +212,12 @@ impl Checkpoints {
     }
 
     /// Moves `walks` to checkpoint `index` and drops the later checkpoints.
-    fn restore(&mut self, index: usize, walks: &mut [Option<TierWalk<'_>>]) {
+    fn restore(&mut self, index: usize, walks: &mut [Option<Walk<'_>>]) {
         let per_date = self.walks.len() / self.dates.len().max(1);
         let tiers = self.bands.len() / self.dates.len().max(1);
         let (mut w, mut b) = (index * per_date, index * tiers);
         for walk in walks.iter_mut().flatten() {
-            let n = walk.band_money().len();
+            let n = walk.bands();
             let (position, reached) = self.walks[w];
             walk.restore(position, reached, &self.bands[b..b + n]);
             w += 1;
@@ -197,18 +285,18 @@ pub(super) fn context(plan: &Plan, quota: Decimal) -> Arc<TraceContext> {
 pub(super) fn build(
     plan: &Plan,
     context: &Arc<TraceContext>,
-    credits: &[Dated<'_>],
+    walked: Walked<'_, '_>,
     quota: Decimal,
     attainment: Option<Decimal>,
     factor: Decimal,
     reuse: Option<Reuse>,
 ) -> Built {
     let currency = plan.currency;
-    let mut walks: Vec<Option<TierWalk<'_>>> = plan
+    let mut walks: Vec<Option<Walk<'_>>> = plan
         .components
         .iter()
         .map(|c| match &c.rule {
-            Rule::Rate(table) => Some(TierWalk::new(table, quota, u32::from(currency.exponent()))),
+            Rule::Rate(table) => Some(Walk::new(table, quota, u32::from(currency.exponent()))),
             Rule::Spif(_) | Rule::Bonus(_) => None,
         })
         .collect();
@@ -219,7 +307,7 @@ pub(super) fn build(
         .iter()
         .filter(|c| !matches!(c.rule, Rule::Bonus(_)))
         .count();
-    let capacity = credits.len() * per_credit + 8;
+    let capacity = walked.credits.len() * per_credit + 8;
     let (mut lines, mut checkpoints) = match reuse {
         Some(Reuse {
             mut lines,
@@ -229,7 +317,8 @@ pub(super) fn build(
             let index = checkpoints.at(changed_from);
             lines.truncate(checkpoints.lines_before(index));
             checkpoints.restore(index, &mut walks);
-            lines.reserve(capacity);
+            // The room of the lines dropped is reused: a change to one deal usually leaves as
+            // many lines as before, and reserving more would copy every kept line.
             (lines, checkpoints)
         }
         None => (Vec::with_capacity(capacity), Checkpoints::default()),
@@ -243,26 +332,32 @@ pub(super) fn build(
         trace,
     };
     let mut last_date = None;
-    for &(date, _, _, credit) in credits {
+    let Walked {
+        credits,
+        conversions,
+    } = walked;
+    for dated in credits {
+        let (date, credit, minor) = (dated.date, dated.credit, dated.minor);
         if last_date != Some(date) {
             checkpoints.record(date, lines.len(), &walks);
             last_date = Some(date);
         }
-        let money = major(credit.amount.minor, currency);
+        let money = major(minor, currency);
         let date = Some(date);
+        let conversion = dated.conversion.map(|i| conversions[i as usize]);
         let credit_trace = CreditTrace {
             deal: credit.deal,
             kind: credit.kind,
             share: credit.share,
             deal_amount: credit.deal_amount,
-            credit: credit.amount.minor,
+            credit: minor,
         };
         for (index, (component, walk)) in plan.components.iter().zip(&mut walks).enumerate() {
             let pays = component.credit_kinds.contains(&credit.kind);
             let id = u16::try_from(index).unwrap_or(u16::MAX);
             match (&component.rule, walk) {
                 (Rule::Rate(_), Some(walk)) => {
-                    let step = walk.step(money, pays);
+                    let step = walk.step(minor, money, pays);
                     if !step.true_up.is_empty() {
                         let pay = true_up_pay(&step.true_up);
                         let detail = true_up_detail(id, &step, credit.deal);
@@ -275,18 +370,26 @@ pub(super) fn build(
                     if !pays || money.is_zero() {
                         continue;
                     }
-                    let detail = rate_detail(id, &step);
-                    let trace = Trace::new(context, Some(credit_trace), detail, step.pay());
+                    let detail = Detail::Rate {
+                        component: id,
+                        position: step.position,
+                        pieces: step.pieces,
+                    };
+                    let trace = Trace::new(context, Some(credit_trace), detail, step.pay)
+                        .converted(conversion);
                     lines.push(line(index, LineKind::Commission, date, trace));
                 }
-                (Rule::Spif(spif), _) if pays && qualifies(&spif.condition, credit) => {
+                (Rule::Spif(spif), _)
+                    if pays && qualifies(&spif.condition, credit, conversion.as_ref()) =>
+                {
                     let detail = Detail::Spif { component: id };
                     let trace = Trace::new(
                         context,
                         Some(credit_trace),
                         detail,
                         spif_pay(spif, credit, money),
-                    );
+                    )
+                    .converted(conversion);
                     lines.push(line(index, LineKind::Spif, date, trace));
                 }
                 _ => {}
@@ -341,23 +444,7 @@ fn index_u16(tier: usize) -> u16 {
     u16::try_from(tier).unwrap_or(u16::MAX)
 }
 
-fn rate_detail(component: u16, step: &Step) -> Detail {
-    Detail::Rate {
-        component,
-        position: step.position,
-        pieces: step
-            .pieces
-            .iter()
-            .map(|p| PieceTrace {
-                tier: index_u16(p.tier),
-                rerated_by: p.rerated_by.map(index_u16),
-                money: p.money,
-            })
-            .collect(),
-    }
-}
-
-fn true_up_detail(component: u16, step: &Step, deal: DealId) -> Detail {
+fn true_up_detail(component: u16, step: &Stepped, deal: DealId) -> Detail {
     Detail::TrueUp {
         component,
         reached: index_u16(step.reached),
@@ -375,13 +462,21 @@ fn true_up_detail(component: u16, step: &Step, deal: DealId) -> Detail {
     }
 }
 
-fn qualifies(condition: &Condition, credit: &Credit) -> bool {
+/// Whether a credit's deal meets a SPIF's condition; a deal in another currency is compared
+/// with the plan's minimum at the rate its credit was converted at.
+fn qualifies(condition: &Condition, credit: &Credit, conversion: Option<&Conversion>) -> bool {
     let attribute_ok = condition.attribute.as_ref().is_none_or(|(name, value)| {
         credit.attributes.as_ref().and_then(|a| a.get(name)) == Some(value)
     });
-    let amount_ok = condition
-        .min_deal_amount
-        .is_none_or(|min| money_major(credit.deal_amount) >= min);
+    let amount_ok = condition.min_deal_amount.is_none_or(|min| {
+        let deal_amount = money_major(credit.deal_amount);
+        match conversion {
+            Some(c) if c.original.currency == credit.deal_amount.currency => {
+                deal_amount * c.rate >= min
+            }
+            _ => deal_amount >= min,
+        }
+    });
     attribute_ok && amount_ok
 }
 

@@ -12,6 +12,7 @@
 mod adjust;
 mod clawbacks;
 mod draw;
+mod fixed;
 mod key;
 mod lines;
 pub mod tiers;
@@ -20,13 +21,14 @@ mod trace;
 pub use key::{KeyError, LineKey};
 pub use lines::{Line, LineKind};
 pub use trace::{
-    Adjustment, BonusTrace, ClawbackTrace, CreditTrace, Detail, DrawTrace, PieceTrace, TableTrace,
-    TierLabel, Trace, TraceContext, TrueUpTrace,
+    Adjustment, BonusTrace, ClawbackTrace, Conversion, CreditTrace, Detail, DrawTrace, PieceTrace,
+    TableTrace, TierLabel, Trace, TraceContext, TrueUpTrace,
 };
 
 use crate::amount::money_major;
 use crate::credit::Credit;
 use crate::plan::{Measure, Plan, Rule};
+use crate::rates::ExchangeRates;
 use baton_model::{Currency, DealId, Money, Period, UserId};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -153,7 +155,8 @@ pub enum CompError {
         /// A day it does not cover.
         date: NaiveDate,
     },
-    /// Quota and credits must be in the plan currency (exchange rates are not applied here).
+    /// The quota, a clawback, or (when no exchange rates are given) a credit is not in the plan
+    /// currency.
     #[error("{what} is in {found}, but plan {plan} pays in {expected}")]
     CurrencyMismatch {
         /// Plan id.
@@ -164,6 +167,27 @@ pub enum CompError {
         found: Currency,
         /// The plan's.
         expected: Currency,
+    },
+    /// A credit is in another currency than the plan's, and no rate converts it on its date.
+    #[error(
+        "deal {deal}: no exchange rate from {from} to {to} on or before its credit date {date} \
+         ({})",
+        earliest.map_or_else(
+            || format!("the rates given have none from {from} to {to}"),
+            |d| format!("the earliest {from}→{to} rate is of {d}")
+        )
+    )]
+    MissingRate {
+        /// The deal.
+        deal: DealId,
+        /// The deal's currency.
+        from: Currency,
+        /// The plan's.
+        to: Currency,
+        /// The credit date.
+        date: NaiveDate,
+        /// The earliest rate of the pair, after the date; `None` when there is none at all.
+        earliest: Option<NaiveDate>,
     },
     /// Attainment needs a quota above zero.
     #[error("rep {rep} has no quota for {period}, and plan {plan} pays on attainment")]
@@ -185,9 +209,25 @@ pub enum CompError {
     },
 }
 
-/// Computes one rep's statement for one period.
+/// No exchange rates: what [`compute`] and [`recompute_from`] convert with.
+static NO_RATES: ExchangeRates = ExchangeRates::new();
+
+/// Computes one rep's statement for one period; every credit must be in the plan currency
+/// (see [`compute_with_rates`] for deals in other currencies).
 pub fn compute(plan: &Plan, input: &RepPeriod<'_>) -> Result<Statement, CompError> {
-    compute_reusing(plan, input, None)
+    compute_reusing(plan, input, &NO_RATES, None)
+}
+
+/// Computes one rep's statement for one period, converting each credit in another currency
+/// than the plan's at the rate of its credit date: the latest rate in `rates` on or before it.
+/// The converted credit is rounded to minor units by the plan's rounding rule, and its lines'
+/// traces show the conversion (`€50,000 × 1.0842 (EUR→USD on 2026-08-14) = $54,210.00`).
+pub fn compute_with_rates(
+    plan: &Plan,
+    input: &RepPeriod<'_>,
+    rates: &ExchangeRates,
+) -> Result<Statement, CompError> {
+    compute_reusing(plan, input, rates, None)
 }
 
 /// Recomputes `previous` after credits dated on or after `changed_from` (under the plan's
@@ -201,12 +241,26 @@ pub fn recompute_from(
     previous: Statement,
     changed_from: NaiveDate,
 ) -> Result<Statement, CompError> {
-    compute_reusing(plan, input, Some((previous, changed_from)))
+    compute_reusing(plan, input, &NO_RATES, Some((previous, changed_from)))
+}
+
+/// [`recompute_from`] with exchange rates, as [`compute_with_rates`] applies them. A change of
+/// a rate dated on or after `changed_from` is a change like any other; one dated earlier needs
+/// [`compute_with_rates`].
+pub fn recompute_with_rates(
+    plan: &Plan,
+    input: &RepPeriod<'_>,
+    rates: &ExchangeRates,
+    previous: Statement,
+    changed_from: NaiveDate,
+) -> Result<Statement, CompError> {
+    compute_reusing(plan, input, rates, Some((previous, changed_from)))
 }
 
 fn compute_reusing(
     plan: &Plan,
     input: &RepPeriod<'_>,
+    rates: &ExchangeRates,
     previous: Option<(Statement, NaiveDate)>,
 ) -> Result<Statement, CompError> {
     let period = input.period;
@@ -261,7 +315,9 @@ fn compute_reusing(
     } else {
         input.credits.len()
     });
+    let mut conversions: Vec<Conversion> = Vec::new();
     let mut credited_minor: i64 = 0;
+    let mut keys_fit = true;
     for credit in input.credits.iter().filter(|c| c.rep == input.rep) {
         let Some(date) = credit.credit_date(plan.credit_date) else {
             continue;
@@ -269,26 +325,41 @@ fn compute_reusing(
         if date < from || date > to {
             continue;
         }
-        if credit.amount.currency != plan.currency {
-            return Err(CompError::CurrencyMismatch {
-                plan: plan.id.clone(),
-                what: format!("deal {}", credit.deal),
-                found: credit.amount.currency,
-                expected: plan.currency,
-            });
-        }
         if credit.amount.minor < 0 {
             return Err(CompError::NegativeCredit {
                 deal: credit.deal,
                 amount: credit.amount,
             });
         }
-        credited_minor += credit.amount.minor;
+        let (minor, conversion) = if credit.amount.currency == plan.currency {
+            (credit.amount.minor, None)
+        } else {
+            let conversion = convert(plan, rates, credit, date)?;
+            let minor = plan.rounding.to_minor(conversion.exact, plan.currency);
+            (minor, Some(conversion))
+        };
+        credited_minor += minor;
         if date >= walk_from {
-            credits.push((date, credit.deal, credit.kind, credit));
+            let key = lines::Dated::key(from, date, credit.deal, credit.kind);
+            keys_fit &= key.is_some();
+            let conversion = conversion.map(|c| {
+                conversions.push(c);
+                u32::try_from(conversions.len() - 1).unwrap_or(u32::MAX)
+            });
+            credits.push(lines::Dated {
+                key: key.unwrap_or(0),
+                date,
+                credit,
+                minor,
+                conversion,
+            });
         }
     }
-    credits.sort_unstable_by_key(|&(date, deal, kind, _)| (date, deal, kind));
+    if keys_fit {
+        lines::sort_by_key(&mut credits);
+    } else {
+        credits.sort_unstable_by_key(|d| (d.date, d.credit.deal, d.credit.kind));
+    }
 
     let credited = crate::amount::major(credited_minor, plan.currency);
     let attainment = (quota > Decimal::ZERO).then(|| credited / quota * Decimal::ONE_HUNDRED);
@@ -313,7 +384,7 @@ fn compute_reusing(
     });
     let credits = if reuse.is_none() && walk_from > NaiveDate::MIN {
         // The earlier statement cannot be reused after all: walk every credit.
-        return compute_reusing(plan, input, None);
+        return compute_reusing(plan, input, rates, None);
     } else {
         credits
     };
@@ -321,12 +392,41 @@ fn compute_reusing(
         mut lines,
         checkpoints,
         kept,
-    } = lines::build(plan, &context, &credits, quota, attainment, factor, reuse);
+    } = lines::build(
+        plan,
+        &context,
+        lines::Walked {
+            credits: &credits,
+            conversions: &conversions,
+        },
+        quota,
+        attainment,
+        factor,
+        reuse,
+    );
+    adjust::restate_gates(&mut lines[..kept], attainment, &closed);
     adjust::gates(plan, &mut lines[kept..], attainment, &closed);
     for line in &mut lines[kept..] {
         line.amount = plan.rounding.to_minor(line.trace.pay(), plan.currency);
     }
     adjust::caps(plan, &mut lines, factor, kept);
+    // A clawback takes back a share of a plan-currency commission by the deal's amounts:
+    // those must be in the plan currency too (converting them is not supported yet).
+    if let Some(foreign) = input.clawbacks.iter().find(|c| {
+        c.rep == input.rep
+            && (c.deal_amount.currency != plan.currency || c.reversed.currency != plan.currency)
+    }) {
+        return Err(CompError::CurrencyMismatch {
+            plan: plan.id.clone(),
+            what: format!("the clawback of deal {}", foreign.deal),
+            found: if foreign.deal_amount.currency == plan.currency {
+                foreign.reversed.currency
+            } else {
+                foreign.deal_amount.currency
+            },
+            expected: plan.currency,
+        });
+    }
     clawbacks::apply(
         plan,
         &context,
@@ -353,6 +453,9 @@ fn compute_reusing(
         None => input.draw_owed,
     };
     let total = lines.iter().map(|l| l.amount).sum();
+    // Room was reserved for a line per credit and component; what is left over would stay
+    // allocated as long as the statement lives.
+    lines.shrink_to_fit();
     Ok(Statement {
         rep: input.rep,
         period,
@@ -367,6 +470,41 @@ fn compute_reusing(
         total,
         draw_owed,
         checkpoints,
+    })
+}
+
+/// A credit in another currency than the plan's, at the rate of its credit date.
+fn convert(
+    plan: &Plan,
+    rates: &ExchangeRates,
+    credit: &Credit,
+    date: NaiveDate,
+) -> Result<Conversion, CompError> {
+    if rates.is_empty() {
+        // Without any rates, the credit is simply in the wrong currency.
+        return Err(CompError::CurrencyMismatch {
+            plan: plan.id.clone(),
+            what: format!("deal {}", credit.deal),
+            found: credit.amount.currency,
+            expected: plan.currency,
+        });
+    }
+    let (exact, applied) =
+        rates
+            .convert(credit.amount, plan.currency, date)
+            .map_err(|missing| CompError::MissingRate {
+                deal: credit.deal,
+                from: credit.amount.currency,
+                to: plan.currency,
+                date,
+                earliest: missing.earliest,
+            })?;
+    Ok(Conversion {
+        original: credit.amount,
+        rate: applied.rate,
+        rate_date: applied.date,
+        credit_date: date,
+        exact,
     })
 }
 

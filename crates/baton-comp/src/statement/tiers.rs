@@ -133,6 +133,11 @@ impl<'p> TierWalk<'p> {
         self.reached
     }
 
+    /// Tier bounds in money (major units).
+    pub(super) fn bounds(&self) -> &[(Decimal, Option<Decimal>)] {
+        &self.bounds
+    }
+
     /// Money paid in each band so far.
     pub fn band_money(&self) -> &[Decimal] {
         &self.band_money
@@ -203,7 +208,7 @@ impl<'p> TierWalk<'p> {
             }
         }
         if paid {
-            for piece in pieces.iter() {
+            for piece in &pieces {
                 self.band_money[piece.tier] += piece.money;
             }
         }

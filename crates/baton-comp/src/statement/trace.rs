@@ -7,7 +7,9 @@
 //! `deal 17: $120,000 × 50 % revenue split = $60,000 credit; attainment after this deal 112 % of
 //! $500,000 → tier 100–150 %, 12 % marginal: $60,000 × 12 % = $7,200`
 
-use crate::amount::{Rounding, fmt_money, fmt_number, fmt_percent, fmt_rate, major, money_major};
+use crate::amount::{
+    Rounding, fmt_money, fmt_money_exact, fmt_number, fmt_percent, fmt_rate, major, money_major,
+};
 use crate::credit::CreditKind;
 use crate::pieces::Pieces;
 use crate::plan::{Measure, SpifPay};
@@ -51,8 +53,31 @@ pub struct Trace {
     pub detail: Detail,
     /// What the rule computed, exactly.
     pub computed: Decimal,
-    /// Gates and caps that changed the amount, in the order applied.
-    pub adjustments: Vec<Adjustment>,
+    /// What few lines have (gates, caps, a currency conversion), boxed so that the usual line
+    /// carries one word for it: a large run holds millions of lines.
+    extra: Option<Box<Extra>>,
+}
+
+/// The rarely present parts of a trace.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Extra {
+    adjustments: Vec<Adjustment>,
+    conversion: Option<Conversion>,
+}
+
+/// A credit in another currency than the plan's, converted at the rate of its credit date.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Conversion {
+    /// The credit in the deal's currency.
+    pub original: Money,
+    /// Plan-currency units per unit of the deal's currency.
+    pub rate: Decimal,
+    /// The date of the rate applied: the latest on or before the credit date.
+    pub rate_date: chrono::NaiveDate,
+    /// The credit date.
+    pub credit_date: chrono::NaiveDate,
+    /// `original × rate` in major units of the plan currency, before rounding.
+    pub exact: Decimal,
 }
 
 /// A credit, as the trace shows it.
@@ -275,13 +300,46 @@ impl Trace {
             credit,
             detail,
             computed,
-            adjustments: Vec::new(),
+            extra: None,
         }
+    }
+
+    /// The same trace for a credit that was converted from another currency.
+    pub(super) fn converted(mut self, conversion: Option<Conversion>) -> Self {
+        if conversion.is_some() {
+            self.extra.get_or_insert_default().conversion = conversion;
+        }
+        self
+    }
+
+    /// Gates and caps that changed the amount, in the order applied.
+    pub fn adjustments(&self) -> &[Adjustment] {
+        self.extra.as_ref().map_or(&[], |e| &e.adjustments)
+    }
+
+    /// How the credit was converted into the plan currency, when it was in another.
+    pub fn conversion(&self) -> Option<&Conversion> {
+        self.extra.as_ref().and_then(|e| e.conversion.as_ref())
+    }
+
+    /// The gates and caps, to restate a kept line's gate at a new attainment.
+    pub(super) fn adjustments_mut(&mut self) -> &mut [Adjustment] {
+        self.extra
+            .as_mut()
+            .map_or(&mut [], |e| e.adjustments.as_mut_slice())
+    }
+
+    /// Records a gate or cap that changed the amount.
+    pub(super) fn adjust(&mut self, adjustment: Adjustment) {
+        self.extra
+            .get_or_insert_default()
+            .adjustments
+            .push(adjustment);
     }
 
     /// What is paid before rounding: `computed`, scaled by a gate that closed.
     pub fn pay(&self) -> Decimal {
-        self.adjustments
+        self.adjustments()
             .iter()
             .find_map(|a| match a {
                 Adjustment::Gate { pay, .. } => Some(self.computed * *pay),
@@ -312,6 +370,13 @@ impl fmt::Display for Trace {
         let currency = context.currency;
         let money = |v: Decimal| fmt_money(v, currency);
         if let Some(c) = &self.credit {
+            let credited = self.conversion().map_or(
+                Money {
+                    minor: c.credit,
+                    currency,
+                },
+                |conversion| conversion.original,
+            );
             write!(
                 f,
                 "deal {}: {} × {} {} = {} credit; ",
@@ -319,8 +384,11 @@ impl fmt::Display for Trace {
                 fmt_money(money_major(c.deal_amount), c.deal_amount.currency),
                 c.share,
                 c.kind.label(),
-                money(major(c.credit, currency))
+                fmt_money(money_major(credited), credited.currency)
             )?;
+            if let Some(conversion) = self.conversion() {
+                write_conversion(f, conversion, c.credit, context)?;
+            }
         }
         match &self.detail {
             Detail::Rate {
@@ -457,7 +525,7 @@ impl fmt::Display for Trace {
             }
         }
         for gate in self
-            .adjustments
+            .adjustments()
             .iter()
             .filter(|a| matches!(a, Adjustment::Gate { .. }))
         {
@@ -474,13 +542,55 @@ impl fmt::Display for Trace {
             )?;
         }
         for cap in self
-            .adjustments
+            .adjustments()
             .iter()
             .filter(|a| !matches!(a, Adjustment::Gate { .. }))
         {
             write_adjustment(f, cap, currency, self.computed)?;
         }
         Ok(())
+    }
+}
+
+/// `€50,000 × 1.0842 (EUR→USD on 2026-08-14) = $54,210.00; `: the converted credit shows every
+/// minor digit, since it is an amount of money and not a rate.
+fn write_conversion(
+    f: &mut fmt::Formatter<'_>,
+    c: &Conversion,
+    credit: i64,
+    context: &TraceContext,
+) -> fmt::Result {
+    let currency = context.currency;
+    write!(
+        f,
+        "{} × {} ({}→{} ",
+        fmt_money(money_major(c.original), c.original.currency),
+        c.rate.normalize(),
+        c.original.currency,
+        currency
+    )?;
+    if c.rate_date == c.credit_date {
+        write!(f, "on {})", c.rate_date)?;
+    } else {
+        write!(
+            f,
+            "of {}, the latest on or before {})",
+            c.rate_date, c.credit_date
+        )?;
+    }
+    let exponent = u32::from(currency.exponent());
+    let mut rounded = major(credit, currency);
+    rounded.rescale(exponent);
+    if c.exact.normalize().scale() > exponent {
+        write!(
+            f,
+            " = {} rounded {} to {}; ",
+            fmt_money(c.exact, currency),
+            context.rounding.name(),
+            fmt_money_exact(rounded, currency)
+        )
+    } else {
+        write!(f, " = {}; ", fmt_money_exact(rounded, currency))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests of the commission engine, one binary for all modules.
 
 mod clawbacks;
+mod currencies;
 mod draws;
 mod golden;
 mod ledger_flow;

@@ -97,6 +97,37 @@ fn lines_follow_credit_dates_whatever_order_the_credits_came_in() {
 }
 
 #[test]
+fn lines_follow_date_then_deal_order_whatever_the_deal_ids() {
+    let plan = plan_with("quarter", MARGINAL);
+    // Ids that a packed sort key cannot hold (negative, or beyond 2^52) next to ordinary ones.
+    let credits = [
+        credit(1 << 60, 1, "100", "2026-08-01"),
+        credit(7, 1, "100", "2026-08-01"),
+        credit(-5, 1, "100", "2026-08-01"),
+        credit(3, 1, "100", "2026-07-10"),
+        credit(9, 1, "100", "2026-07-10"),
+    ];
+    let statement = run(&plan, "100000", &credits);
+    let deals: Vec<i64> = statement
+        .lines
+        .iter()
+        .map(|l| l.deal().unwrap().0)
+        .collect();
+    assert_eq!(deals, vec![3, 9, -5, 7, 1 << 60]);
+    let ordinary = [
+        credit(9, 1, "100", "2026-08-01"),
+        credit(3, 1, "100", "2026-08-01"),
+        credit(5, 1, "100", "2026-07-10"),
+    ];
+    let deals: Vec<i64> = run(&plan, "100000", &ordinary)
+        .lines
+        .iter()
+        .map(|l| l.deal().unwrap().0)
+        .collect();
+    assert_eq!(deals, vec![5, 3, 9]);
+}
+
+#[test]
 fn reaching_a_retroactive_tier_adds_a_true_up_for_earlier_deals() {
     let plan = plan_with(
         "quarter",
