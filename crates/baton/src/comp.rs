@@ -82,14 +82,15 @@ fn check(files: &[PathBuf]) -> anyhow::Result<()> {
             std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         match Plan::from_toml(&source) {
             Ok(plan) => println!(
-                "{}: plan {} version {} ({}), paid in {}, quota per {}, {} components: ok",
+                "{}: plan {} version {} ({}), paid in {}, quota per {}, {} component{}: ok",
                 file.display(),
                 plan.id,
                 plan.version,
                 plan.name,
                 plan.currency,
                 plan.quota_period,
-                plan.components.len()
+                plan.components.len(),
+                if plan.components.len() == 1 { "" } else { "s" }
             ),
             Err(errors) => {
                 failed += 1;

@@ -22,7 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_plans, save_plan))
         .routes(routes!(assign))
         .routes(routes!(run))
-        .routes(routes!(set_status))
+        .routes(routes!(approve))
+        .routes(routes!(pay))
         .routes(routes!(statements))
         .routes(routes!(statement))
         .routes(routes!(what_if))
@@ -104,25 +105,35 @@ struct PeriodState {
     status: CompPeriodStatus,
 }
 
-/// Approve a period (it freezes: later changes become adjustments in the next open period) or
-/// mark an approved one paid (finance, admins).
-#[utoipa::path(post, path = "/comp/periods/{period}/{status}", tag = "commissions",
-    params(("status" = String, Path, description = "`approve` or `paid`")),
-    responses((status = 200, body = PeriodState), (status = 403, body = Problem), (status = 409, body = Problem)))]
+/// Approve a period (finance, admins): it freezes, and later changes to it become adjustments
+/// in the next open period.
+#[utoipa::path(post, path = "/comp/periods/{period}/approve", tag = "commissions",
+    responses((status = 200, body = PeriodState), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[tracing::instrument(skip_all, err(level = "warn"))]
-async fn set_status(
+async fn approve(
     State(s): State<AppState>,
     Auth(actor): Auth,
-    ApiPath((period, status)): ApiPath<(String, String)>,
+    ApiPath(period): ApiPath<String>,
 ) -> ApiResult<Json<PeriodState>> {
-    let status = match status.as_str() {
-        "approve" => CompPeriodStatus::Approved,
-        "paid" => CompPeriodStatus::Paid,
-        _ => return Err(ApiError::NotFound),
-    };
     let status = s
         .store
-        .set_comp_period_status(&actor, &period, status)
+        .set_comp_period_status(&actor, &period, CompPeriodStatus::Approved)
+        .await?;
+    Ok(Json(PeriodState { period, status }))
+}
+
+/// Mark an approved period paid (finance, admins).
+#[utoipa::path(post, path = "/comp/periods/{period}/paid", tag = "commissions",
+    responses((status = 200, body = PeriodState), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn pay(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(period): ApiPath<String>,
+) -> ApiResult<Json<PeriodState>> {
+    let status = s
+        .store
+        .set_comp_period_status(&actor, &period, CompPeriodStatus::Paid)
         .await?;
     Ok(Json(PeriodState { period, status }))
 }

@@ -51,11 +51,12 @@ impl Chrome {
             ("/pipeline", "Pipeline"),
             ("/deals", "Deals"),
         ];
-        if role != Role::Finance {
-            nav.push(("/calendar", "Calendar"));
+        if role != Role::Coordinator {
+            nav.push(("/commission", "Commission"));
         }
         if role != Role::Finance {
             nav.extend([
+                ("/calendar", "Calendar"),
                 ("/accounts", "Accounts"),
                 ("/contacts", "Contacts"),
                 ("/activities", "Activities"),

@@ -7,6 +7,7 @@
 mod board;
 mod calendar;
 mod chrome;
+mod commission;
 mod error;
 mod format;
 mod forms;
@@ -53,6 +54,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/calendar/book", post(calendar::book))
         .route("/calendar/moves", post(calendar::propose))
         .route("/calendar/moves/{id}/{answer}", post(calendar::answer))
+        .route("/commission", get(commission::page))
+        .route("/commission/what-if", post(commission::what_if))
+        .route("/commission/ledger.csv", get(commission::ledger_csv))
+        .route("/commission/{action}", post(commission::act))
         .route("/calendar/mine", get(my_calendars::page))
         .route(
             "/calendar/mine/sources",

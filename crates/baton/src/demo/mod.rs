@@ -9,11 +9,12 @@ pub mod generate;
 use anyhow::Context;
 use baton_model::pipeline::{ForecastCategory, StageOutcome};
 use baton_model::records::{
-    AccountInput, ContactInput, DealInput, OrgSettingsChanges, Pipeline, PipelineChanges,
-    StageSpec, TeamChanges, UserChanges, WorkingHours,
+    AccountInput, CompAssignment, CompPeriodStatus, ContactInput, DealInput, OrgSettingsChanges,
+    Pipeline, PipelineChanges, StageSpec, TeamChanges, UserChanges, WorkingHours,
 };
-use baton_model::{Currency, Role, StageId, TimeZone, UserId};
+use baton_model::{Currency, Period, PeriodKind, Role, StageId, TimeZone, UserId};
 use baton_store::{Actor, ListQuery, Store};
+use chrono::NaiveDate;
 use generate::{Generator, RepProfile, Roster, Scale};
 
 /// `baton seed`: how much to generate.
@@ -259,7 +260,56 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<(Role, String, String)>> 
         role: Role::Rep,
     };
     plant_data_issues(store, &ben, proposal).await?;
+    let finance = Actor {
+        user_id: ids[2],
+        role: Role::Finance,
+    };
+    seed_commissions(store, &finance, &ids[6..14], &ids[3..6]).await?;
     Ok(logins)
+}
+
+/// The account executives' plan: 10 % to quota, an accelerator above it, half pay under a
+/// quarter of quota, $250 for each deal from a partner.
+const AE_PLAN: &str = include_str!("plans/ae.toml");
+/// The managers' plan: an override on their people's revenue and overlays on their own.
+const MANAGER_PLAN: &str = include_str!("plans/manager.toml");
+
+/// Plans for the reps and managers, last quarter run and approved, this quarter run: so "my
+/// commission" shows real numbers and finance has a period to approve.
+async fn seed_commissions(
+    store: &Store,
+    finance: &Actor,
+    reps: &[UserId],
+    managers: &[UserId],
+) -> anyhow::Result<()> {
+    store.save_comp_plan(finance, AE_PLAN).await?;
+    store.save_comp_plan(finance, MANAGER_PLAN).await?;
+    let plan_start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+    for (people, plan) in [(reps, "ae"), (managers, "manager")] {
+        for &user_id in people {
+            store
+                .assign_comp_plan(
+                    finance,
+                    CompAssignment {
+                        user_id,
+                        plan_id: plan.to_owned(),
+                        from: plan_start,
+                        to: None,
+                    },
+                )
+                .await?;
+        }
+    }
+    let this_quarter = Period::containing(chrono::Utc::now().date_naive(), PeriodKind::Quarter, 1);
+    let last_quarter = this_quarter.previous().to_string();
+    store.run_commissions(finance, &last_quarter).await?;
+    store
+        .set_comp_period_status(finance, &last_quarter, CompPeriodStatus::Approved)
+        .await?;
+    store
+        .run_commissions(finance, &this_quarter.to_string())
+        .await?;
+    Ok(())
 }
 
 /// What a real CRM has and the Today page's "Data to fix" card is for, made by Ben, the new

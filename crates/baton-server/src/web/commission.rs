@@ -1,0 +1,325 @@
+//! The commission page: a person's statement for a period (every line with its explanation,
+//! attainment against quota, what the ledger holds), what an open deal would pay, the people
+//! whose pay the viewer may see, and for finance the run, approve, pay and export of a period.
+//! Everything goes through the same store calls as `/api/v1/comp`.
+
+use super::chrome::Chrome;
+use super::error::PageError;
+use super::forms::Submitted;
+use super::session::WebUser;
+use crate::AppState;
+use crate::error::ApiError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use baton_model::records::{CompPeriodStatus, CompStatement, WhatIf, WhatIfInput};
+use baton_model::{DealId, Period, PeriodKind, Role, UserId, readable_money};
+use baton_store::{ListQuery, StoreError};
+use chrono::{NaiveDate, Utc};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct CommissionQuery {
+    period: Option<String>,
+    user: Option<i64>,
+    notice: Option<String>,
+}
+
+pub struct LineView {
+    pub date: String,
+    pub deal: Option<(i64, String)>,
+    pub what: String,
+    pub amount: String,
+    pub explain: String,
+}
+
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+    pub attainment: String,
+    pub total: String,
+    pub selected: bool,
+}
+
+pub struct OpenDeal {
+    pub id: i64,
+    pub currency: String,
+    pub name: String,
+    pub amount: String,
+    pub close_date: String,
+}
+
+/// A statement as the page shows it.
+pub struct StatementView {
+    pub name: String,
+    pub plan: String,
+    pub quota: String,
+    pub credited: String,
+    pub attainment: Option<String>,
+    /// Width of the attainment bar, 0–100 (150 % of quota fills it).
+    pub bar: u32,
+    pub total: String,
+    pub booked: String,
+    pub booked_differs: bool,
+    pub lines: Vec<LineView>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "commission/page.html")]
+pub struct CommissionPage {
+    chrome: Chrome,
+    notice: Option<String>,
+    period: String,
+    periods: Vec<(String, bool)>,
+    status: &'static str,
+    finance: bool,
+    people: Vec<PersonRow>,
+    statement: Option<StatementView>,
+    /// Why there is no statement to show.
+    empty: String,
+    open_deals: Vec<OpenDeal>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "commission/what_if.html")]
+pub struct WhatIfView {
+    answer: WhatIf,
+}
+
+/// The fiscal quarter holding today, and the three before it.
+fn quarters(fiscal_start_month: u32) -> Vec<Period> {
+    let mut period = Period::containing(
+        Utc::now().date_naive(),
+        PeriodKind::Quarter,
+        fiscal_start_month,
+    );
+    let mut all = Vec::new();
+    for _ in 0..4 {
+        all.push(period);
+        period = period.previous();
+    }
+    all
+}
+
+fn view(statement: &CompStatement) -> StatementView {
+    let money = |minor| readable_money(minor, statement.currency);
+    // Whole percent is enough to draw; 150 % of quota fills the bar.
+    let bar = statement
+        .attainment_pct
+        .as_deref()
+        .and_then(|a| a.split('.').next()?.parse::<u32>().ok())
+        .map_or(0, |a| (a * 2 / 3).min(100));
+    StatementView {
+        name: statement.user_name.clone(),
+        plan: format!("{} v{}", statement.plan_id, statement.plan_version),
+        quota: money(statement.quota_minor),
+        credited: money(statement.credited_minor),
+        attainment: statement.attainment_pct.clone(),
+        bar,
+        total: money(statement.total_minor),
+        booked: money(statement.booked_minor),
+        booked_differs: statement.booked_minor != statement.total_minor,
+        lines: statement
+            .lines
+            .iter()
+            .map(|l| LineView {
+                date: l.date.map(super::format::day).unwrap_or_default(),
+                deal: l
+                    .deal_id
+                    .map(|d| (d.0, l.deal_name.clone().unwrap_or_else(|| d.to_string()))),
+                what: format!("{} · {}", l.component, l.kind.replace('_', "-")),
+                amount: money(l.amount_minor),
+                explain: l.explain.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// `GET /commission`.
+pub async fn page(
+    State(s): State<AppState>,
+    user: WebUser,
+    Query(q): Query<CommissionQuery>,
+) -> Result<CommissionPage, PageError> {
+    let actor = user.0.actor;
+    let periods = quarters(s.store.org_settings().await?.fiscal_year_start_month);
+    let period = q.period.clone().unwrap_or_else(|| periods[0].to_string());
+    let people = s.store.comp_statements(&actor, &period).await?;
+    let chosen = UserId(q.user.unwrap_or(actor.user_id.0));
+    let statement = match s.store.comp_statement(&actor, chosen, &period).await {
+        Ok(statement) => Some(view(&statement)),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let finance = matches!(actor.role, Role::Admin | Role::Finance);
+    let status = people
+        .first()
+        .map_or(CompPeriodStatus::Open, |p| p.status)
+        .as_str();
+    let open_deals = if chosen == actor.user_id && statement.is_some() {
+        open_deals(&s, &user).await?
+    } else {
+        Vec::new()
+    };
+    Ok(CommissionPage {
+        chrome: Chrome::new(&user, "/commission", "Commission"),
+        notice: q.notice.clone(),
+        periods: periods
+            .iter()
+            .map(|p| (p.to_string(), p.to_string() == period))
+            .collect(),
+        status,
+        finance,
+        people: people
+            .iter()
+            .map(|p| PersonRow {
+                id: p.user_id.0,
+                name: p.user_name.clone(),
+                attainment: p
+                    .attainment_pct
+                    .as_ref()
+                    .map_or_else(|| "–".to_owned(), |a| format!("{a} %")),
+                total: readable_money(p.total_minor, p.currency),
+                selected: p.user_id == chosen,
+            })
+            .collect(),
+        statement,
+        empty: if chosen == actor.user_id {
+            format!("You are on no commission plan in {period}.")
+        } else {
+            format!("No statement to show for {period}.")
+        },
+        period,
+        open_deals,
+    })
+}
+
+/// The viewer's open deals, soonest closing first.
+async fn open_deals(s: &AppState, user: &WebUser) -> Result<Vec<OpenDeal>, ApiError> {
+    let actor = user.0.actor;
+    let query = ListQuery::from_pairs([
+        ("owner_id".to_owned(), actor.user_id.to_string()),
+        ("sort".to_owned(), "close_date".to_owned()),
+        ("limit".to_owned(), "100".to_owned()),
+    ])?;
+    Ok(s.store
+        .list_deals(&actor, &query)
+        .await?
+        .items
+        .into_iter()
+        .filter(|d| d.closed_at.is_none())
+        .take(10)
+        .map(|d| OpenDeal {
+            id: d.id.0,
+            currency: d.currency.to_string(),
+            amount: d
+                .amount_minor
+                .map(|a| {
+                    baton_model::Money {
+                        minor: a,
+                        currency: d.currency,
+                    }
+                    .to_major_string()
+                })
+                .unwrap_or_default(),
+            close_date: d.close_date.map(|c| c.to_string()).unwrap_or_default(),
+            name: d.name,
+        })
+        .collect())
+}
+
+/// `POST /commission/what-if`: the answer as a fragment.
+pub async fn what_if(
+    State(s): State<AppState>,
+    user: WebUser,
+    body: Bytes,
+) -> Result<WhatIfView, PageError> {
+    let form = Submitted::parse(&body);
+    let deal = form
+        .get("deal")
+        .parse()
+        .map(DealId)
+        .map_err(|_| ApiError::bad("deal", "choose a deal"))?;
+    let amount = match form.get("amount").trim() {
+        "" => None,
+        text => {
+            let currency = s.store.get_deal(&user.0.actor, deal).await?.currency;
+            Some(
+                baton_model::Money::parse_major(text, currency)
+                    .map_err(|e| ApiError::bad("amount", e.to_string()))?
+                    .minor,
+            )
+        }
+    };
+    let close_date = match form.get("close_date").trim() {
+        "" => None,
+        text => Some(
+            text.parse::<NaiveDate>()
+                .map_err(|_| ApiError::bad("close_date", "must be a date"))?,
+        ),
+    };
+    let answer = s
+        .store
+        .comp_what_if(
+            &user.0.actor,
+            WhatIfInput {
+                deal_id: deal,
+                amount_minor: amount,
+                close_date,
+            },
+        )
+        .await?;
+    Ok(WhatIfView { answer })
+}
+
+/// `POST /commission/{run|approve|paid}`: finance's work on a period.
+pub async fn act(
+    State(s): State<AppState>,
+    user: WebUser,
+    crate::extract::ApiPath(action): crate::extract::ApiPath<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = Submitted::parse(&body);
+    let period = form.get("period");
+    let actor = user.0.actor;
+    let notice = match action.as_str() {
+        "run" => {
+            let run = s.store.run_commissions(&actor, &period).await?;
+            format!(
+                "Ran {period}: {} statements, {} ledger entries written.",
+                run.statements, run.entries
+            )
+        }
+        "approve" => {
+            s.store
+                .set_comp_period_status(&actor, &period, CompPeriodStatus::Approved)
+                .await?;
+            format!("Approved {period}: later changes become adjustments in the next open period.")
+        }
+        "paid" => {
+            s.store
+                .set_comp_period_status(&actor, &period, CompPeriodStatus::Paid)
+                .await?;
+            format!("Marked {period} paid.")
+        }
+        _ => return Err(ApiError::NotFound.into()),
+    };
+    let query = serde_urlencoded::to_string([("period", period.as_str()), ("notice", &notice)])
+        .unwrap_or_default();
+    Ok(Redirect::to(&format!("/commission?{query}")).into_response())
+}
+
+/// `GET /commission/ledger.csv?period=`.
+pub async fn ledger_csv(
+    State(s): State<AppState>,
+    user: WebUser,
+    Query(q): Query<CommissionQuery>,
+) -> Result<Response, PageError> {
+    let period = q.period.unwrap_or_default();
+    let rows = s.store.comp_ledger_rows(&user.0.actor, &period).await?;
+    Ok(crate::api::commissions::csv_response(
+        &format!("commissions-{period}.csv"),
+        &rows,
+    ))
+}
