@@ -148,7 +148,7 @@ impl Cli {
     }
 
     /// Opens the store for a one-off command, migrating an embedded database.
-    async fn open(&self) -> anyhow::Result<Store> {
+    pub(crate) async fn open(&self) -> anyhow::Result<Store> {
         if self.embedded() {
             std::fs::create_dir_all(&self.data_dir)
                 .with_context(|| format!("creating {}", self.data_dir.display()))?;
@@ -266,7 +266,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::demo::seed_scaled(&store, args).await
         }
         Command::Calendar(command) => crate::calendar::run(command),
-        Command::Comp(command) => crate::comp::run(command),
+        Command::Comp(command) => crate::comp::run(&cli, command).await,
     }
 }
 

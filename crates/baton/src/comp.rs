@@ -3,9 +3,12 @@
 
 use anyhow::{Context, bail};
 use baton_comp::credit::allocate;
-use baton_comp::statement::{LineKind, RepPeriod, Statement, compute};
+use baton_comp::rates::{ExchangeRates, Rate};
+use baton_comp::statement::{LineKind, RepPeriod, Statement, compute_with_rates};
 use baton_comp::{CompError, Credit, CreditKind, Plan};
-use baton_model::{Currency, DealId, Money, Percent, Period, UserId};
+use baton_model::records::CompStatement;
+use baton_model::{Currency, DealId, Money, Percent, Period, Role, UserId, readable_money};
+use baton_store::{Actor, ListQuery, Store};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use rust_decimal::Decimal;
@@ -19,6 +22,24 @@ pub enum CompCommand {
     /// Commission plan files.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Compute every statement of a period and append what changed to the ledger.
+    Run {
+        /// The period: 2026-07, 2026-Q3 or FY2026.
+        #[arg(long, env = "BATON_PERIOD")]
+        period: String,
+        /// Who runs it (finance or admin); the first admin by default.
+        #[arg(long = "as", env = "BATON_AS")]
+        as_email: Option<String>,
+    },
+    /// Print one person's statement for a period, every line with its explanation.
+    Explain {
+        /// The person's email.
+        #[arg(long, env = "BATON_EMAIL")]
+        email: String,
+        /// The period: 2026-07, 2026-Q3 or FY2026.
+        #[arg(long, env = "BATON_PERIOD")]
+        period: String,
+    },
     /// Apply a plan to a CSV of credited deals and print each rep's statement, every line with
     /// its explanation, as JSON. Needs no database.
     Simulate {
@@ -34,6 +55,10 @@ pub enum CompCommand {
         /// Each rep's quota for the period, unless the file has a `quota` column.
         #[arg(long, env = "BATON_QUOTA")]
         quota: Option<String>,
+        /// Exchange rates for deals in other currencies: a CSV with `from`, `to`, `date` and
+        /// `rate` columns; a credit converts at the latest rate on or before its date.
+        #[arg(long, env = "BATON_RATES")]
+        rates: Option<PathBuf>,
         /// The month the fiscal year starts in (1–12).
         #[arg(long, env = "BATON_FISCAL_START_MONTH", default_value_t = 1)]
         fiscal_start_month: u32,
@@ -50,14 +75,43 @@ pub enum PlanCommand {
     },
 }
 
-pub fn run(command: &CompCommand) -> anyhow::Result<()> {
+pub async fn run(cli: &crate::cli::Cli, command: &CompCommand) -> anyhow::Result<()> {
     match command {
+        CompCommand::Run { period, as_email } => {
+            let store = cli.open().await?;
+            let actor = operator(&store, as_email.as_deref()).await?;
+            let run = store.run_commissions(&actor, period).await?;
+            println!(
+                "{}: {} statements computed, {} ledger entries appended (run {})",
+                run.period, run.statements, run.entries, run.id
+            );
+            Ok(())
+        }
+        CompCommand::Explain { email, period } => {
+            let store = cli.open().await?;
+            let actor = operator(&store, None).await?;
+            let Some(user) = store.user_by_email(email).await? else {
+                bail!("there is no user with email {email}");
+            };
+            let statement = store
+                .comp_statement(&actor, user.id, period)
+                .await
+                .map_err(|e| match e {
+                    baton_store::StoreError::NotFound => {
+                        anyhow::anyhow!("{email} is on no commission plan in {period}")
+                    }
+                    other => other.into(),
+                })?;
+            print!("{}", explain(&statement));
+            Ok(())
+        }
         CompCommand::Plan(PlanCommand::Check { files }) => check(files),
         CompCommand::Simulate {
             plan,
             credits,
             period,
             quota,
+            rates,
             fiscal_start_month,
         } => {
             let plan = load_plan(plan)?;
@@ -68,11 +122,80 @@ pub fn run(command: &CompCommand) -> anyhow::Result<()> {
                 .transpose()
                 .map_err(|e| anyhow::anyhow!("--quota: {e}"))?;
             let sheet = read_credits(credits, &plan)?;
-            let statements = simulate(&plan, period, quota, &sheet)?;
+            let rates = match rates {
+                Some(file) => read_rates(file)?,
+                None => ExchangeRates::default(),
+            };
+            let statements = simulate(&plan, period, quota, &rates, &sheet)?;
             println!("{}", serde_json::to_string_pretty(&statements)?);
             Ok(())
         }
     }
+}
+
+/// Who a command runs as: the finance or admin user named, or the first active admin.
+async fn operator(store: &Store, email: Option<&str>) -> anyhow::Result<Actor> {
+    let user = match email {
+        Some(email) => store
+            .user_by_email(email)
+            .await?
+            .with_context(|| format!("there is no user with email {email}"))?,
+        None => {
+            let everyone = Actor {
+                user_id: UserId(0),
+                role: Role::Admin,
+            };
+            let admins = ListQuery::from_pairs([
+                ("role".to_owned(), "admin".to_owned()),
+                ("active".to_owned(), "true".to_owned()),
+                ("sort".to_owned(), "id".to_owned()),
+                ("limit".to_owned(), "1".to_owned()),
+            ])
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            store
+                .list_users(&everyone, &admins)
+                .await?
+                .items
+                .into_iter()
+                .next()
+                .context("there is no active admin; add one with `baton user add`")?
+        }
+    };
+    Ok(Actor {
+        user_id: user.id,
+        role: user.role,
+    })
+}
+
+/// A statement as text: the totals, then each line with its explanation.
+fn explain(s: &CompStatement) -> String {
+    let money = |minor| readable_money(minor, s.currency);
+    let mut out = format!(
+        "{} · {} · plan {} v{} · period {}\nquota {} · credited {} · attainment {} · earned {} · booked {}\n",
+        s.user_name,
+        s.period,
+        s.plan_id,
+        s.plan_version,
+        s.status.as_str(),
+        money(s.quota_minor),
+        money(s.credited_minor),
+        s.attainment_pct
+            .as_ref()
+            .map_or_else(|| "–".to_owned(), |a| format!("{a} %")),
+        money(s.total_minor),
+        money(s.booked_minor),
+    );
+    for line in &s.lines {
+        out.push_str(&format!(
+            "\n{} {} {} {}\n  {}\n",
+            line.date.map(|d| d.to_string()).unwrap_or_default(),
+            line.key,
+            money(line.amount_minor),
+            line.deal_name.as_deref().unwrap_or(""),
+            line.explain
+        ));
+    }
+    out
 }
 
 fn check(files: &[PathBuf]) -> anyhow::Result<()> {
@@ -296,10 +419,48 @@ fn percent(text: &str) -> Result<Percent, String> {
         .ok_or_else(|| format!("{text:?} is not from 0 to 100"))
 }
 
+/// Exchange rates from a CSV with `from`, `to`, `date` and `rate` columns.
+fn read_rates(file: &Path) -> anyhow::Result<ExchangeRates> {
+    let name = file.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(file)
+        .with_context(|| format!("reading {name}"))?;
+    let headers: Vec<String> = reader
+        .headers()
+        .with_context(|| format!("{name}: reading the header row"))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    let column = |wanted: &str| {
+        headers
+            .iter()
+            .position(|h| h == wanted)
+            .with_context(|| format!("{name}: the header row has no `{wanted}` column"))
+    };
+    let (from, to, date, rate) = (
+        column("from")?,
+        column("to")?,
+        column("date")?,
+        column("rate")?,
+    );
+    let mut rates = ExchangeRates::default();
+    for record in reader.records() {
+        let record = record.with_context(|| format!("{name}: reading a row"))?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let cell = |i: usize| record.get(i).unwrap_or_default();
+        Rate::parse(cell(from), cell(to), cell(date), cell(rate))
+            .and_then(|r| rates.insert(r))
+            .map_err(|e| anyhow::anyhow!("{name} line {line}: {e}"))?;
+    }
+    Ok(rates)
+}
+
 fn simulate(
     plan: &Plan,
     period: Period,
     quota: Option<Money>,
+    rates: &ExchangeRates,
     sheet: &Sheet,
 ) -> anyhow::Result<Vec<Value>> {
     let name = |id: UserId| {
@@ -315,7 +476,7 @@ fn simulate(
             minor: 0,
             currency: plan.currency,
         });
-        let statement = compute(
+        let statement = compute_with_rates(
             plan,
             &RepPeriod {
                 rep: *rep,
@@ -326,6 +487,7 @@ fn simulate(
                 clawbacks: &[],
                 draw_owed: 0,
             },
+            rates,
         )
         .map_err(|e| match e {
             CompError::NoQuota { .. } => anyhow::anyhow!(
@@ -335,9 +497,14 @@ fn simulate(
                 plan.id
             ),
             other => anyhow::anyhow!(
-                "{}'s statement: {}",
+                "{}'s statement: {}{}",
                 name(*rep),
-                relabel_deals(&other.to_string(), &sheet.deals)
+                relabel_deals(&other.to_string(), &sheet.deals),
+                if matches!(other, CompError::CurrencyMismatch { .. }) {
+                    "; give exchange rates with --rates"
+                } else {
+                    ""
+                }
             ),
         })?;
         statements.push(to_json(&statement, &name(*rep), &sheet.deals));

@@ -145,3 +145,87 @@ fn a_bad_row_is_named_by_file_line_and_field_and_nothing_is_printed() {
         stderr(&out)
     );
 }
+
+#[test]
+fn run_and_explain_work_on_the_database_as_its_first_admin() {
+    let dir = std::env::temp_dir().join(format!("baton-comp-cli-{}", std::process::id()));
+    let data = dir.to_str().unwrap();
+    let with_data = |args: &[&str]| {
+        let mut all = vec!["--data-dir", data];
+        all.extend_from_slice(args);
+        baton(&all)
+    };
+    let added = with_data(&[
+        "user",
+        "add",
+        "--email",
+        "fin@example.com",
+        "--name",
+        "Fin",
+        "--role",
+        "admin",
+        "--password",
+        "a long enough secret",
+    ]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    let run = with_data(&["comp", "run", "--period", "2026-Q3"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        "2026-Q3: 0 statements computed, 0 ledger entries appended (run 1)\n"
+    );
+    let explain = with_data(&[
+        "comp",
+        "explain",
+        "--email",
+        "fin@example.com",
+        "--period",
+        "2026-Q3",
+    ]);
+    assert!(
+        stderr(&explain).contains("fin@example.com is on no commission plan in 2026-Q3"),
+        "{}",
+        stderr(&explain)
+    );
+    let bad = with_data(&["comp", "run", "--period", "2026-Q5"]);
+    assert!(stderr(&bad).contains("period"), "{}", stderr(&bad));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_deal_in_another_currency_converts_at_the_latest_rate_on_or_before_its_date() {
+    let simulate = |extra: &[&str]| {
+        let mut args = vec![
+            "comp",
+            "simulate",
+            "--plan",
+            "ae.toml",
+            "--credits",
+            "credits-eur.csv",
+            "--period",
+            "2026-Q3",
+            "--quota",
+            "100000",
+        ];
+        args.extend_from_slice(extra);
+        baton(&args)
+    };
+    let out = simulate(&["--rates", "rates.csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let statements: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    // €50,000 on 20 August at the rate of 14 August (the 1 September one is later): $54,210.
+    assert_eq!(statements[0]["total"], "5421.00");
+    assert!(
+        statements[0]["lines"][0]["explain"].as_str().unwrap().contains("€50,000 × 1.0842 (EUR→USD of 2026-08-14, the latest on or before 2026-08-20) = $54,210.00"),
+        "{}",
+        statements[0]
+    );
+    let out = simulate(&[]);
+    assert!(
+        stderr(&out).contains(
+            "deal D-2001 is in EUR, but plan ae pays in USD; give exchange rates with --rates"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

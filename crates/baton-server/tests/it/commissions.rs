@@ -196,4 +196,18 @@ both_backends! {
         // Someone else's deal is not yours to ask about.
         app.post(&org.rep_a2, "/api/v1/comp/what-if", json!({"deal_id": open})).await.expect(StatusCode::NOT_FOUND);
     }
+
+    async fn a_run_that_fails_for_one_person_writes_nothing_for_anyone(app) {
+        let org = &app.org;
+        setup(app).await;
+        won(app, &org.rep_a1, "Initech", 60_000, "2026-07-15", json!({})).await;
+        won(app, &org.rep_a2, "Hooli", 40_000, "2026-07-20", json!({"currency": "EUR"})).await;
+        let r = app.post(&org.finance, "/api/v1/comp/runs", json!({"period": "2026-Q3"})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert!(r.body["detail"].as_str().unwrap().contains("EUR"), "{}", r.body);
+        let csv = app.send(Some(&org.finance), Method::GET, "/api/v1/comp/ledger.csv?period=2026-Q3", None, &[]).await.expect(StatusCode::OK);
+        assert_eq!(csv.body.as_str().unwrap().lines().count(), 1, "only the header: {}", csv.body);
+        let audit = app.get(&org.admin, "/api/v1/audit?entity=comp_run").await.expect(StatusCode::OK).body;
+        assert_eq!(audit["items"], json!([]));
+    }
 }
