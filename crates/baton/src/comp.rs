@@ -14,6 +14,7 @@ use clap::Subcommand;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -135,31 +136,30 @@ pub async fn run(cli: &crate::cli::Cli, command: &CompCommand) -> anyhow::Result
 
 /// Who a command runs as: the finance or admin user named, or the first active admin.
 async fn operator(store: &Store, email: Option<&str>) -> anyhow::Result<Actor> {
-    let user = match email {
-        Some(email) => store
+    let user = if let Some(email) = email {
+        store
             .user_by_email(email)
             .await?
-            .with_context(|| format!("there is no user with email {email}"))?,
-        None => {
-            let everyone = Actor {
-                user_id: UserId(0),
-                role: Role::Admin,
-            };
-            let admins = ListQuery::from_pairs([
-                ("role".to_owned(), "admin".to_owned()),
-                ("active".to_owned(), "true".to_owned()),
-                ("sort".to_owned(), "id".to_owned()),
-                ("limit".to_owned(), "1".to_owned()),
-            ])
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-            store
-                .list_users(&everyone, &admins)
-                .await?
-                .items
-                .into_iter()
-                .next()
-                .context("there is no active admin; add one with `baton user add`")?
-        }
+            .with_context(|| format!("there is no user with email {email}"))?
+    } else {
+        let everyone = Actor {
+            user_id: UserId(0),
+            role: Role::Admin,
+        };
+        let admins = ListQuery::from_pairs([
+            ("role".to_owned(), "admin".to_owned()),
+            ("active".to_owned(), "true".to_owned()),
+            ("sort".to_owned(), "id".to_owned()),
+            ("limit".to_owned(), "1".to_owned()),
+        ])
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        store
+            .list_users(&everyone, &admins)
+            .await?
+            .items
+            .into_iter()
+            .next()
+            .context("there is no active admin; add one with `baton user add`")?
     };
     Ok(Actor {
         user_id: user.id,
@@ -186,14 +186,15 @@ fn explain(s: &CompStatement) -> String {
         money(s.booked_minor),
     );
     for line in &s.lines {
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "\n{} {} {} {}\n  {}\n",
             line.date.map(|d| d.to_string()).unwrap_or_default(),
             line.key,
             money(line.amount_minor),
             line.deal_name.as_deref().unwrap_or(""),
             line.explain
-        ));
+        );
     }
     out
 }
