@@ -12,7 +12,7 @@ use crate::db::{Conn, Row, built_query, query};
 use crate::visibility::Scope;
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_comp as engine;
-use baton_comp::statement::{Active, LineKind, RepPeriod, Statement};
+use baton_comp::statement::{Active, RepPeriod, Statement};
 use baton_comp::{Credit, EntryKind, LedgerEntry, PeriodStatus, Plan, Target};
 use baton_model::records::{
     CompAssignment, CompLine, CompPeriodStatus, CompPlan, CompRun, CompStatement, WhatIf,
@@ -31,18 +31,6 @@ fn ensure_finance(actor: &Actor, what: &str) -> Result<()> {
         Err(StoreError::Forbidden(format!(
             "only finance and admins can {what}"
         )))
-    }
-}
-
-fn kind_name(kind: LineKind) -> &'static str {
-    match kind {
-        LineKind::Commission => "commission",
-        LineKind::TrueUp { .. } => "true_up",
-        LineKind::Spif => "spif",
-        LineKind::Bonus => "bonus",
-        LineKind::Draw => "draw",
-        LineKind::Recovery => "recovery",
-        LineKind::Clawback => "clawback",
     }
 }
 
@@ -167,7 +155,7 @@ impl Inputs {
             .map(|line| CompLine {
                 key: line.key().to_string(),
                 component: line.component_id().to_owned(),
-                kind: kind_name(line.kind).to_owned(),
+                kind: line.kind.name().to_owned(),
                 deal_id: line.deal(),
                 deal_name: line.deal().and_then(|d| self.deal_names.get(&d).cloned()),
                 date: line.date,

@@ -4,7 +4,7 @@
 use anyhow::{Context, bail};
 use baton_comp::credit::allocate;
 use baton_comp::rates::{ExchangeRates, Rate};
-use baton_comp::statement::{LineKind, RepPeriod, Statement, compute_with_rates};
+use baton_comp::statement::{RepPeriod, Statement, compute_with_rates};
 use baton_comp::{CompError, Credit, CreditKind, Plan};
 use baton_model::records::CompStatement;
 use baton_model::{Currency, DealId, Money, Percent, Period, Role, UserId, readable_money};
@@ -529,25 +529,13 @@ fn to_json(statement: &Statement, rep: &str, deals: &[String]) -> Value {
         "total": money(statement.total),
         "lines": statement.lines.iter().map(|line| json!({
             "component": line.component_id(),
-            "kind": kind_name(line.kind),
+            "kind": line.kind.name(),
             "deal": line.deal().map(|d| deal_name(d, deals)),
             "date": line.date,
             "amount": money(line.amount),
             "explain": relabel_deals(&line.explain(), deals),
         })).collect::<Vec<_>>(),
     })
-}
-
-fn kind_name(kind: LineKind) -> &'static str {
-    match kind {
-        LineKind::Commission => "commission",
-        LineKind::TrueUp { .. } => "true_up",
-        LineKind::Spif => "spif",
-        LineKind::Bonus => "bonus",
-        LineKind::Draw => "draw",
-        LineKind::Recovery => "recovery",
-        LineKind::Clawback => "clawback",
-    }
 }
 
 fn deal_name(id: DealId, deals: &[String]) -> String {

@@ -38,6 +38,22 @@ pub enum LineKind {
     Clawback,
 }
 
+impl LineKind {
+    /// How the kind is written in exports and the API: `commission`, `true_up`, `spif`,
+    /// `bonus`, `draw`, `recovery` or `clawback`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LineKind::Commission => "commission",
+            LineKind::TrueUp { .. } => "true_up",
+            LineKind::Spif => "spif",
+            LineKind::Bonus => "bonus",
+            LineKind::Draw => "draw",
+            LineKind::Recovery => "recovery",
+            LineKind::Clawback => "clawback",
+        }
+    }
+}
+
 /// One line of a statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
