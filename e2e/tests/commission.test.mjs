@@ -56,3 +56,23 @@ test("finance runs the quarter (nothing changed: nothing written) and exports it
   assert.ok(text.split("\n").length > 10, "the quarter's bookings are in it");
   await page.close();
 });
+
+test("finance saves a new plan version: a bad one comes back with each problem's line and field", async () => {
+  const page = await signIn(browser.context, baton.url, loginFor(baton.logins, "finance"));
+  await page.goto(`${baton.url}/commission`);
+  await page.getByRole("link", { name: "Commission plans →" }).click();
+  const source = await page.locator("pre.source").first().textContent();
+  assert.match(source, /^# Account executives/);
+  const next = source.replace("version = 1", "version = 2");
+  await page.getByLabel("Plan (TOML)").fill(next.replace("{ from_pct = 100, to_pct = 150", "{ from_pct = 90, to_pct = 150"));
+  await page.getByRole("button", { name: "Check and save" }).click();
+  const errors = page.locator("#plan-errors");
+  await errors.waitFor();
+  assert.match(await errors.textContent(), /line \d+, column \d+: components\[0\]\.tiers\[1\]\.from_pct: overlap/);
+  assert.match(await page.getByLabel("Plan (TOML)").inputValue(), /from_pct = 90/, "the text as typed is kept");
+  await shot(page, "commission-plan-errors");
+  await page.getByLabel("Plan (TOML)").fill(next);
+  await page.getByRole("button", { name: "Check and save" }).click();
+  await page.locator(".notice", { hasText: "Saved plan ae version 2." }).waitFor();
+  await page.close();
+});

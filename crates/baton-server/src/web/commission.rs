@@ -323,3 +323,122 @@ pub async fn ledger_csv(
         &rows,
     ))
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "commission/plans.html")]
+pub struct PlansPage {
+    chrome: Chrome,
+    notice: Option<String>,
+    plans: Vec<baton_model::records::CompPlan>,
+    finance: bool,
+    /// The text being saved and why it was refused, when it was.
+    source: String,
+    errors: Vec<String>,
+    users: Vec<(i64, String)>,
+    plan_ids: Vec<String>,
+}
+
+async fn plans_page(
+    s: &AppState,
+    user: &WebUser,
+    notice: Option<String>,
+    source: String,
+    errors: Vec<String>,
+) -> Result<PlansPage, PageError> {
+    let actor = user.0.actor;
+    let plans = s.store.comp_plans(&actor).await?;
+    let mut plan_ids: Vec<String> = plans.iter().map(|p| p.plan_id.clone()).collect();
+    plan_ids.dedup();
+    let mut users: Vec<(i64, String)> = s
+        .store
+        .names()
+        .await?
+        .users
+        .into_iter()
+        .map(|(id, name)| (id.0, name))
+        .collect();
+    users.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(PlansPage {
+        chrome: Chrome::new(user, "/commission", "Commission plans"),
+        notice,
+        finance: matches!(actor.role, Role::Admin | Role::Finance),
+        plans,
+        source,
+        errors,
+        users,
+        plan_ids,
+    })
+}
+
+/// `GET /commission/plans`: every plan version; finance saves new ones and assigns people.
+pub async fn plans(
+    State(s): State<AppState>,
+    user: WebUser,
+    Query(q): Query<CommissionQuery>,
+) -> Result<PlansPage, PageError> {
+    plans_page(&s, &user, q.notice, String::new(), Vec::new()).await
+}
+
+/// `POST /commission/plans`: saves a plan; a plan with problems comes back with each one
+/// (line, column, field) above the text as typed.
+pub async fn save_plan(
+    State(s): State<AppState>,
+    user: WebUser,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let source = Submitted::parse(&body).get("source");
+    match s.store.save_comp_plan(&user.0.actor, &source).await {
+        Ok(plan) => {
+            let notice = format!("Saved plan {} version {}.", plan.plan_id, plan.version);
+            let query = serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default();
+            Ok(Redirect::to(&format!("/commission/plans?{query}")).into_response())
+        }
+        Err(StoreError::Invalid(errors)) => {
+            let errors = errors.0.into_iter().map(|e| e.message).collect();
+            let page = plans_page(&s, &user, None, source, errors).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(StoreError::Conflict(message)) => {
+            let page = plans_page(&s, &user, None, source, vec![message]).await?;
+            Ok((axum::http::StatusCode::CONFLICT, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /commission/assignments`: puts someone on a plan from a day.
+pub async fn assign(
+    State(s): State<AppState>,
+    user: WebUser,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = Submitted::parse(&body);
+    let assignment = baton_model::records::CompAssignment {
+        user_id: UserId(
+            form.get("user_id")
+                .parse()
+                .map_err(|_| ApiError::bad("user_id", "choose a person"))?,
+        ),
+        plan_id: form.get("plan_id"),
+        from: form
+            .get("from")
+            .parse()
+            .map_err(|_| ApiError::bad("from", "must be a date"))?,
+        to: None,
+    };
+    let assigned = s.store.assign_comp_plan(&user.0.actor, assignment).await?;
+    let notice = format!(
+        "Put {} on plan {} from {}.",
+        s.store
+            .names()
+            .await?
+            .users
+            .get(&assigned.user_id)
+            .cloned()
+            .unwrap_or_default(),
+        assigned.plan_id,
+        assigned.from
+    );
+    let query = serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default();
+    Ok(Redirect::to(&format!("/commission/plans?{query}")).into_response())
+}

@@ -57,6 +57,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/commission", get(commission::page))
         .route("/commission/what-if", post(commission::what_if))
         .route("/commission/ledger.csv", get(commission::ledger_csv))
+        .route(
+            "/commission/plans",
+            get(commission::plans).post(commission::save_plan),
+        )
+        .route("/commission/assignments", post(commission::assign))
         .route("/commission/{action}", post(commission::act))
         .route("/calendar/mine", get(my_calendars::page))
         .route(
