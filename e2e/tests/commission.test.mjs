@@ -39,6 +39,42 @@ test("a rep sees last quarter's statement line by line and what an open deal wou
   await page.close();
 });
 
+test("a rep questions a line, finance answers and resolves it, and the rep sees the answer", async () => {
+  const repLogin = loginFor(baton.logins, "rep");
+  const rep = await signIn(browser.context, baton.url, repLogin);
+  await rep.goto(`${baton.url}/commission`);
+  const quarter = await rep.locator("#c-period option").nth(1).getAttribute("value");
+  await rep.goto(`${baton.url}/commission?period=${quarter}`);
+  const line = rep.locator("#lines tbody tr").first();
+  await line.locator("summary", { hasText: "Question this line" }).click();
+  await line.getByLabel("What looks wrong?").fill("Wasn't this deal split with Ben?");
+  await line.getByRole("button", { name: "Send to finance" }).click();
+  await rep.locator(".notice", { hasText: "Sent your question to finance" }).waitFor();
+  assert.match(await rep.locator("#disputes .badge").first().textContent(), /open/);
+  await rep.close();
+
+  const financeContext = await browser.newContext();
+  const finance = await signIn(financeContext, baton.url, loginFor(baton.logins, "finance"));
+  await finance.goto(`${baton.url}/commission?period=${quarter}`);
+  // The first rep login is Ana Silva's.
+  await finance.locator("#people a", { hasText: /^Ana / }).click();
+  const dispute = finance.locator("#disputes article").first();
+  assert.match(await dispute.textContent(), /Wasn't this deal split with Ben\?/);
+  await dispute.getByLabel("Reply", { exact: true }).fill("The CRM has no split on it; your manager can add one and we rerun.");
+  await dispute.getByLabel("Resolve it with this reply").check();
+  await dispute.getByRole("button", { name: "Reply" }).click();
+  await finance.locator(".notice", { hasText: "the question is resolved" }).waitFor();
+  await financeContext.close();
+
+  const again = await signIn(browser.context, baton.url, repLogin);
+  await again.goto(`${baton.url}/commission?period=${quarter}`);
+  const seen = again.locator("#disputes article").first();
+  assert.match(await seen.locator(".badge").textContent(), /resolved/);
+  assert.match(await seen.textContent(), /your manager can add one/);
+  await shot(again, "commission-dispute");
+  await again.close();
+});
+
 test("finance runs the quarter (nothing changed: nothing written) and exports its ledger", async () => {
   const page = await signIn(browser.context, baton.url, loginFor(baton.logins, "finance"));
   await page.getByRole("link", { name: "Commission" }).click();

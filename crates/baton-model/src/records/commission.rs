@@ -133,3 +133,68 @@ pub struct WhatIf {
     /// The new lines' explanations.
     pub lines: Vec<CompLine>,
 }
+
+/// Where a question about a statement line is: waiting for finance, answered, or resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeStatus {
+    Open,
+    Answered,
+    Resolved,
+}
+
+impl DisputeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisputeStatus::Open => "open",
+            DisputeStatus::Answered => "answered",
+            DisputeStatus::Resolved => "resolved",
+        }
+    }
+}
+
+/// One message of a dispute.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DisputeMessage {
+    pub author_id: UserId,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A question about one line of a person's statement, with the whole conversation.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Dispute {
+    pub id: i64,
+    /// Whose statement.
+    pub user_id: UserId,
+    pub user_name: String,
+    pub period: String,
+    /// The statement line's key (`new-business/commission/42/revenue`).
+    pub line_key: String,
+    pub status: DisputeStatus,
+    pub messages: Vec<DisputeMessage>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new question about a statement line.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeInput {
+    /// Whose statement; your own when absent.
+    #[serde(default)]
+    pub user_id: Option<UserId>,
+    pub period: String,
+    pub line_key: String,
+    pub message: String,
+}
+
+/// A reply to a dispute; finance may resolve it with the reply.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeReply {
+    pub message: String,
+    #[serde(default)]
+    pub resolve: bool,
+}

@@ -10,7 +10,8 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use baton_model::records::{
-    CompAssignment, CompPeriodStatus, CompPlan, CompRun, CompStatement, WhatIf, WhatIfInput,
+    CompAssignment, CompPeriodStatus, CompPlan, CompRun, CompStatement, Dispute, DisputeInput,
+    DisputeReply, WhatIf, WhatIfInput,
 };
 use baton_model::{FieldErrors, UserId};
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(statement))
         .routes(routes!(what_if))
         .routes(routes!(ledger_csv))
+        .routes(routes!(list_disputes, open_dispute))
+        .routes(routes!(reply_to_dispute))
 }
 
 /// Every commission plan version. Plans are rules, not pay: everyone signed in may read them.
@@ -197,6 +200,47 @@ async fn ledger_csv(
         &format!("commissions-{}.csv", q.period),
         &rows,
     ))
+}
+
+/// The disputes of a period you may see: your own, your people's as a manager, everyone's
+/// for finance and admins.
+#[utoipa::path(get, path = "/comp/disputes", tag = "commissions", params(PeriodInput),
+    responses((status = 200, body = Vec<Dispute>), (status = 422, body = Problem)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn list_disputes(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    query: Result<Query<PeriodInput>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<Dispute>>> {
+    let Query(q) =
+        query.map_err(|e| ApiError::BadRequest(FieldErrors::one("period", e.body_text())))?;
+    Ok(Json(s.store.disputes(&actor, &q.period).await?))
+}
+
+/// Question a line of your statement (or, for finance and admins, anyone's).
+#[utoipa::path(post, path = "/comp/disputes", tag = "commissions", request_body = DisputeInput,
+    responses((status = 201, body = Dispute), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn open_dispute(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<DisputeInput>,
+) -> ApiResult<Response> {
+    let dispute = s.store.open_dispute(&actor, input).await?;
+    Ok((StatusCode::CREATED, Json(dispute)).into_response())
+}
+
+/// Reply to a dispute: finance answers (and may resolve it); the person's reply opens it again.
+#[utoipa::path(post, path = "/comp/disputes/{id}/messages", tag = "commissions", request_body = DisputeReply,
+    responses((status = 200, body = Dispute), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[tracing::instrument(skip_all, fields(id = %id), err(level = "warn"))]
+async fn reply_to_dispute(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(reply): ApiJson<DisputeReply>,
+) -> ApiResult<Json<Dispute>> {
+    Ok(Json(s.store.reply_to_dispute(&actor, id, reply).await?))
 }
 
 /// Rows as a CSV download; a cell a spreadsheet would run as a formula is written as text.

@@ -27,6 +27,7 @@ pub struct CommissionQuery {
 }
 
 pub struct LineView {
+    pub key: String,
     pub date: String,
     pub deal: Option<(i64, String)>,
     pub what: String,
@@ -79,6 +80,19 @@ pub struct CommissionPage {
     /// Why there is no statement to show.
     empty: String,
     open_deals: Vec<OpenDeal>,
+    /// Whose statement is shown.
+    chosen: i64,
+    /// Whether the viewer may question its lines: their own, or finance.
+    may_question: bool,
+    disputes: Vec<DisputeView>,
+}
+
+pub struct DisputeView {
+    pub id: i64,
+    pub about: String,
+    pub status: &'static str,
+    /// (author, when, text)
+    pub messages: Vec<(String, String, String)>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -124,6 +138,7 @@ fn view(statement: &CompStatement) -> StatementView {
             .lines
             .iter()
             .map(|l| LineView {
+                key: l.key.clone(),
                 date: l.date.map(super::format::day).unwrap_or_default(),
                 deal: l
                     .deal_id
@@ -157,6 +172,24 @@ pub async fn page(
         .first()
         .map_or(CompPeriodStatus::Open, |p| p.status)
         .as_str();
+    let now = Utc::now();
+    let disputes = s
+        .store
+        .disputes(&actor, &period)
+        .await?
+        .into_iter()
+        .filter(|d| d.user_id == chosen)
+        .map(|d| DisputeView {
+            id: d.id,
+            about: d.line_key,
+            status: d.status.as_str(),
+            messages: d
+                .messages
+                .into_iter()
+                .map(|m| (m.author_name, super::format::ago(m.created_at, now), m.body))
+                .collect(),
+        })
+        .collect();
     let open_deals = if chosen == actor.user_id && statement.is_some() {
         open_deals(&s, &user).await?
     } else {
@@ -192,6 +225,9 @@ pub async fn page(
         },
         period,
         open_deals,
+        chosen: chosen.0,
+        may_question: chosen == actor.user_id || finance,
+        disputes,
     })
 }
 
@@ -441,4 +477,53 @@ pub async fn assign(
     );
     let query = serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default();
     Ok(Redirect::to(&format!("/commission/plans?{query}")).into_response())
+}
+
+/// Back to a statement with a notice.
+fn back_to(period: &str, user: &str, notice: &str) -> Response {
+    let query =
+        serde_urlencoded::to_string([("period", period), ("user", user), ("notice", notice)])
+            .unwrap_or_default();
+    Redirect::to(&format!("/commission?{query}")).into_response()
+}
+
+/// `POST /commission/disputes`: questions a statement line.
+pub async fn open_dispute(
+    State(s): State<AppState>,
+    user: WebUser,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = Submitted::parse(&body);
+    let input = baton_model::records::DisputeInput {
+        user_id: form.get("user").parse().ok().map(UserId),
+        period: form.get("period"),
+        line_key: form.get("line_key"),
+        message: form.get("message"),
+    };
+    s.store.open_dispute(&user.0.actor, input).await?;
+    Ok(back_to(
+        &form.get("period"),
+        &form.get("user"),
+        "Sent your question to finance; the answer shows under the statement.",
+    ))
+}
+
+/// `POST /commission/disputes/{id}`: a reply (finance may resolve with it).
+pub async fn reply_to_dispute(
+    State(s): State<AppState>,
+    user: WebUser,
+    crate::extract::ApiPath(id): crate::extract::ApiPath<i64>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = Submitted::parse(&body);
+    let reply = baton_model::records::DisputeReply {
+        message: form.get("message"),
+        resolve: form.get("resolve") == "on",
+    };
+    let dispute = s.store.reply_to_dispute(&user.0.actor, id, reply).await?;
+    Ok(back_to(
+        &dispute.period,
+        &dispute.user_id.to_string(),
+        &format!("Replied; the question is {}.", dispute.status.as_str()),
+    ))
 }

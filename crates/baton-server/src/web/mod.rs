@@ -62,6 +62,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(commission::plans).post(commission::save_plan),
         )
         .route("/commission/assignments", post(commission::assign))
+        .route("/commission/disputes", post(commission::open_dispute))
+        .route(
+            "/commission/disputes/{id}",
+            post(commission::reply_to_dispute),
+        )
         .route("/commission/{action}", post(commission::act))
         .route("/calendar/mine", get(my_calendars::page))
         .route(

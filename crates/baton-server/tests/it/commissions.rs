@@ -211,3 +211,45 @@ both_backends! {
         assert_eq!(audit["items"], json!([]));
     }
 }
+
+both_backends! {
+    async fn a_rep_questions_a_line_finance_answers_and_both_see_the_conversation(app) {
+        let org = &app.org;
+        setup(app).await;
+        won(app, &org.rep_a1, "Initech", 60_000, "2026-07-15", json!({})).await;
+        let s = statement(app, &org.rep_a1, &org.rep_a1, "2026-Q3").await.expect(StatusCode::OK).body;
+        let key = s["lines"][0]["key"].as_str().unwrap().to_owned();
+        let opened = app.post(&org.rep_a1, "/api/v1/comp/disputes", json!({"period": "2026-Q3", "line_key": key, "message": "I split this with Rep A2, not 100 % mine?"}))
+            .await
+            .expect(StatusCode::CREATED)
+            .body;
+        assert_eq!(opened["status"], "open");
+        // Not someone else's statement, and not an empty question.
+        app.post(&org.rep_a2, "/api/v1/comp/disputes", json!({"user_id": org.rep_a1.id, "period": "2026-Q3", "line_key": key, "message": "?"}))
+            .await
+            .expect(StatusCode::NOT_FOUND);
+        let r = app.post(&org.rep_a1, "/api/v1/comp/disputes", json!({"period": "2026-Q3", "line_key": key, "message": "  "})).await;
+        assert_eq!(r.error_fields(), ["message"]);
+
+        let id = opened["id"].as_i64().unwrap();
+        let path = format!("/api/v1/comp/disputes/{id}/messages");
+        app.post(&org.rep_a1, &path, json!({"message": "closing it myself", "resolve": true})).await.expect(StatusCode::FORBIDDEN);
+        let answered = app.post(&org.finance, &path, json!({"message": "The CRM has no split on Initech; ask your manager to add one."}))
+            .await
+            .expect(StatusCode::OK)
+            .body;
+        assert_eq!(answered["status"], "answered");
+        let reopened = app.post(&org.rep_a1, &path, json!({"message": "Added it now."})).await.expect(StatusCode::OK).body;
+        assert_eq!(reopened["status"], "open");
+        app.post(&org.finance, &path, json!({"message": "Rerun shows the split. Resolved.", "resolve": true})).await.expect(StatusCode::OK);
+
+        for (who, expected) in [(&org.rep_a1, 1), (&org.manager_a, 1), (&org.finance, 1), (&org.rep_a2, 0), (&org.manager_b, 0)] {
+            let list = app.get(who, "/api/v1/comp/disputes?period=2026-Q3").await.expect(StatusCode::OK).body;
+            assert_eq!(list.as_array().unwrap().len(), expected, "{}", who.id);
+        }
+        let seen = app.get(&org.rep_a1, "/api/v1/comp/disputes?period=2026-Q3").await.expect(StatusCode::OK).body;
+        assert_eq!(seen[0]["status"], "resolved");
+        let authors: Vec<&str> = seen[0]["messages"].as_array().unwrap().iter().map(|m| m["author_name"].as_str().unwrap()).collect();
+        assert_eq!(authors, ["rep_a1", "finance", "rep_a1", "finance"]);
+    }
+}
