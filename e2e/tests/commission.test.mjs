@@ -107,6 +107,14 @@ test("finance saves a new plan version: a bad one comes back with each problem's
   assert.match(await errors.textContent(), /line \d+, column \d+: components\[0\]\.tiers\[1\]\.from_pct: overlap/);
   assert.match(await page.getByLabel("Plan (TOML)").inputValue(), /from_pct = 90/, "the text as typed is kept");
   await shot(page, "commission-plan-errors");
+  // Tried on last quarter first: each person's cost beside the plan in force, nothing saved.
+  await page.getByLabel("Plan (TOML)").fill(next.replace("rate_pct = 10 }", "rate_pct = 8 }"));
+  await page.getByRole("button", { name: "Compare with the plan in force" }).click();
+  const rows = page.locator("#comparison tbody tr");
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 8, "the eight reps on the AE plan");
+  const differences = await rows.locator("td:nth-child(4)").allTextContents();
+  assert.ok(differences.every((d) => d.startsWith("-$") || d === "$0"), `a lower rate never costs more: ${differences}`);
   await page.getByLabel("Plan (TOML)").fill(next);
   await page.getByRole("button", { name: "Check and save" }).click();
   await page.locator(".notice", { hasText: "Saved plan ae version 2." }).waitFor();

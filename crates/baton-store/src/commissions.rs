@@ -16,7 +16,7 @@ use baton_comp::statement::{Active, RepPeriod, Statement};
 use baton_comp::{Credit, EntryKind, LedgerEntry, PeriodStatus, Plan, Target};
 use baton_model::records::{
     CompAssignment, CompLine, CompPeriodStatus, CompPlan, CompRun, CompStatement, Dispute,
-    DisputeInput, DisputeMessage, DisputeReply, DisputeStatus, WhatIf, WhatIfInput,
+    DisputeInput, DisputeMessage, DisputeReply, DisputeStatus, PlanComparison, WhatIf, WhatIfInput,
 };
 use baton_model::{Currency, DealId, FieldErrors, Money, Percent, Period, Role, UserId};
 use chrono::NaiveDate;
@@ -98,6 +98,16 @@ struct Inputs {
 impl Inputs {
     /// The person's statement for the period, or `None` when they are on no plan in it.
     fn statement(&self, user: UserId, extra: &[Credit]) -> Result<Option<Statement>> {
+        self.statement_under(user, extra, None)
+    }
+
+    /// The person's statement under `draft` instead of the plan they are on, when given.
+    fn statement_under(
+        &self,
+        user: UserId,
+        extra: &[Credit],
+        draft: Option<&Plan>,
+    ) -> Result<Option<Statement>> {
         let Some(assignment) = self.assignments.get(&user).and_then(|a| a.last()) else {
             return Ok(None);
         };
@@ -105,14 +115,19 @@ impl Inputs {
         let to = assignment
             .to
             .map_or(self.period.last_day(), |t| t.min(self.period.last_day()));
-        let plan =
+        let in_force = || {
             engine::plan::version_on(&self.plans, &assignment.plan_id, from).ok_or_else(|| {
                 StoreError::Conflict(format!(
                     "{} is on plan {}, which has no version in effect on {from}",
                     self.name(user),
                     assignment.plan_id
                 ))
-            })?;
+            })
+        };
+        let plan = match draft {
+            Some(draft) => draft,
+            None => in_force()?,
+        };
         let active = (from > self.period.start() || to < self.period.last_day())
             .then_some(Active { from, to });
         let mut credits = self.credits.get(&user).cloned().unwrap_or_default();
@@ -741,6 +756,50 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// What a draft plan would have cost in a past period, person by person, beside the plan in
+    /// force (finance and admins): everyone on a plan with the draft's id, with the draft's
+    /// dates ignored. Nothing is saved.
+    pub async fn compare_comp_plan(
+        &self,
+        actor: &Actor,
+        source: &str,
+        period: &str,
+    ) -> Result<Vec<PlanComparison>> {
+        ensure_finance(actor, "compare commission plans")?;
+        let mut draft = Plan::from_toml(source).map_err(|e| plan_errors(&e))?;
+        draft.effective_from = NaiveDate::MIN;
+        draft.effective_to = None;
+        let mut conn = self.reader();
+        let period = period_named(&mut conn, period).await?;
+        let inputs = load_inputs(&mut conn, period).await?;
+        let mut rows = Vec::new();
+        for (&user, assignments) in &inputs.assignments {
+            if assignments.last().is_none_or(|a| a.plan_id != draft.id) {
+                continue;
+            }
+            let (Some(now), Some(then)) = (
+                inputs.statement(user, &[])?,
+                inputs.statement_under(user, &[], Some(&draft))?,
+            ) else {
+                continue;
+            };
+            rows.push(PlanComparison {
+                user_id: user,
+                user_name: inputs.name(user),
+                currency: draft.currency,
+                in_force_minor: now.total,
+                draft_minor: then.total,
+            });
+        }
+        if rows.is_empty() {
+            return Err(StoreError::field(
+                "source",
+                format!("no one is on plan {} in {period}", draft.id),
+            ));
+        }
+        Ok(rows)
     }
 
     /// What the actor would earn if one of their open deals closed at an amount on a day: the

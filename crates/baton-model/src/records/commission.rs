@@ -198,3 +198,13 @@ pub struct DisputeReply {
     #[serde(default)]
     pub resolve: bool,
 }
+
+/// What one person would have earned under a draft plan, beside what the plan in force pays.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanComparison {
+    pub user_id: UserId,
+    pub user_name: String,
+    pub currency: Currency,
+    pub in_force_minor: i64,
+    pub draft_minor: i64,
+}

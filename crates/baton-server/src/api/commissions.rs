@@ -11,7 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use baton_model::records::{
     CompAssignment, CompPeriodStatus, CompPlan, CompRun, CompStatement, Dispute, DisputeInput,
-    DisputeReply, WhatIf, WhatIfInput,
+    DisputeReply, PlanComparison, WhatIf, WhatIfInput,
 };
 use baton_model::{FieldErrors, UserId};
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_plans, save_plan))
         .routes(routes!(assign))
+        .routes(routes!(compare))
         .routes(routes!(run))
         .routes(routes!(approve))
         .routes(routes!(pay))
@@ -64,6 +65,32 @@ async fn save_plan(
 ) -> ApiResult<Response> {
     let plan = s.store.save_comp_plan(&actor, &input.source).await?;
     Ok((StatusCode::CREATED, Json(plan)).into_response())
+}
+
+/// A draft plan and the past period to try it on.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CompareInput {
+    /// The draft plan as TOML.
+    source: String,
+    period: String,
+}
+
+/// What a draft plan would have cost in a past period, person by person, beside the plan in
+/// force (finance, admins): everyone on a plan with the draft's id. Nothing is saved.
+#[utoipa::path(post, path = "/comp/plans/compare", tag = "commissions", request_body = CompareInput,
+    responses((status = 200, body = Vec<PlanComparison>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[tracing::instrument(skip_all, err(level = "warn"))]
+async fn compare(
+    State(s): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(input): ApiJson<CompareInput>,
+) -> ApiResult<Json<Vec<PlanComparison>>> {
+    Ok(Json(
+        s.store
+            .compare_comp_plan(&actor, &input.source, &input.period)
+            .await?,
+    ))
 }
 
 /// Put a person on a plan from a day (finance, admins).

@@ -372,6 +372,9 @@ pub struct PlansPage {
     errors: Vec<String>,
     users: Vec<(i64, String)>,
     plan_ids: Vec<String>,
+    periods: Vec<String>,
+    /// A draft tried on a past period: (period, rows of name, in force, draft, difference).
+    comparison: Option<(String, Vec<[String; 4]>)>,
 }
 
 async fn plans_page(
@@ -394,7 +397,10 @@ async fn plans_page(
         .map(|(id, name)| (id.0, name))
         .collect();
     users.sort_by(|a, b| a.1.cmp(&b.1));
+    let fiscal = s.store.org_settings().await?.fiscal_year_start_month;
     Ok(PlansPage {
+        periods: quarters(fiscal).iter().map(ToString::to_string).collect(),
+        comparison: None,
         chrome: Chrome::new(user, "/commission", "Commission plans"),
         notice,
         finance: matches!(actor.role, Role::Admin | Role::Finance),
@@ -422,7 +428,40 @@ pub async fn save_plan(
     user: WebUser,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let source = Submitted::parse(&body).get("source");
+    let form = Submitted::parse(&body);
+    let source = form.get("source");
+    if !form.get("compare").is_empty() {
+        let period = form.get("period");
+        return match s
+            .store
+            .compare_comp_plan(&user.0.actor, &source, &period)
+            .await
+        {
+            Ok(rows) => {
+                let mut page = plans_page(&s, &user, None, source, Vec::new()).await?;
+                let rows = rows
+                    .iter()
+                    .map(|r| {
+                        let money = |minor| readable_money(minor, r.currency);
+                        [
+                            r.user_name.clone(),
+                            money(r.in_force_minor),
+                            money(r.draft_minor),
+                            money(r.draft_minor - r.in_force_minor),
+                        ]
+                    })
+                    .collect();
+                page.comparison = Some((period, rows));
+                Ok(page.into_response())
+            }
+            Err(StoreError::Invalid(errors)) => {
+                let errors = errors.0.into_iter().map(|e| e.message).collect();
+                let page = plans_page(&s, &user, None, source, errors).await?;
+                Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            }
+            Err(other) => Err(other.into()),
+        };
+    }
     match s.store.save_comp_plan(&user.0.actor, &source).await {
         Ok(plan) => {
             let notice = format!("Saved plan {} version {}.", plan.plan_id, plan.version);

@@ -253,3 +253,29 @@ both_backends! {
         assert_eq!(authors, ["rep_a1", "finance", "rep_a1", "finance"]);
     }
 }
+
+both_backends! {
+    async fn a_draft_plan_tried_on_a_past_period_shows_each_persons_cost_beside_the_plan_in_force(app) {
+        let org = &app.org;
+        setup(app).await;
+        won(app, &org.rep_a1, "Initech", 60_000, "2026-07-15", json!({})).await;
+        won(app, &org.rep_a2, "Hooli", 120_000, "2026-08-03", json!({})).await;
+        // The draft pays 8 % instead of 10 % to quota, and 20 % above it; dated next year.
+        let draft = PLAN.replace("version = 1", "version = 2").replace("effective_from = 2026-01-01", "effective_from = 2027-01-01")
+            .replace("rate_pct = 10 }", "rate_pct = 8 }").replace("rate_pct = 15 }", "rate_pct = 20 }");
+        let rows = app.post(&org.finance, "/api/v1/comp/plans/compare", json!({"source": draft, "period": "2026-Q3"}))
+            .await
+            .expect(StatusCode::OK)
+            .body;
+        let by_name: Vec<(&str, i64, i64)> = rows.as_array().unwrap().iter()
+            .map(|r| (r["user_name"].as_str().unwrap(), r["in_force_minor"].as_i64().unwrap(), r["draft_minor"].as_i64().unwrap()))
+            .collect();
+        // Rep A1: $60,000 → $6,000 now, $4,800 under the draft. Rep A2: $100,000 to quota and
+        // $20,000 above: $10,000 + $3,000 now, $8,000 + $4,000 under the draft.
+        assert!(by_name.contains(&("rep_a1", 600_000, 480_000)), "{by_name:?}");
+        assert!(by_name.contains(&("rep_a2", 1_300_000, 1_200_000)), "{by_name:?}");
+        // Nothing was saved.
+        assert_eq!(app.get(&org.finance, "/api/v1/comp/plans").await.expect(StatusCode::OK).body.as_array().unwrap().len(), 1);
+        app.post(&org.rep_a1, "/api/v1/comp/plans/compare", json!({"source": draft, "period": "2026-Q3"})).await.expect(StatusCode::FORBIDDEN);
+    }
+}
