@@ -95,6 +95,11 @@ both_backends! {
         assert!(messages.iter().any(|m| m.starts_with("line 6, column 12: currency: unknown currency")), "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("components[0].tiers[1].from_pct: overlap")), "{messages:?}");
         app.post(&org.rep_a1, "/api/v1/comp/plans", json!({"source": PLAN})).await.expect(StatusCode::FORBIDDEN);
+        // A plan the runs cannot yet compute faithfully is refused, not paid wrongly.
+        let draw = format!("{PLAN}\n[draw]\namount = 1000\nrecoverable = true\n");
+        let r = app.post(&org.finance, "/api/v1/comp/plans", json!({"source": draw})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+        assert!(r.body["errors"][0]["message"].as_str().unwrap().contains("draw balances"), "{:?}", r.body);
         app.post(&org.finance, "/api/v1/comp/plans", json!({"source": PLAN})).await.expect(StatusCode::CREATED);
         app.post(&org.finance, "/api/v1/comp/plans", json!({"source": PLAN})).await.expect(StatusCode::CONFLICT);
         let plans = app.get(&org.rep_a1, "/api/v1/comp/plans").await.expect(StatusCode::OK).body;
