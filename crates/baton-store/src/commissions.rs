@@ -723,34 +723,10 @@ impl Store {
         ensure_may_see_pay(&mut conn, actor, user).await?;
         let period = period_named(&mut conn, period).await?;
         let inputs = load_inputs(&mut conn, period).await?;
-        let statement = inputs.statement(user, &[])?.ok_or(StoreError::NotFound)?;
-        let booked: i64 = conn
-            .fetch_one(
-                query(
-                    "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS booked FROM comp_ledger \
-                     WHERE user_id = $1 AND period = $2",
-                )
-                .bind(user)
-                .bind(period.to_string()),
-            )
-            .await?
-            .get("booked")?;
         let status = status_of(&frozen_periods(&mut conn).await?, period);
-        Ok(CompStatement {
-            user_id: user,
-            user_name: inputs.name(user),
-            period: period.to_string(),
-            status,
-            plan_id: statement.plan_id.clone(),
-            plan_version: i64::from(statement.plan_version),
-            currency: statement.currency,
-            quota_minor: minor(statement.quota, statement.currency),
-            credited_minor: minor(statement.credited, statement.currency),
-            attainment_pct: statement.attainment.map(|a| a.round_dp(2).to_string()),
-            total_minor: statement.total,
-            lines: inputs.lines(&statement),
-            booked_minor: booked,
-        })
+        statement_record(&mut conn, &inputs, user, status)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// The people whose statements the actor sees for a period, with their totals: everyone
@@ -759,10 +735,13 @@ impl Store {
         let mut conn = self.reader();
         let period_value = period_named(&mut conn, period).await?;
         let inputs = load_inputs(&mut conn, period_value).await?;
+        let status = status_of(&frozen_periods(&mut conn).await?, period_value);
         let mut out = Vec::new();
         for &user in inputs.assignments.keys() {
-            if ensure_may_see_pay(&mut conn, actor, user).await.is_ok() {
-                out.push(self.comp_statement(actor, user, period).await?);
+            if ensure_may_see_pay(&mut conn, actor, user).await.is_ok()
+                && let Some(statement) = statement_record(&mut conn, &inputs, user, status).await?
+            {
+                out.push(statement);
             }
         }
         Ok(out)
@@ -1021,6 +1000,45 @@ async fn load_ledger(conn: &mut Conn<'_>, period: Period) -> Result<Vec<LedgerEn
         })
     })
     .collect()
+}
+
+/// One person's statement as the API shows it, with what the ledger holds for it; `None` when
+/// they are on no plan in the period.
+async fn statement_record(
+    conn: &mut Conn<'_>,
+    inputs: &Inputs,
+    user: UserId,
+    status: CompPeriodStatus,
+) -> Result<Option<CompStatement>> {
+    let Some(statement) = inputs.statement(user, &[])? else {
+        return Ok(None);
+    };
+    let booked: i64 = conn
+        .fetch_one(
+            query(
+                "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS booked FROM comp_ledger \
+                 WHERE user_id = $1 AND period = $2",
+            )
+            .bind(user)
+            .bind(inputs.period.to_string()),
+        )
+        .await?
+        .get("booked")?;
+    Ok(Some(CompStatement {
+        user_id: user,
+        user_name: inputs.name(user),
+        period: inputs.period.to_string(),
+        status,
+        plan_id: statement.plan_id.clone(),
+        plan_version: i64::from(statement.plan_version),
+        currency: statement.currency,
+        quota_minor: minor(statement.quota, statement.currency),
+        credited_minor: minor(statement.credited, statement.currency),
+        attainment_pct: statement.attainment.map(|a| a.round_dp(2).to_string()),
+        total_minor: statement.total,
+        lines: inputs.lines(&statement),
+        booked_minor: booked,
+    }))
 }
 
 /// Whole minor units of a decimal major amount.
