@@ -8,7 +8,7 @@
 
 use crate::activities::insert_activity;
 use crate::audit::write_audit;
-use crate::db::{Conn, Row, built_query, query};
+use crate::db::{Conn, Row, built_query, id_list, query};
 use crate::refs::check_visible;
 use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
@@ -24,7 +24,6 @@ use baton_model::{ActivityId, Currency, FieldErrors, Role, TeamId, UserId};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Write;
 
 /// A meeting with no end is taken to last this long.
 const DEFAULT_MEETING: TimeDelta = TimeDelta::minutes(30);
@@ -120,22 +119,6 @@ fn attendee(
     attendee.buffer_after = TimeDelta::minutes(i64::from(hours.buffer_after_minutes));
     attendee.max_meetings_per_day = hours.max_meetings_per_day.map(usize::from);
     errors.into_result(attendee)
-}
-
-/// `(7, 12, 31)` for a list of ids from the database or from typed input (integers only).
-fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
-    let mut list = String::from("(");
-    for (i, id) in ids.into_iter().enumerate() {
-        if i > 0 {
-            list.push_str(", ");
-        }
-        let _ = write!(list, "{id}");
-    }
-    if list.len() == 1 {
-        list.push_str("NULL");
-    }
-    list.push(')');
-    list
 }
 
 /// A person and what their calendar holds within a window.

@@ -391,3 +391,19 @@ impl Tx {
         Ok(())
     }
 }
+
+/// `(7, 12, 31)` for a list of ids from the database or from typed input (integers only).
+pub(crate) fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
+    let mut list = String::from("(");
+    for (i, id) in ids.into_iter().enumerate() {
+        if i > 0 {
+            list.push_str(", ");
+        }
+        list.push_str(&id.to_string());
+    }
+    if list.len() == 1 {
+        list.push_str("NULL");
+    }
+    list.push(')');
+    list
+}

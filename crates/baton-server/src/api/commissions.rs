@@ -6,7 +6,8 @@ use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use baton_model::records::{
@@ -114,6 +115,20 @@ struct PeriodInput {
     period: String,
 }
 
+/// The `?period=` of a request; a missing or malformed one is a 400 naming `period`.
+struct PeriodQuery(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PeriodQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Query(q) = Query::<PeriodInput>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::BadRequest(FieldErrors::one("period", e.body_text())))?;
+        Ok(PeriodQuery(q.period))
+    }
+}
+
 /// Run a period's commissions (finance, admins): every statement computed, and only what
 /// changed since the last run appended to the ledger (nothing when nothing changed). Either
 /// all of it is written or none.
@@ -176,11 +191,9 @@ async fn pay(
 async fn statements(
     State(s): State<AppState>,
     Auth(actor): Auth,
-    query: Result<Query<PeriodInput>, axum::extract::rejection::QueryRejection>,
+    PeriodQuery(period): PeriodQuery,
 ) -> ApiResult<Json<Vec<CompStatement>>> {
-    let Query(q) =
-        query.map_err(|e| ApiError::BadRequest(FieldErrors::one("period", e.body_text())))?;
-    Ok(Json(s.store.comp_statements(&actor, &q.period).await?))
+    Ok(Json(s.store.comp_statements(&actor, &period).await?))
 }
 
 /// One person's statement for a period, every line with its explanation, and what the ledger
@@ -192,11 +205,9 @@ async fn statement(
     State(s): State<AppState>,
     Auth(actor): Auth,
     ApiPath(user): ApiPath<UserId>,
-    query: Result<Query<PeriodInput>, axum::extract::rejection::QueryRejection>,
+    PeriodQuery(period): PeriodQuery,
 ) -> ApiResult<Json<CompStatement>> {
-    let Query(q) =
-        query.map_err(|e| ApiError::BadRequest(FieldErrors::one("period", e.body_text())))?;
-    Ok(Json(s.store.comp_statement(&actor, user, &q.period).await?))
+    Ok(Json(s.store.comp_statement(&actor, user, &period).await?))
 }
 
 /// What one of your open deals would pay you if it closed at an amount on a day.
@@ -218,15 +229,10 @@ async fn what_if(
 async fn ledger_csv(
     State(s): State<AppState>,
     Auth(actor): Auth,
-    query: Result<Query<PeriodInput>, axum::extract::rejection::QueryRejection>,
+    PeriodQuery(period): PeriodQuery,
 ) -> ApiResult<Response> {
-    let Query(q) =
-        query.map_err(|e| ApiError::BadRequest(FieldErrors::one("period", e.body_text())))?;
-    let rows = s.store.comp_ledger_rows(&actor, &q.period).await?;
-    Ok(csv_response(
-        &format!("commissions-{}.csv", q.period),
-        &rows,
-    ))
+    let rows = s.store.comp_ledger_rows(&actor, &period).await?;
+    Ok(csv_response(&format!("commissions-{period}.csv"), &rows))
 }
 
 /// The disputes of a period you may see: your own, your people's as a manager, everyone's
@@ -237,11 +243,9 @@ async fn ledger_csv(
 async fn list_disputes(
     State(s): State<AppState>,
     Auth(actor): Auth,
-    query: Result<Query<PeriodInput>, axum::extract::rejection::QueryRejection>,
+    PeriodQuery(period): PeriodQuery,
 ) -> ApiResult<Json<Vec<Dispute>>> {
-    let Query(q) =
-        query.map_err(|e| ApiError::BadRequest(FieldErrors::one("period", e.body_text())))?;
-    Ok(Json(s.store.disputes(&actor, &q.period).await?))
+    Ok(Json(s.store.disputes(&actor, &period).await?))
 }
 
 /// Question a line of your statement (or, for finance and admins, anyone's).

@@ -1,9 +1,9 @@
 //! Disputes: a person questions a line of their statement, finance answers and may resolve
 //! it, and both see the whole conversation. Messages are never edited.
 
-use super::{ensure_may_see_pay, period_named};
+use super::{PayScope, period_named};
 use crate::audit::write_audit;
-use crate::db::{Conn, built_query, query};
+use crate::db::{Conn, built_query, id_list, query};
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::Role;
 use baton_model::records::{Dispute, DisputeInput, DisputeMessage, DisputeReply, DisputeStatus};
@@ -47,17 +47,13 @@ async fn load_disputes(conn: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Dispute>>
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = id_list(ids.iter().copied());
     let mut messages: HashMap<i64, Vec<DisputeMessage>> = HashMap::new();
     for r in conn
         .fetch_all(built_query(format!(
             "SELECT m.dispute_id, m.author_id, u.name, m.body, m.created_at \
              FROM comp_dispute_messages m JOIN users u ON u.id = m.author_id \
-             WHERE m.dispute_id IN ({list}) ORDER BY m.id"
+             WHERE m.dispute_id IN {list} ORDER BY m.id"
         )))
         .await?
     {
@@ -74,7 +70,7 @@ async fn load_disputes(conn: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<Dispute>>
     conn.fetch_all(built_query(format!(
         "SELECT d.id, d.user_id, u.name, d.period, d.line_key, d.status, d.created_at, \
          d.updated_at FROM comp_disputes d JOIN users u ON u.id = d.user_id \
-         WHERE d.id IN ({list}) ORDER BY d.id"
+         WHERE d.id IN {list} ORDER BY d.id"
     )))
     .await?
     .iter()
@@ -106,7 +102,7 @@ impl Store {
         let user = input.user_id.unwrap_or(actor.user_id);
         let message = message_text(&input.message)?;
         let mut tx = self.begin().await?;
-        ensure_may_see_pay(&mut tx.conn(), actor, user).await?;
+        PayScope::of(&mut tx.conn(), actor).await?.ensure(user)?;
         if user != actor.user_id && !matches!(actor.role, Role::Admin | Role::Finance) {
             return Err(StoreError::Forbidden(
                 "only the person paid, finance and admins question a statement".into(),
@@ -167,7 +163,9 @@ impl Store {
             .await?
             .pop()
             .ok_or(StoreError::NotFound)?;
-        ensure_may_see_pay(&mut tx.conn(), actor, before.user_id).await?;
+        PayScope::of(&mut tx.conn(), actor)
+            .await?
+            .ensure(before.user_id)?;
         let finance = matches!(actor.role, Role::Admin | Role::Finance);
         if !finance && actor.user_id != before.user_id {
             return Err(StoreError::Forbidden(
@@ -218,6 +216,7 @@ impl Store {
     pub async fn disputes(&self, actor: &Actor, period: &str) -> Result<Vec<Dispute>> {
         let mut conn = self.reader();
         let period = period_named(&mut conn, period).await?.to_string();
+        let scope = PayScope::of(&mut conn, actor).await?;
         let mut ids = Vec::new();
         for r in conn
             .fetch_all(
@@ -226,10 +225,7 @@ impl Store {
             )
             .await?
         {
-            if ensure_may_see_pay(&mut conn, actor, r.get("user_id")?)
-                .await
-                .is_ok()
-            {
+            if scope.sees(r.get("user_id")?) {
                 ids.push(r.get("id")?);
             }
         }

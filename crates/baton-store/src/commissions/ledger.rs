@@ -44,7 +44,10 @@ impl Store {
         while status_of(&frozen, next_open) != CompPeriodStatus::Open {
             next_open = next_open.next();
         }
-        let existing = load_ledger(&mut tx.conn(), period).await?;
+        let mut held: HashMap<UserId, Vec<LedgerEntry>> = HashMap::new();
+        for entry in load_ledger(&mut tx.conn(), period).await? {
+            held.entry(entry.rep).or_default().push(entry);
+        }
         let at = now();
         let run_id: i64 = tx
             .conn()
@@ -76,10 +79,12 @@ impl Store {
                 status,
                 next_open,
             };
-            let held: Vec<LedgerEntry> =
-                existing.iter().filter(|e| e.rep == user).cloned().collect();
-            let appended = engine::reconcile(&target, &held, &statement.bookings())
-                .map_err(|e| StoreError::Conflict(e.to_string()))?;
+            let appended = engine::reconcile(
+                &target,
+                held.get(&user).map_or(&[][..], Vec::as_slice),
+                &statement.bookings(),
+            )
+            .map_err(|e| StoreError::Conflict(e.to_string()))?;
             let explains: HashMap<String, String> = statement
                 .lines
                 .iter()

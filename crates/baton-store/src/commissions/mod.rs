@@ -366,7 +366,7 @@ impl Store {
         period: &str,
     ) -> Result<CompStatement> {
         let mut conn = self.reader();
-        ensure_may_see_pay(&mut conn, actor, user).await?;
+        PayScope::of(&mut conn, actor).await?.ensure(user)?;
         let period = period_named(&mut conn, period).await?;
         let inputs = load_inputs(&mut conn, period).await?;
         let status = status_of(&frozen_periods(&mut conn).await?, period);
@@ -382,9 +382,10 @@ impl Store {
         let period_value = period_named(&mut conn, period).await?;
         let inputs = load_inputs(&mut conn, period_value).await?;
         let status = status_of(&frozen_periods(&mut conn).await?, period_value);
+        let scope = PayScope::of(&mut conn, actor).await?;
         let mut out = Vec::new();
         for &user in inputs.assignments.keys() {
-            if ensure_may_see_pay(&mut conn, actor, user).await.is_ok()
+            if scope.sees(user)
                 && let Some(statement) = statement_record(&mut conn, &inputs, user, status).await?
             {
                 out.push(statement);
@@ -439,16 +440,41 @@ fn minor(amount: rust_decimal::Decimal, currency: Currency) -> i64 {
     i64::try_from(scaled.round()).unwrap_or(i64::MAX)
 }
 
-/// A rep sees their own pay; a manager their people's; finance and admins everyone's.
-async fn ensure_may_see_pay(conn: &mut Conn<'_>, actor: &Actor, user: UserId) -> Result<()> {
-    let allowed = match actor.role {
-        Role::Admin | Role::Finance => true,
-        Role::Manager => Scope::of(conn, actor).await?.contains(user),
-        Role::Rep | Role::Coordinator => actor.user_id == user,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
+/// Whose pay an actor sees, resolved once per call: a rep their own; a manager their people's;
+/// finance and admins everyone's.
+struct PayScope {
+    actor: Actor,
+    /// A manager's people (themselves included).
+    managed: Option<Scope>,
+}
+
+impl PayScope {
+    async fn of(conn: &mut Conn<'_>, actor: &Actor) -> Result<PayScope> {
+        let managed = if actor.role == Role::Manager {
+            Some(Scope::of(conn, actor).await?)
+        } else {
+            None
+        };
+        Ok(PayScope {
+            actor: *actor,
+            managed,
+        })
+    }
+
+    fn sees(&self, user: UserId) -> bool {
+        match self.actor.role {
+            Role::Admin | Role::Finance => true,
+            Role::Manager => self.managed.as_ref().is_some_and(|s| s.contains(user)),
+            Role::Rep | Role::Coordinator => self.actor.user_id == user,
+        }
+    }
+
+    /// Someone whose pay the actor may not see does not exist for them.
+    fn ensure(&self, user: UserId) -> Result<()> {
+        if self.sees(user) {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
     }
 }
