@@ -110,6 +110,7 @@ arg_from_enum!(
     baton_model::activity::Direction,
     baton_model::activity::MeetingStatus,
     baton_model::records::SplitKind,
+    baton_model::records::RefundKind,
     baton_model::records::CustomFieldEntity,
     baton_model::records::CustomFieldKind
 );

@@ -17,7 +17,7 @@ use baton_model::{DealId, FieldErrors, Percent};
 use serde_json::Value;
 
 const COLUMNS: &str = "x.id, x.name, x.account_id, x.owner_id, x.pipeline_id, x.stage_id, x.amount_minor, \
-    x.currency, x.close_date, x.forecast_category, x.next_step, x.lost_reason, x.source, x.closed_at, \
+    x.currency, x.close_date, x.payment_date, x.forecast_category, x.next_step, x.lost_reason, x.source, x.closed_at, \
     x.custom_fields, x.archived_at, x.version, x.created_at, x.updated_at";
 
 /// Filters and sorts of `GET /deals`. The index each relies on: `deals_owner_stage` (owner,
@@ -35,6 +35,7 @@ const LIST: ListSpec = ListSpec {
         ("amount_minor", "x.amount_minor", Kind::Int),
         ("currency", "x.currency", Kind::Text),
         ("close_date", "x.close_date", Kind::Date),
+        ("payment_date", "x.payment_date", Kind::Date),
         ("forecast_category", "x.forecast_category", Kind::Text),
         ("source", "x.source", Kind::Text),
         ("closed_at", "x.closed_at", Kind::Time),
@@ -70,6 +71,7 @@ fn deal_from_row(r: &Row) -> Result<Deal> {
         amount_minor: r.get("amount_minor")?,
         currency: r.parse("currency")?,
         close_date: r.get("close_date")?,
+        payment_date: r.get("payment_date")?,
         forecast_category: r.parse("forecast_category")?,
         next_step: r.get("next_step")?,
         lost_reason: r.get("lost_reason")?,
@@ -167,6 +169,7 @@ impl CrmRecord for Deal {
             ("amount_minor", self.amount_minor.into()),
             ("currency", self.currency.into()),
             ("close_date", self.close_date.into()),
+            ("payment_date", self.payment_date.into()),
             ("forecast_category", self.forecast_category.into()),
             ("next_step", self.next_step.clone().into()),
             ("lost_reason", self.lost_reason.clone().into()),
@@ -255,6 +258,7 @@ async fn resolve(
             amount_minor: None,
             currency: org.currency,
             close_date: None,
+            payment_date: None,
             forecast_category: ForecastCategory::Pipeline,
             next_step: None,
             lost_reason: None,
@@ -402,6 +406,9 @@ async fn resolve(
     }
     if let Some(date) = changes.close_date {
         deal.close_date = date;
+    }
+    if let Some(date) = changes.payment_date {
+        deal.payment_date = date;
     }
     if let Some(v) = changes.next_step {
         deal.next_step = v;

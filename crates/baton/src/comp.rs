@@ -4,7 +4,7 @@
 use anyhow::{Context, bail};
 use baton_comp::credit::allocate;
 use baton_comp::rates::{ExchangeRates, Rate};
-use baton_comp::statement::{RepPeriod, Statement, compute_with_rates};
+use baton_comp::statement::{RepPeriod, Statement, compute, compute_with_rates};
 use baton_comp::{CompError, Credit, CreditKind, Plan};
 use baton_model::records::CompStatement;
 use baton_model::{Currency, DealId, Money, Percent, Period, Role, UserId, readable_money};
@@ -123,11 +123,8 @@ pub async fn run(cli: &crate::cli::Cli, command: &CompCommand) -> anyhow::Result
                 .transpose()
                 .map_err(|e| anyhow::anyhow!("--quota: {e}"))?;
             let sheet = read_credits(credits, &plan)?;
-            let rates = match rates {
-                Some(file) => read_rates(file)?,
-                None => ExchangeRates::default(),
-            };
-            let statements = simulate(&plan, period, quota, &rates, &sheet)?;
+            let rates = rates.as_deref().map(read_rates).transpose()?;
+            let statements = simulate(&plan, period, quota, rates.as_ref(), &sheet)?;
             println!("{}", serde_json::to_string_pretty(&statements)?);
             Ok(())
         }
@@ -461,7 +458,7 @@ fn simulate(
     plan: &Plan,
     period: Period,
     quota: Option<Money>,
-    rates: &ExchangeRates,
+    rates: Option<&ExchangeRates>,
     sheet: &Sheet,
 ) -> anyhow::Result<Vec<Value>> {
     let name = |id: UserId| {
@@ -477,19 +474,19 @@ fn simulate(
             minor: 0,
             currency: plan.currency,
         });
-        let statement = compute_with_rates(
-            plan,
-            &RepPeriod {
-                rep: *rep,
-                period,
-                quota,
-                active: None,
-                credits,
-                clawbacks: &[],
-                draw_owed: 0,
-            },
-            rates,
-        )
+        let input = RepPeriod {
+            rep: *rep,
+            period,
+            quota,
+            active: None,
+            credits,
+            clawbacks: &[],
+            draw_owed: 0,
+        };
+        let statement = match rates {
+            Some(rates) => compute_with_rates(plan, &input, rates),
+            None => compute(plan, &input),
+        }
         .map_err(|e| match e {
             CompError::NoQuota { .. } => anyhow::anyhow!(
                 "{} has no quota for {period}, and plan {} pays on attainment: give --quota or \

@@ -37,13 +37,10 @@ use crate::rates::ExchangeRates;
 use chrono::NaiveDate;
 use pipeline::compute_reusing;
 
-/// No exchange rates: what [`compute`] and [`recompute_from`] convert with.
-static NO_RATES: ExchangeRates = ExchangeRates::new();
-
 /// Computes one rep's statement for one period; every credit must be in the plan currency
 /// (see [`compute_with_rates`] for deals in other currencies).
 pub fn compute(plan: &Plan, input: &RepPeriod<'_>) -> Result<Statement, CompError> {
-    compute_reusing(plan, input, &NO_RATES, None)
+    compute_reusing(plan, input, None, None)
 }
 
 /// Computes one rep's statement for one period, converting each credit in another currency
@@ -55,7 +52,7 @@ pub fn compute_with_rates(
     input: &RepPeriod<'_>,
     rates: &ExchangeRates,
 ) -> Result<Statement, CompError> {
-    compute_reusing(plan, input, rates, None)
+    compute_reusing(plan, input, Some(rates), None)
 }
 
 /// Recomputes `previous` after credits dated on or after `changed_from` (under the plan's
@@ -69,7 +66,7 @@ pub fn recompute_from(
     previous: Statement,
     changed_from: NaiveDate,
 ) -> Result<Statement, CompError> {
-    compute_reusing(plan, input, &NO_RATES, Some((previous, changed_from)))
+    compute_reusing(plan, input, None, Some((previous, changed_from)))
 }
 
 /// [`recompute_from`] with exchange rates, as [`compute_with_rates`] applies them. A change of
@@ -82,5 +79,5 @@ pub fn recompute_with_rates(
     previous: Statement,
     changed_from: NaiveDate,
 ) -> Result<Statement, CompError> {
-    compute_reusing(plan, input, rates, Some((previous, changed_from)))
+    compute_reusing(plan, input, Some(rates), Some((previous, changed_from)))
 }

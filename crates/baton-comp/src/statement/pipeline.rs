@@ -21,7 +21,7 @@ use std::sync::Arc;
 pub(super) fn compute_reusing(
     plan: &Plan,
     input: &RepPeriod<'_>,
-    rates: &ExchangeRates,
+    rates: Option<&ExchangeRates>,
     previous: Option<(Statement, NaiveDate)>,
 ) -> Result<Statement, CompError> {
     let period = input.period;
@@ -237,19 +237,19 @@ pub(super) fn compute_reusing(
 /// A credit in another currency than the plan's, at the rate of its credit date.
 fn convert(
     plan: &Plan,
-    rates: &ExchangeRates,
+    rates: Option<&ExchangeRates>,
     credit: &Credit,
     date: NaiveDate,
 ) -> Result<Conversion, CompError> {
-    if rates.is_empty() {
-        // Without any rates, the credit is simply in the wrong currency.
+    let Some(rates) = rates else {
+        // Computed without rates, the credit is simply in the wrong currency.
         return Err(CompError::CurrencyMismatch {
             plan: plan.id.clone(),
             what: format!("deal {}", credit.deal),
             found: credit.amount.currency,
             expected: plan.currency,
         });
-    }
+    };
     let (exact, applied) =
         rates
             .convert(credit.amount, plan.currency, date)

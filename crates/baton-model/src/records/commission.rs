@@ -99,6 +99,8 @@ pub struct CompStatement {
     /// What runs have booked for the period so far (adjustments of frozen periods included
     /// where they were earned); differs from `total_minor` when data changed since the last run.
     pub booked_minor: i64,
+    /// What the person owes back of recoverable draws at the end of the period.
+    pub draw_owed_minor: i64,
 }
 
 /// "If this deal closes at this amount on this day".
@@ -207,4 +209,56 @@ pub struct PlanComparison {
     pub currency: Currency,
     pub in_force_minor: i64,
     pub draft_minor: i64,
+}
+
+/// One unit of `from` is `rate` units of `to` from `date` until the pair's next rate: deals in
+/// another currency than a plan's are converted at the latest rate on or before their credit
+/// date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeRate {
+    pub from: Currency,
+    pub to: Currency,
+    pub date: NaiveDate,
+    /// A decimal number above zero, as text so that it is never rounded through a float
+    /// (`"1.0842"`).
+    pub rate: String,
+}
+
+crate::string_enum! {
+    /// Why a won deal's money went back: the commission paid on it is clawed back.
+    pub enum RefundKind as "refund kind" {
+        /// The customer was refunded, in part or whole.
+        Refund = "refund",
+        /// The customer churned: the whole deal.
+        Churn = "churn",
+    }
+}
+
+/// A won deal refunded or churned on a day.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DealRefund {
+    pub id: i64,
+    pub deal_id: DealId,
+    pub kind: RefundKind,
+    pub on: NaiveDate,
+    /// How much went back, in the deal's currency (the whole deal for a churn).
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub note: Option<String>,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A refund or churn as recorded.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DealRefundInput {
+    pub kind: RefundKind,
+    pub on: NaiveDate,
+    /// The amount refunded; the whole deal when absent, and always for a churn.
+    #[serde(default)]
+    pub amount_minor: Option<i64>,
+    #[serde(default)]
+    pub note: Option<String>,
 }

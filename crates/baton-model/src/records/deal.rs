@@ -20,6 +20,8 @@ pub struct Deal {
     pub amount_minor: Option<i64>,
     pub currency: Currency,
     pub close_date: Option<NaiveDate>,
+    /// When the customer paid; plans that credit on payment count the deal then.
+    pub payment_date: Option<NaiveDate>,
     /// Taken from the stage when the stage changes, unless set explicitly.
     pub forecast_category: ForecastCategory,
     pub next_step: Option<String>,
@@ -95,6 +97,8 @@ pub struct DealInput {
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     pub close_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub payment_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "non_null")]
     pub forecast_category: Option<ForecastCategory>,
     #[serde(default, deserialize_with = "nullable")]
@@ -127,6 +131,7 @@ pub struct DealChanges {
     pub amount_minor: Option<Option<i64>>,
     pub currency: Option<Currency>,
     pub close_date: Option<Option<NaiveDate>>,
+    pub payment_date: Option<Option<NaiveDate>>,
     pub forecast_category: Option<ForecastCategory>,
     pub next_step: Option<Option<String>>,
     pub lost_reason: Option<Option<String>>,
@@ -214,6 +219,7 @@ impl DealInput {
             amount_minor: optional_amount(&mut e, "amount_minor", self.amount_minor),
             currency: parsed(&mut e, "currency", self.currency, str::parse),
             close_date: self.close_date,
+            payment_date: self.payment_date,
             forecast_category: self.forecast_category,
             next_step: optional_text(&mut e, "next_step", self.next_step, super::limits::LINE),
             lost_reason: optional_text(

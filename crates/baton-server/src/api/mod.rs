@@ -10,10 +10,12 @@ pub(crate) mod commissions;
 mod contacts;
 mod custom_fields;
 mod deals;
+mod exchange_rates;
 mod me;
 mod org;
 mod pipelines;
 mod quotas;
+mod refunds;
 mod teams;
 mod tokens;
 mod users;
@@ -83,10 +85,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(contacts::router())
         .merge(custom_fields::router())
         .merge(deals::router())
+        .merge(exchange_rates::router())
         .merge(me::router())
         .merge(org::router())
         .merge(pipelines::router())
         .merge(quotas::router())
+        .merge(refunds::router())
         .merge(teams::router())
         .merge(tokens::router())
         .merge(users::router())

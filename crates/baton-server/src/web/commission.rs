@@ -63,6 +63,8 @@ pub struct StatementView {
     pub total: String,
     pub booked: String,
     pub booked_differs: bool,
+    /// What is owed back of recoverable draws at the end of the period, when anything is.
+    pub draw_owed: Option<String>,
     pub lines: Vec<LineView>,
 }
 
@@ -134,6 +136,7 @@ fn view(statement: &CompStatement) -> StatementView {
         total: money(statement.total_minor),
         booked: money(statement.booked_minor),
         booked_differs: statement.booked_minor != statement.total_minor,
+        draw_owed: (statement.draw_owed_minor != 0).then(|| money(statement.draw_owed_minor)),
         lines: statement
             .lines
             .iter()

@@ -333,6 +333,11 @@ impl TestApp {
         .await
     }
 
+    pub async fn put(&self, who: &Person, path: &str, body: Value) -> Resp {
+        self.send(Some(who), Method::PUT, path, Some(&body), &[])
+            .await
+    }
+
     pub async fn delete(&self, who: &Person, path: &str) -> Resp {
         self.send(Some(who), Method::DELETE, path, None, &[]).await
     }

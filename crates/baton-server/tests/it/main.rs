@@ -6,6 +6,7 @@ mod helpers;
 mod bad_input;
 mod board;
 mod calendar;
+mod comp_carry;
 mod commissions;
 mod concurrency;
 mod crud;

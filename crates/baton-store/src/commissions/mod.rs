@@ -10,9 +10,12 @@
 //! Here: loading a period's inputs and computing statements; [`plans`], [`ledger`] (runs and
 //! periods), [`what_if`] and [`disputes`] build on them.
 
+mod carry;
 mod disputes;
 mod ledger;
 mod plans;
+mod rates;
+mod refunds;
 mod what_if;
 
 use crate::db::{Conn, Row, query};
@@ -20,7 +23,7 @@ use crate::visibility::Scope;
 use crate::{Actor, Result, Store, StoreError};
 use baton_comp as engine;
 use baton_comp::statement::{Active, RepPeriod, Statement};
-use baton_comp::{Credit, Plan};
+use baton_comp::{Clawback, Credit, ExchangeRates, Plan};
 use baton_model::records::{CompAssignment, CompLine, CompPeriodStatus, CompStatement};
 use baton_model::{Currency, DealId, Money, Percent, Period, Role, UserId};
 use chrono::NaiveDate;
@@ -41,7 +44,11 @@ fn ensure_finance(actor: &Actor, what: &str) -> Result<()> {
 /// Everything a period's statements are computed from.
 struct Inputs {
     period: Period,
-    plans: Vec<Plan>,
+    /// The organisation's fiscal-year start month, for the periods of earlier credits.
+    fiscal: u32,
+    plans: Arc<Vec<Plan>>,
+    rates: Arc<ExchangeRates>,
+    hierarchy: Arc<engine::Hierarchy>,
     /// Each person's assignments overlapping the period.
     assignments: BTreeMap<UserId, Vec<CompAssignment>>,
     /// Each person's credits for deals won in the period.
@@ -49,7 +56,11 @@ struct Inputs {
     /// Quotas per (person, period kind).
     quotas: HashMap<(UserId, baton_model::PeriodKind), Money>,
     deal_names: HashMap<DealId, String>,
-    user_names: HashMap<UserId, String>,
+    user_names: Arc<HashMap<UserId, String>>,
+    /// Commission taken back in the period for deals refunded or churned (see [`carry`]).
+    clawbacks: Vec<Clawback>,
+    /// What each person owes of recoverable draws at the start of the period (see [`carry`]).
+    draw_owed: HashMap<UserId, i64>,
 }
 
 impl Inputs {
@@ -59,12 +70,9 @@ impl Inputs {
     }
 
     /// The person's statement under `draft` instead of the plan they are on, when given.
-    fn statement_under(
-        &self,
-        user: UserId,
-        extra: &[Credit],
-        draft: Option<&Plan>,
-    ) -> Result<Option<Statement>> {
+    /// The plan the person is on in the period, with the first and last day they are on it;
+    /// `None` when they are on no plan in it.
+    fn plan_of(&self, user: UserId) -> Result<Option<(&Plan, NaiveDate, NaiveDate)>> {
         let Some(assignment) = self.assignments.get(&user).and_then(|a| a.last()) else {
             return Ok(None);
         };
@@ -72,19 +80,27 @@ impl Inputs {
         let to = assignment
             .to
             .map_or(self.period.last_day(), |t| t.min(self.period.last_day()));
-        let in_force = || {
+        let plan =
             engine::plan::version_on(&self.plans, &assignment.plan_id, from).ok_or_else(|| {
                 StoreError::Conflict(format!(
                     "{} is on plan {}, which has no version in effect on {from}",
                     self.name(user),
                     assignment.plan_id
                 ))
-            })
+            })?;
+        Ok(Some((plan, from, to)))
+    }
+
+    fn statement_under(
+        &self,
+        user: UserId,
+        extra: &[Credit],
+        draft: Option<&Plan>,
+    ) -> Result<Option<Statement>> {
+        let Some((in_force, from, to)) = self.plan_of(user)? else {
+            return Ok(None);
         };
-        let plan = match draft {
-            Some(draft) => draft,
-            None => in_force()?,
-        };
+        let plan = draft.unwrap_or(in_force);
         let active = (from > self.period.start() || to < self.period.last_day())
             .then_some(Active { from, to });
         let mut credits = self.credits.get(&user).cloned().unwrap_or_default();
@@ -97,7 +113,7 @@ impl Inputs {
                 minor: 0,
                 currency: plan.currency,
             });
-        engine::compute(
+        engine::statement::compute_with_rates(
             plan,
             &RepPeriod {
                 rep: user,
@@ -105,12 +121,24 @@ impl Inputs {
                 quota,
                 active,
                 credits: &credits,
-                clawbacks: &[],
-                draw_owed: 0,
+                clawbacks: &self.clawbacks,
+                draw_owed: self.draw_owed.get(&user).copied().unwrap_or(0),
             },
+            &self.rates,
         )
         .map(Some)
         .map_err(|e| StoreError::Conflict(format!("{}'s commission: {e}", self.name(user))))
+    }
+
+    /// What these inputs share with every other period's.
+    fn shared(&self) -> Shared {
+        Shared {
+            fiscal: self.fiscal,
+            plans: Arc::clone(&self.plans),
+            rates: Arc::clone(&self.rates),
+            hierarchy: Arc::clone(&self.hierarchy),
+            user_names: Arc::clone(&self.user_names),
+        }
     }
 
     fn name(&self, user: UserId) -> String {
@@ -161,14 +189,62 @@ async fn load_plans(
     .collect()
 }
 
-/// Loads what a period's statements need: every plan, the assignments, the won deals of the
-/// period credited (with roll-up to managers), quotas and names.
+/// Loads what a period's statements need, with what carries into it from earlier periods:
+/// clawbacks of deals refunded in it and draw balances (see [`carry`]).
 async fn load_inputs(conn: &mut Conn<'_>, period: Period) -> Result<Inputs> {
-    let plans = load_plans(conn)
-        .await?
-        .into_iter()
-        .map(|(p, ..)| p)
-        .collect();
+    let shared = Shared::load(conn).await?;
+    let mut inputs = load_period(conn, period, &shared).await?;
+    carry::bring_forward(conn, &mut inputs).await?;
+    Ok(inputs)
+}
+
+/// What every period's inputs share: plans, rates, names, who manages whom.
+struct Shared {
+    fiscal: u32,
+    plans: Arc<Vec<Plan>>,
+    rates: Arc<ExchangeRates>,
+    hierarchy: Arc<engine::Hierarchy>,
+    user_names: Arc<HashMap<UserId, String>>,
+}
+
+impl Shared {
+    async fn load(conn: &mut Conn<'_>) -> Result<Shared> {
+        let fiscal = crate::org::load_org(conn).await?.fiscal_year_start_month;
+        let plans = load_plans(conn)
+            .await?
+            .into_iter()
+            .map(|(p, ..)| p)
+            .collect();
+        let mut hierarchy = engine::Hierarchy::new();
+        for r in conn
+            .fetch_all(query(
+                "SELECT m.user_id, t.manager_id FROM team_members m \
+                 JOIN teams t ON t.id = m.team_id \
+                 WHERE t.manager_id IS NOT NULL AND t.manager_id <> m.user_id ORDER BY t.id",
+            ))
+            .await?
+        {
+            hierarchy.set_manager(r.get("user_id")?, r.get("manager_id")?);
+        }
+        let user_names = conn
+            .fetch_all(query("SELECT id, name FROM users"))
+            .await?
+            .iter()
+            .map(|r| Ok((r.get("id")?, r.get("name")?)))
+            .collect::<Result<_>>()?;
+        Ok(Shared {
+            fiscal,
+            plans: Arc::new(plans),
+            rates: Arc::new(rates::load(conn).await?),
+            hierarchy: Arc::new(hierarchy),
+            user_names: Arc::new(user_names),
+        })
+    }
+}
+
+/// Loads one period's own inputs: the assignments, the won deals closed or paid in the period
+/// credited (with roll-up to managers), and quotas; nothing carried from earlier periods.
+async fn load_period(conn: &mut Conn<'_>, period: Period, shared: &Shared) -> Result<Inputs> {
     let mut assignments: BTreeMap<UserId, Vec<CompAssignment>> = BTreeMap::new();
     for r in conn
         .fetch_all(
@@ -190,23 +266,15 @@ async fn load_inputs(conn: &mut Conn<'_>, period: Period) -> Result<Inputs> {
             to: r.get("to_date")?,
         });
     }
-    let mut hierarchy = engine::Hierarchy::new();
-    for r in conn
-        .fetch_all(query(
-            "SELECT m.user_id, t.manager_id FROM team_members m JOIN teams t ON t.id = m.team_id \
-             WHERE t.manager_id IS NOT NULL AND t.manager_id <> m.user_id ORDER BY t.id",
-        ))
-        .await?
-    {
-        hierarchy.set_manager(r.get("user_id")?, r.get("manager_id")?);
-    }
     let mut splits: HashMap<DealId, Vec<engine::Split>> = HashMap::new();
     for r in conn
         .fetch_all(
             query(
                 "SELECT s.deal_id, s.user_id, s.kind, s.percent_bp FROM deal_splits s \
                  JOIN deals d ON d.id = s.deal_id JOIN stages st ON st.id = d.stage_id \
-                 WHERE st.outcome = 'won' AND d.close_date >= $1 AND d.close_date < $2",
+                 WHERE st.outcome = 'won' AND d.archived_at IS NULL AND (\
+                 (d.close_date >= $1 AND d.close_date < $2) \
+                 OR (d.payment_date >= $1 AND d.payment_date < $2))",
             )
             .bind(period.start())
             .bind(period.end()),
@@ -224,9 +292,11 @@ async fn load_inputs(conn: &mut Conn<'_>, period: Period) -> Result<Inputs> {
         .fetch_all(
             query(
                 "SELECT d.id, d.name, d.owner_id, d.amount_minor, d.currency, d.close_date, \
-                 d.source, d.custom_fields FROM deals d JOIN stages st ON st.id = d.stage_id \
-                 WHERE st.outcome = 'won' AND d.archived_at IS NULL \
-                 AND d.close_date >= $1 AND d.close_date < $2 ORDER BY d.id",
+                 d.payment_date, d.source, d.custom_fields FROM deals d \
+                 JOIN stages st ON st.id = d.stage_id \
+                 WHERE st.outcome = 'won' AND d.archived_at IS NULL AND (\
+                 (d.close_date >= $1 AND d.close_date < $2) \
+                 OR (d.payment_date >= $1 AND d.payment_date < $2)) ORDER BY d.id",
             )
             .bind(period.start())
             .bind(period.end()),
@@ -234,13 +304,13 @@ async fn load_inputs(conn: &mut Conn<'_>, period: Period) -> Result<Inputs> {
         .await?
     {
         let id: DealId = r.get("id")?;
+        // A won deal without a close date is credited on no day.
+        let Some(close_date) = r.get::<Option<NaiveDate>>("close_date")? else {
+            continue;
+        };
         deal_names.insert(id, r.get::<String>("name")?);
-        let deal = deal_from_row(
-            &r,
-            r.get("close_date")?,
-            splits.remove(&id).unwrap_or_default(),
-        )?;
-        for credit in engine::credit::credit_deal(&deal, &hierarchy)
+        let deal = deal_from_row(&r, close_date, splits.remove(&id).unwrap_or_default())?;
+        for credit in engine::credit::credit_deal(&deal, &shared.hierarchy)
             .map_err(|e| StoreError::Conflict(e.to_string()))?
         {
             credits.entry(credit.rep).or_default().push(credit);
@@ -265,20 +335,19 @@ async fn load_inputs(conn: &mut Conn<'_>, period: Period) -> Result<Inputs> {
             },
         );
     }
-    let user_names = conn
-        .fetch_all(query("SELECT id, name FROM users"))
-        .await?
-        .iter()
-        .map(|r| Ok((r.get("id")?, r.get("name")?)))
-        .collect::<Result<_>>()?;
     Ok(Inputs {
         period,
-        plans,
+        fiscal: shared.fiscal,
+        plans: Arc::clone(&shared.plans),
+        rates: Arc::clone(&shared.rates),
+        hierarchy: Arc::clone(&shared.hierarchy),
         assignments,
         credits,
         quotas,
         deal_names,
-        user_names,
+        user_names: Arc::clone(&shared.user_names),
+        clawbacks: Vec::new(),
+        draw_owed: HashMap::new(),
     })
 }
 
@@ -323,7 +392,7 @@ fn deal_from_row(
             currency: r.parse("currency")?,
         },
         close_date,
-        payment_date: None,
+        payment_date: r.get("payment_date")?,
         splits,
         attributes: (!attributes.is_empty()).then(|| Arc::new(attributes)),
     })
@@ -431,6 +500,7 @@ async fn statement_record(
         total_minor: statement.total,
         lines: inputs.lines(&statement),
         booked_minor: booked,
+        draw_owed_minor: statement.draw_owed,
     }))
 }
 

@@ -49,16 +49,6 @@ impl Store {
     pub async fn save_comp_plan(&self, actor: &Actor, source: &str) -> Result<CompPlan> {
         ensure_finance(actor, "save commission plans")?;
         let plan = Plan::from_toml(source).map_err(|e| plan_errors(&e))?;
-        // Runs compute one period at a time: a draw balance and refunds are not carried from
-        // one period to the next yet, so such a plan would pay wrongly rather than fail.
-        if plan.draw.is_some() || plan.clawback_days.is_some() {
-            return Err(StoreError::field(
-                "source",
-                "runs do not carry draw balances or clawbacks between periods yet; save the \
-                 plan without [draw] and [clawback] (`baton comp simulate` computes them for \
-                 one period)",
-            ));
-        }
         let mut tx = self.begin().await?;
         let taken = tx
             .conn()

@@ -19,7 +19,7 @@ impl Store {
             .fetch_optional(
                 query(
                     "SELECT d.id, d.name, d.owner_id, d.amount_minor, d.currency, d.close_date, \
-                     d.source, d.custom_fields FROM deals d WHERE d.id = $1",
+                     d.payment_date, d.source, d.custom_fields FROM deals d WHERE d.id = $1",
                 )
                 .bind(input.deal_id),
             )
@@ -50,6 +50,8 @@ impl Store {
             return Err(StoreError::field("amount_minor", "must not be negative"));
         }
         deal.amount.minor = amount;
+        // Under a plan that credits on payment, the day asked about is the day it is paid.
+        deal.payment_date = Some(close_date);
         let name: String = row.get("name")?;
         let fiscal = crate::org::load_org(&mut conn)
             .await?

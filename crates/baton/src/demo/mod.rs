@@ -9,8 +9,9 @@ pub mod generate;
 use anyhow::Context;
 use baton_model::pipeline::{ForecastCategory, StageOutcome};
 use baton_model::records::{
-    AccountInput, CompAssignment, CompPeriodStatus, ContactInput, DealInput, OrgSettingsChanges,
-    Pipeline, PipelineChanges, StageSpec, TeamChanges, UserChanges, WorkingHours,
+    AccountInput, CompAssignment, CompPeriodStatus, ContactInput, DealInput, DealRefundInput,
+    OrgSettingsChanges, Pipeline, PipelineChanges, RefundKind, StageSpec, TeamChanges, UserChanges,
+    WorkingHours,
 };
 use baton_model::{Currency, Period, PeriodKind, Role, StageId, TimeZone, UserId};
 use baton_store::{Actor, ListQuery, Store};
@@ -306,9 +307,44 @@ async fn seed_commissions(
     store
         .set_comp_period_status(finance, &last_quarter, CompPeriodStatus::Approved)
         .await?;
+    churn_a_recent_win(store, finance, this_quarter).await?;
     store
         .run_commissions(finance, &this_quarter.to_string())
         .await?;
+    Ok(())
+}
+
+/// A customer won late last quarter churns early this one, so this quarter shows a clawback.
+async fn churn_a_recent_win(
+    store: &Store,
+    finance: &Actor,
+    this_quarter: Period,
+) -> anyhow::Result<()> {
+    let today = chrono::Utc::now().date_naive();
+    // Within the plan's 90-day clawback window of today.
+    let since = (today - chrono::Days::new(80)).max(this_quarter.previous().start());
+    let query = ListQuery::from_pairs([
+        ("outcome".to_owned(), "won".to_owned()),
+        ("close_date_gte".to_owned(), since.to_string()),
+        ("close_date_lt".to_owned(), this_quarter.start().to_string()),
+        ("sort".to_owned(), "-amount_minor".to_owned()),
+        ("limit".to_owned(), "1".to_owned()),
+    ])
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(deal) = store.list_deals(finance, &query).await?.items.first() {
+        store
+            .add_deal_refund(
+                finance,
+                deal.id,
+                DealRefundInput {
+                    kind: RefundKind::Churn,
+                    on: today.max(this_quarter.start()),
+                    amount_minor: None,
+                    note: Some("Went with a competitor after the pilot.".to_owned()),
+                },
+            )
+            .await?;
+    }
     Ok(())
 }
 

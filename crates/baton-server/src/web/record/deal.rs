@@ -85,6 +85,9 @@ impl Shown for DealView {
             ("Next step", or_dash(d.next_step.as_ref())),
             ("Source", or_dash(d.source.as_ref())),
         ];
+        if let Some(paid) = d.payment_date {
+            fields.push(("Paid on", day(paid)));
+        }
         if let Some(reason) = &d.lost_reason {
             fields.push(("Lost reason", reason.clone()));
         }
@@ -132,6 +135,13 @@ impl Shown for DealView {
                 Input::Date,
                 d.close_date.map(|c| c.to_string()).unwrap_or_default(),
             ),
+            Field::new(
+                "payment_date",
+                "Paid on",
+                Input::Date,
+                d.payment_date.map(|c| c.to_string()).unwrap_or_default(),
+            )
+            .hint("When the customer paid; plans that credit on payment count the deal then."),
             Field::new(
                 "forecast_category",
                 "Forecast",
@@ -190,15 +200,8 @@ impl Shown for DealView {
                         .check("amount", Money::parse_major(v, self.deal.currency))
                         .map(|m| Some(m.minor));
                 }
-                "close_date" if v.is_empty() => input.close_date = Some(None),
-                "close_date" => {
-                    input.close_date = errors
-                        .check(
-                            "close_date",
-                            v.parse::<NaiveDate>().map_err(|_| "is not a date"),
-                        )
-                        .map(Some);
-                }
+                "close_date" => input.close_date = optional_date(&mut errors, f.name, v),
+                "payment_date" => input.payment_date = optional_date(&mut errors, f.name, v),
                 "forecast_category" => {
                     input.forecast_category = errors.check("forecast_category", v.parse());
                 }
@@ -250,7 +253,7 @@ impl Shown for DealView {
                 ));
             }
         }
-        Ok(vec![
+        let mut sections = vec![
             Related {
                 title: "Account",
                 items: account,
@@ -261,7 +264,31 @@ impl Shown for DealView {
                 items: contacts,
                 empty: "No contacts on this deal.",
             },
-        ])
+        ];
+        // Refunds and churn claw back commission; finance records them over the API.
+        let refunds = s.store.deal_refunds(actor, self.deal.id).await?;
+        if !refunds.is_empty() {
+            sections.push(Related {
+                title: "Refunds and churn",
+                items: refunds
+                    .iter()
+                    .map(|r| {
+                        (
+                            "/commission".to_owned(),
+                            format!(
+                                "{} {} on {}",
+                                r.kind.as_str(),
+                                money(r.amount_minor, r.currency),
+                                day(r.on)
+                            ),
+                            r.note.clone().unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+                empty: "",
+            });
+        }
+        Ok(sections)
     }
 
     async fn history(&self, s: &AppState, actor: &Actor) -> Result<Vec<FieldChange>, StoreError> {
@@ -280,4 +307,21 @@ impl Shown for DealView {
         input.deal_id = Some(Some(self.deal.id));
         input.account_id = Some(self.deal.account_id);
     }
+}
+
+/// A date field's change: cleared when empty, an error naming the field when not a date.
+fn optional_date(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &str,
+) -> Option<Option<NaiveDate>> {
+    if value.is_empty() {
+        return Some(None);
+    }
+    errors
+        .check(
+            field,
+            value.parse::<NaiveDate>().map_err(|_| "is not a date"),
+        )
+        .map(Some)
 }

@@ -129,6 +129,10 @@ impl Generator {
             amount_minor: Some(now.amount),
             currency: self.roster.currency,
             close_date: Some(now.close_date),
+            // Customers pay on 30-day terms; a deal paid after today is not paid yet.
+            payment_date: (!open && !lost)
+                .then(|| now.close_date + chrono::Days::new(30))
+                .filter(|paid| *paid <= self.calendar.today),
             forecast_category: now.stage.forecast,
             next_step: open.then(|| life.next_step.to_owned()),
             lost_reason: lost.then(|| life.lost_reason.to_owned()),
