@@ -11,6 +11,7 @@ mod accounts;
 mod activities;
 mod actor;
 mod audit;
+mod backup;
 mod board;
 mod bulk;
 mod calendar;
@@ -37,6 +38,7 @@ mod views;
 pub mod visibility;
 
 pub use actor::Actor;
+pub use backup::restore_sqlite;
 pub use board::{BoardFilter, StageTotal};
 pub use bulk::{Bulk, MaxIds};
 pub use calendar::{Feed, FeedOf};

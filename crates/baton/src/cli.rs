@@ -1,4 +1,5 @@
-//! The command line: `baton [--data-dir DIR] <demo|serve|migrate|user add|token create|seed>`.
+//! The command line: `baton [--data-dir DIR] <demo|serve|migrate|user add|token create|seed|
+//! calendar|comp|backup|restore>`.
 //! Every option also reads `BATON_<NAME>` from the environment.
 
 use anyhow::{Context, bail};
@@ -65,6 +66,17 @@ enum Command {
     /// Commission plans and statements.
     #[command(subcommand)]
     Comp(crate::comp::CompCommand),
+    /// Write a consistent copy of the embedded database to FILE, while the server runs.
+    Backup {
+        /// The backup file to create; an existing file is never overwritten.
+        file: PathBuf,
+    },
+    /// Replace the embedded database with a backup (the server must be stopped); the current
+    /// database is kept beside it under a dated name.
+    Restore {
+        /// A file written by `baton backup`.
+        file: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -267,6 +279,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Calendar(command) => crate::calendar::run(command),
         Command::Comp(command) => crate::comp::run(&cli, command).await,
+        Command::Backup { file } => {
+            let store = cli.open().await?;
+            store.backup(file).await?;
+            println!("backed up to {}", file.display());
+            Ok(())
+        }
+        Command::Restore { file } => {
+            if !cli.embedded() {
+                bail!(
+                    "restore replaces the embedded SQLite database; on PostgreSQL use \
+                     pg_restore (docs/backup.md)"
+                );
+            }
+            let database = baton_store::sqlite_path(&cli.data_dir);
+            let kept = baton_store::restore_sqlite(file, &database).await?;
+            println!("restored {} from {}", database.display(), file.display());
+            if let Some(kept) = kept {
+                println!("the database it replaced is kept as {}", kept.display());
+            }
+            Ok(())
+        }
     }
 }
 
