@@ -1,0 +1,44 @@
+//! One typed row struct per Salesforce object, with the columns it knows.
+//!
+//! Field names follow the Salesforce API names in snake case. Every field except `id` is
+//! optional, because real exports leave out columns the exporting user could not see; an
+//! importer decides which absences matter. Columns an object does not know are kept in `extra`.
+
+/// Declares an object's known columns: a `COLUMNS` list of Salesforce field names and one index
+/// constant per column, in order. The first column must be the record's `Id`.
+macro_rules! columns {
+    ($($name:ident = $api:literal),+ $(,)?) => {
+        /// The Salesforce field names this object reads, `Id` first.
+        const COLUMNS: &[&str] = &[$($api),+];
+        columns!(@index 0_usize; $($name),+);
+    };
+    (@index $n:expr; $name:ident $(, $rest:ident)*) => {
+        const $name: usize = $n;
+        columns!(@index $n + 1; $($rest),*);
+    };
+    (@index $n:expr;) => {};
+}
+
+pub mod account;
+pub mod contact;
+pub mod contact_role;
+pub mod email;
+pub mod event;
+pub mod history;
+pub mod opportunity;
+pub mod split;
+pub mod split_type;
+pub mod task;
+pub mod user;
+
+pub use account::SfAccount;
+pub use contact::SfContact;
+pub use contact_role::SfContactRole;
+pub use email::SfEmail;
+pub use event::SfEvent;
+pub use history::SfOpportunityHistory;
+pub use opportunity::SfOpportunity;
+pub use split::SfSplit;
+pub use split_type::SfSplitType;
+pub use task::SfTask;
+pub use user::SfUser;

@@ -1,0 +1,8 @@
+//! Integration tests for baton-import: one binary, one module per concern.
+
+mod generate;
+mod proptests;
+mod reader_files;
+mod reader_input;
+mod reader_values;
+mod support;
