@@ -54,7 +54,7 @@ pub async fn restore_sqlite(from: &Path, database: &Path) -> Result<Option<PathB
         )));
     }
     check_backup(from).await?;
-    let _lock = lock_beside(database)?;
+    let lock = lock_beside(database)?;
     let staged = database.with_extension("db.restoring");
     std::fs::copy(from, &staged).map_err(|e| io(&staged, &e))?;
     std::fs::File::open(&staged)
@@ -75,7 +75,7 @@ pub async fn restore_sqlite(from: &Path, database: &Path) -> Result<Option<PathB
         let _ = std::fs::remove_file(database.with_extension(suffix));
     }
     std::fs::rename(&staged, database).map_err(|e| io(database, &e))?;
-    drop(_lock);
+    drop(lock);
     let url = format!("sqlite://{}", database.display());
     let options = OpenOptions {
         migrate: true,

@@ -29,38 +29,53 @@ async fn insert_rows(
     columns: &[&str],
     rows: Vec<Vec<Arg>>,
 ) -> Result<()> {
-    let per_statement = (MAX_PARAMS / columns.len()).clamp(1, 1000);
+    let per_statement = rows_per_statement(columns.len());
     let dialect = conn.dialect();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Arg>> = rows.by_ref().take(per_statement).collect();
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut n = 0;
-        for (i, _) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for c in 0..columns.len() {
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                n += 1;
-                // SQLite looks named parameters up by a linear scan, which makes binding
-                // thousands of `$n` quadratic; anonymous `?` bind by position.
-                match dialect {
-                    Dialect::Sqlite => sql.push('?'),
-                    Dialect::Postgres => {
-                        let _ = write!(sql, "${n}");
-                    }
-                }
-            }
-            sql.push(')');
-        }
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES {}",
+            columns.join(", "),
+            values_list(dialect, columns.len(), chunk.len())
+        );
         conn.execute(built_query(sql).bind_all(chunk.into_iter().flatten()))
             .await?;
     }
     Ok(())
+}
+
+/// How many rows of `columns` columns one multi-row statement binds.
+pub(crate) fn rows_per_statement(columns: usize) -> usize {
+    (MAX_PARAMS / columns.max(1)).clamp(1, 1000)
+}
+
+/// `(?, ?), (?, ?)` for `rows` rows of `columns` parameters.
+pub(crate) fn values_list(dialect: Dialect, columns: usize, rows: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 4);
+    let mut n = 0;
+    for i in 0..rows {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..columns {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            n += 1;
+            // SQLite looks named parameters up by a linear scan, which makes binding
+            // thousands of `$n` quadratic; anonymous `?` bind by position.
+            match dialect {
+                Dialect::Sqlite => sql.push('?'),
+                Dialect::Postgres => {
+                    let _ = write!(sql, "${n}");
+                }
+            }
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 impl Store {

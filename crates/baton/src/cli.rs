@@ -66,6 +66,12 @@ enum Command {
     /// Commission plans and statements.
     #[command(subcommand)]
     Comp(crate::comp::CompCommand),
+    /// Import an export from another CRM.
+    #[command(subcommand)]
+    Import(crate::import::ImportCommand),
+    /// Write a realistic Salesforce-shaped export (deterministic per seed), for trials and
+    /// benchmarks.
+    Generate(crate::import::GenerateArgs),
     /// Write a consistent copy of the embedded database to FILE, while the server runs.
     Backup {
         /// The backup file to create; an existing file is never overwritten.
@@ -279,6 +285,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Calendar(command) => crate::calendar::run(command),
         Command::Comp(command) => crate::comp::run(&cli, command).await,
+        Command::Import(command) => crate::import::run(&cli, command).await,
+        Command::Generate(args) => crate::import::generate(args),
         Command::Backup { file } => {
             let store = cli.open().await?;
             store.backup(file).await?;

@@ -132,7 +132,7 @@ pub async fn run(cli: &crate::cli::Cli, command: &CompCommand) -> anyhow::Result
 }
 
 /// Who a command runs as: the finance or admin user named, or the first active admin.
-async fn operator(store: &Store, email: Option<&str>) -> anyhow::Result<Actor> {
+pub(crate) async fn operator(store: &Store, email: Option<&str>) -> anyhow::Result<Actor> {
     let user = if let Some(email) = email {
         store
             .user_by_email(email)

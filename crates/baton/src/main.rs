@@ -6,6 +6,7 @@ mod calendar;
 mod cli;
 mod comp;
 mod demo;
+mod import;
 
 use clap::Parser;
 

@@ -120,7 +120,7 @@ fn a_backup_taken_while_serving_restores_exactly_and_keeps_the_replaced_database
     );
     let kept: Vec<_> = std::fs::read_dir(&data)
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy().contains("before-restore"))
         .collect();
     assert_eq!(kept.len(), 1, "the replaced database is kept");

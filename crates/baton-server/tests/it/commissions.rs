@@ -77,7 +77,12 @@ async fn setup(app: &TestApp) {
     }
 }
 
-pub(crate) async fn statement(app: &TestApp, who: &Person, of: &Person, period: &str) -> crate::helpers::Resp {
+pub(crate) async fn statement(
+    app: &TestApp,
+    who: &Person,
+    of: &Person,
+    period: &str,
+) -> crate::helpers::Resp {
     app.get(
         who,
         &format!("/api/v1/comp/statements/{}?period={period}", of.id),

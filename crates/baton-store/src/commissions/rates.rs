@@ -74,8 +74,7 @@ impl Store {
         for rate in &rates {
             // Stored in its normal form, so `1.50` and `1.5` are one rate.
             let text = rust_decimal::Decimal::from_str(rate.rate.trim())
-                .map(|d| d.normalize().to_string())
-                .unwrap_or_else(|_| rate.rate.clone());
+                .map_or_else(|_| rate.rate.clone(), |d| d.normalize().to_string());
             let after = ExchangeRate {
                 rate: text,
                 ..rate.clone()
@@ -92,65 +91,62 @@ impl Store {
                     .bind(rate.date),
                 )
                 .await?;
-            match existing {
-                Some(row) => {
-                    let before = ExchangeRate {
-                        rate: row.get("rate")?,
-                        ..after.clone()
-                    };
-                    if before == after {
-                        continue;
-                    }
-                    let id: i64 = row.get("id")?;
-                    tx.conn()
-                        .execute(
-                            query("UPDATE exchange_rates SET rate = $1 WHERE id = $2")
-                                .bind(after.rate.as_str())
-                                .bind(id),
-                        )
-                        .await?;
-                    write_audit(
-                        &mut tx.conn(),
-                        Some(actor.user_id),
-                        "update",
-                        "exchange_rate",
-                        id,
-                        Some(&before),
-                        Some(&after),
-                        at,
+            if let Some(row) = existing {
+                let before = ExchangeRate {
+                    rate: row.get("rate")?,
+                    ..after.clone()
+                };
+                if before == after {
+                    continue;
+                }
+                let id: i64 = row.get("id")?;
+                tx.conn()
+                    .execute(
+                        query("UPDATE exchange_rates SET rate = $1 WHERE id = $2")
+                            .bind(after.rate.as_str())
+                            .bind(id),
                     )
                     .await?;
-                }
-                None => {
-                    let id: i64 = tx
-                        .conn()
-                        .fetch_one(
-                            query(
-                                "INSERT INTO exchange_rates (from_currency, to_currency, \
+                write_audit(
+                    &mut tx.conn(),
+                    Some(actor.user_id),
+                    "update",
+                    "exchange_rate",
+                    id,
+                    Some(&before),
+                    Some(&after),
+                    at,
+                )
+                .await?;
+            } else {
+                let id: i64 = tx
+                    .conn()
+                    .fetch_one(
+                        query(
+                            "INSERT INTO exchange_rates (from_currency, to_currency, \
                                  rate_date, rate, created_by, created_at) \
                                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                            )
-                            .bind(after.from)
-                            .bind(after.to)
-                            .bind(after.date)
-                            .bind(after.rate.as_str())
-                            .bind(actor.user_id)
-                            .bind(at),
                         )
-                        .await?
-                        .get("id")?;
-                    write_audit(
-                        &mut tx.conn(),
-                        Some(actor.user_id),
-                        "create",
-                        "exchange_rate",
-                        id,
-                        None,
-                        Some(&after),
-                        at,
+                        .bind(after.from)
+                        .bind(after.to)
+                        .bind(after.date)
+                        .bind(after.rate.as_str())
+                        .bind(actor.user_id)
+                        .bind(at),
                     )
-                    .await?;
-                }
+                    .await?
+                    .get("id")?;
+                write_audit(
+                    &mut tx.conn(),
+                    Some(actor.user_id),
+                    "create",
+                    "exchange_rate",
+                    id,
+                    None,
+                    Some(&after),
+                    at,
+                )
+                .await?;
             }
         }
         tx.commit().await?;

@@ -310,6 +310,10 @@ impl Shown for DealView {
 }
 
 /// A date field's change: cleared when empty, an error naming the field when not a date.
+#[expect(
+    clippy::option_option,
+    reason = "DealInput's shape: absent, cleared, or set"
+)]
 fn optional_date(
     errors: &mut FieldErrors,
     field: &'static str,

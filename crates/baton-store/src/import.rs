@@ -1,0 +1,406 @@
+//! Writing imported records: each keeps its source id (`sf:006…`), so importing the same export
+//! again updates what changed and leaves the rest alone instead of adding everything twice.
+//!
+//! An importer reads its files, resolves references to ids with [`Store::source_ids`], and
+//! writes chunks through an [`Import`], one transaction each: a chunk commits whole or not at
+//! all, so a run killed at any moment and run again ends in the same state as one that was not
+//! interrupted. A record is written with one multi-row `INSERT … ON CONFLICT (source_id) DO
+//! UPDATE … WHERE` something differs: new rows are created, changed rows are updated (their
+//! version bumped), identical ones are not touched. Each chunk appends one audit-log entry with
+//! its counts rather than one per row (as bulk loads do).
+
+use crate::audit::write_audit;
+use crate::bulk::{rows_per_statement, values_list};
+use crate::crm::CrmRecord;
+use crate::db::{Arg, Dialect, Tx, built_query};
+use crate::{Result, Store, StoreError, now};
+use baton_model::records::{Account, Activity, Contact, Deal, DealContact, DealSplit, FieldChange};
+use baton_model::{DealId, Role, UserId};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// What one kind of record's rows did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, other: Counts) {
+        self.created += other.created;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+    }
+}
+
+/// Records an importer resolves references to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    User,
+    Account,
+    Contact,
+    Deal,
+    Activity,
+}
+
+impl SourceKind {
+    fn table(self) -> &'static str {
+        match self {
+            SourceKind::User => "users",
+            SourceKind::Account => "accounts",
+            SourceKind::Contact => "contacts",
+            SourceKind::Deal => "deals",
+            SourceKind::Activity => "activities",
+        }
+    }
+}
+
+/// A person as an export names them: matched to a Baton user by email, or created inactive.
+#[derive(Debug, Clone)]
+pub struct ImportedUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub time_zone: String,
+    pub active: bool,
+}
+
+/// One chunk of an import, in one transaction.
+pub struct Import {
+    tx: Tx,
+    actor: Option<UserId>,
+    counts: BTreeMap<&'static str, Counts>,
+}
+
+impl Store {
+    /// Starts a chunk of an import on behalf of `actor` (`None`: the system).
+    pub async fn import(&self, actor: Option<UserId>) -> Result<Import> {
+        Ok(Import {
+            tx: self.begin().await?,
+            actor,
+            counts: BTreeMap::new(),
+        })
+    }
+
+    /// The id of every record of `kind` with a source id starting with `prefix` (`sf:`), by
+    /// source id.
+    pub async fn source_ids(&self, kind: SourceKind, prefix: &str) -> Result<HashMap<String, i64>> {
+        let rows = self
+            .reader()
+            .fetch_all(
+                built_query(format!(
+                    "SELECT id, source_id FROM {} WHERE source_id >= $1 AND source_id < $2",
+                    kind.table()
+                ))
+                .bind(prefix)
+                .bind(format!("{prefix}\u{10FFFF}")),
+            )
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.get("source_id")?, r.get("id")?)))
+            .collect()
+    }
+}
+
+impl Import {
+    /// Creates or updates accounts by source id; returns their ids in the order given.
+    pub async fn accounts(&mut self, items: &[(String, Account)]) -> Result<Vec<i64>> {
+        self.upsert(items).await
+    }
+
+    /// Creates or updates contacts by source id; returns their ids in the order given.
+    pub async fn contacts(&mut self, items: &[(String, Contact)]) -> Result<Vec<i64>> {
+        self.upsert(items).await
+    }
+
+    /// Creates or updates deals by source id (their splits and contacts aside); returns their
+    /// ids in the order given.
+    pub async fn deals(&mut self, items: &[(String, Deal)]) -> Result<Vec<i64>> {
+        self.upsert(items).await
+    }
+
+    /// Creates or updates activities by source id.
+    pub async fn activities(&mut self, items: &[(String, Activity)]) -> Result<()> {
+        self.upsert(items).await.map(drop)
+    }
+
+    /// Adds field-history rows by source id; one already imported is left as it is (history
+    /// does not change).
+    pub async fn history(&mut self, items: &[(String, FieldChange)]) -> Result<()> {
+        let columns = [
+            "entity",
+            "entity_id",
+            "field",
+            "old_value",
+            "new_value",
+            "actor_id",
+            "changed_at",
+            "source_id",
+        ];
+        let mut created = 0;
+        for chunk in items.chunks(rows_per_statement(columns.len())) {
+            let sql = format!(
+                "INSERT INTO field_history ({}) VALUES {} ON CONFLICT (source_id) DO NOTHING \
+                 RETURNING id",
+                columns.join(", "),
+                values_list(self.tx.conn().dialect(), columns.len(), chunk.len())
+            );
+            let args = chunk.iter().flat_map(|(source, h)| {
+                [
+                    Arg::from(h.entity.as_str()),
+                    h.entity_id.into(),
+                    h.field.as_str().into(),
+                    h.old_value.clone().into(),
+                    h.new_value.clone().into(),
+                    h.actor_id.into(),
+                    h.changed_at.into(),
+                    source.as_str().into(),
+                ]
+            });
+            created += self
+                .tx
+                .conn()
+                .fetch_all(built_query(sql).bind_all(args))
+                .await?
+                .len() as u64;
+        }
+        *self.counts.entry("field_history").or_default() += Counts {
+            created,
+            updated: 0,
+            unchanged: items.len() as u64 - created,
+        };
+        Ok(())
+    }
+
+    /// Sets the splits of each deal given to exactly those given.
+    pub async fn deal_splits(&mut self, items: &[(DealId, Vec<DealSplit>)]) -> Result<()> {
+        for (deal, splits) in items {
+            let mut conn = self.tx.conn();
+            conn.execute(
+                crate::db::query("DELETE FROM deal_splits WHERE deal_id = $1").bind(*deal),
+            )
+            .await?;
+            for s in splits {
+                conn.execute(
+                    crate::db::query(
+                        "INSERT INTO deal_splits (deal_id, user_id, kind, percent_bp) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(*deal)
+                    .bind(s.user_id)
+                    .bind(s.kind)
+                    .bind(s.percent.basis_points()),
+                )
+                .await?;
+            }
+        }
+        self.count_plain("deal_splits", items.len());
+        Ok(())
+    }
+
+    /// Adds contacts to deals, or updates their role.
+    pub async fn deal_contacts(&mut self, items: &[(DealId, DealContact)]) -> Result<()> {
+        for chunk in items.chunks(rows_per_statement(4)) {
+            let sql = format!(
+                "INSERT INTO deal_contacts (deal_id, contact_id, role, is_primary) VALUES {} \
+                 ON CONFLICT (deal_id, contact_id) DO UPDATE SET role = excluded.role, \
+                 is_primary = excluded.is_primary",
+                values_list(self.tx.conn().dialect(), 4, chunk.len())
+            );
+            let args = chunk.iter().flat_map(|(deal, c)| {
+                [
+                    Arg::from(*deal),
+                    c.contact_id.into(),
+                    c.role.clone().into(),
+                    c.is_primary.into(),
+                ]
+            });
+            self.tx
+                .conn()
+                .execute(built_query(sql).bind_all(args))
+                .await?;
+        }
+        self.count_plain("deal_contacts", items.len());
+        Ok(())
+    }
+
+    /// Matches each person to a user by source id, then by email; creates the others with the
+    /// role given, inactive unless the export says otherwise, and without a password (an admin
+    /// activates them). Returns their ids in the order given.
+    pub async fn users(&mut self, items: &[(String, ImportedUser)]) -> Result<Vec<UserId>> {
+        let mut ids = Vec::with_capacity(items.len());
+        let mut counts = Counts::default();
+        let at = now();
+        for (source, user) in items {
+            let mut conn = self.tx.conn();
+            let found = conn
+                .fetch_optional(
+                    crate::db::query(
+                        "SELECT id FROM users WHERE source_id = $1 OR lower(email) = lower($2) \
+                         ORDER BY source_id = $1 DESC LIMIT 1",
+                    )
+                    .bind(source.as_str())
+                    .bind(user.email.as_str()),
+                )
+                .await?;
+            let id: UserId = if let Some(row) = found {
+                let id: UserId = row.get("id")?;
+                let linked = conn
+                    .execute(
+                        crate::db::query(
+                            "UPDATE users SET source_id = $1 WHERE id = $2 \
+                                 AND source_id IS NULL",
+                        )
+                        .bind(source.as_str())
+                        .bind(id),
+                    )
+                    .await?;
+                if linked > 0 {
+                    counts.updated += 1;
+                } else {
+                    counts.unchanged += 1;
+                }
+                id
+            } else {
+                counts.created += 1;
+                conn.fetch_one(
+                    crate::db::query(
+                        "INSERT INTO users (email, name, role, time_zone, active, version, \
+                             created_at, updated_at, source_id) \
+                             VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7) RETURNING id",
+                    )
+                    .bind(user.email.as_str())
+                    .bind(user.name.as_str())
+                    .bind(user.role)
+                    .bind(user.time_zone.as_str())
+                    .bind(user.active)
+                    .bind(at)
+                    .bind(source.as_str()),
+                )
+                .await?
+                .get("id")?
+            };
+            ids.push(id);
+        }
+        *self.counts.entry("users").or_default() += counts;
+        Ok(ids)
+    }
+
+    /// Commits the chunk with one audit-log entry counting it; returns the counts.
+    pub async fn commit(mut self) -> Result<BTreeMap<&'static str, Counts>> {
+        if !self.counts.is_empty() {
+            let counts = serde_json::to_value(&self.counts).unwrap_or_default();
+            write_audit(
+                &mut self.tx.conn(),
+                self.actor,
+                "import",
+                "import",
+                0,
+                None,
+                Some(&counts),
+                now(),
+            )
+            .await?;
+        }
+        self.tx.commit().await?;
+        Ok(self.counts)
+    }
+
+    fn count_plain(&mut self, what: &'static str, n: usize) {
+        self.counts.entry(what).or_default().created += n as u64;
+    }
+
+    /// The upsert behind every record kind: the new rows created, the changed ones updated
+    /// with their version bumped, the identical ones untouched.
+    async fn upsert<T: CrmRecord>(&mut self, items: &[(String, T)]) -> Result<Vec<i64>> {
+        let Some((_, first)) = items.first() else {
+            return Ok(Vec::new());
+        };
+        let dialect = self.tx.conn().dialect();
+        let mut columns: Vec<&str> = first.values().iter().map(|(c, _)| *c).collect();
+        columns.push("source_id");
+        // What an import changes: everything but the id, the creation time and the version.
+        let compared: Vec<&str> = columns
+            .iter()
+            .copied()
+            .filter(|c| !matches!(*c, "created_at" | "updated_at" | "version" | "source_id"))
+            .collect();
+        let table = T::TABLE;
+        let set: Vec<String> = compared
+            .iter()
+            .chain(&["updated_at"])
+            .map(|c| format!("{c} = excluded.{c}"))
+            .chain([format!("version = {table}.version + 1")])
+            .collect();
+        let differs: Vec<String> = compared
+            .iter()
+            .map(|c| match dialect {
+                Dialect::Sqlite => format!("{table}.{c} IS NOT excluded.{c}"),
+                Dialect::Postgres => format!("{table}.{c} IS DISTINCT FROM excluded.{c}"),
+            })
+            .collect();
+        let mut ids = Vec::with_capacity(items.len());
+        let mut counts = Counts::default();
+        for chunk in items.chunks(rows_per_statement(columns.len())) {
+            let mut known = self.existing(table, chunk).await?;
+            let sql = format!(
+                "INSERT INTO {table} ({}) VALUES {} ON CONFLICT (source_id) DO UPDATE SET {} \
+                 WHERE {} RETURNING id, source_id",
+                columns.join(", "),
+                values_list(dialect, columns.len(), chunk.len()),
+                set.join(", "),
+                differs.join(" OR ")
+            );
+            let args = chunk.iter().flat_map(|(source, record)| {
+                record
+                    .values()
+                    .into_iter()
+                    .map(|(_, arg)| arg)
+                    .chain([Arg::from(source.as_str())])
+            });
+            let written = self
+                .tx
+                .conn()
+                .fetch_all(built_query(sql).bind_all(args))
+                .await?;
+            counts.unchanged += (chunk.len() - written.len()) as u64;
+            for row in &written {
+                let source: String = row.get("source_id")?;
+                if known.insert(source, row.get("id")?).is_some() {
+                    counts.updated += 1;
+                } else {
+                    counts.created += 1;
+                }
+            }
+            for (source, _) in chunk {
+                ids.push(known.get(source).copied().ok_or_else(|| {
+                    StoreError::Corrupt(format!("{table}: no id for source {source}"))
+                })?);
+            }
+        }
+        *self.counts.entry(table).or_default() += counts;
+        Ok(ids)
+    }
+
+    /// The ids of the chunk's records that exist already, by source id.
+    async fn existing<T>(
+        &mut self,
+        table: &str,
+        chunk: &[(String, T)],
+    ) -> Result<HashMap<String, i64>> {
+        let sql = format!(
+            "SELECT id, source_id FROM {table} WHERE source_id IN {}",
+            values_list(self.tx.conn().dialect(), chunk.len(), 1)
+        );
+        let rows = self
+            .tx
+            .conn()
+            .fetch_all(built_query(sql).bind_all(chunk.iter().map(|(s, _)| Arg::from(s.as_str()))))
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.get("source_id")?, r.get("id")?)))
+            .collect()
+    }
+}

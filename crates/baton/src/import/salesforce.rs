@@ -1,0 +1,1174 @@
+//! A Salesforce Data Export into Baton, object by object in dependency order: users, accounts,
+//! contacts, opportunities (into the default pipeline), their history, contact roles and splits,
+//! then tasks, events and emails. References are resolved through the Salesforce ids records
+//! keep (`sf:<18-character id>`); a row whose reference resolves to nothing is rejected with
+//! its file, line and field.
+
+use super::report::Report;
+use super::{CHUNK, SalesforceArgs};
+use baton_import::SfId;
+use baton_import::salesforce::{
+    ExportFiles, RowError, Rows, SfAccount, SfContact, SfContactRole, SfEmail, SfEvent, SfObject,
+    SfOpportunity, SfOpportunityHistory, SfSplit, SfSplitType, SfTask, SfUser, StagePicklist,
+    read_dir,
+};
+use baton_import::sfid::prefix;
+use baton_model::activity::{ActivityKind, Direction, MeetingStatus};
+use baton_model::pipeline::{ForecastCategory, StageOutcome};
+use baton_model::records::{
+    Account, Activity, Contact, Deal, DealContact, DealSplit, FieldChange, Pipeline,
+    PipelineChanges, SplitKind, Stage, StageSpec, default_forecast_category,
+};
+use baton_model::{
+    AccountId, ActivityId, ContactId, Currency, DealId, Email, Percent, Role, UserId,
+};
+use baton_store::{Actor, Import, ImportedUser, ListQuery, SourceKind, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::str::FromStr;
+
+/// Imports the export in `args.dir`.
+pub async fn import(store: &Store, args: &SalesforceArgs) -> anyhow::Result<()> {
+    let files = read_dir(&args.dir)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.dir.display()))?;
+    if files.found.is_empty() {
+        anyhow::bail!(
+            "{} holds no Salesforce export files (User.csv, Account.csv, Opportunity.csv, …)",
+            args.dir.display()
+        );
+    }
+    for path in &files.unrecognised {
+        eprintln!("{}: not an object Baton imports; skipped", path.display());
+    }
+    let report_path = args
+        .report
+        .clone()
+        .unwrap_or_else(|| args.dir.join("import-report.csv"));
+    // An import may be the first thing a new data directory sees.
+    store
+        .init_org(
+            "Baton",
+            &baton_model::records::OrgSettingsChanges::default(),
+        )
+        .await?;
+    let actor = crate::comp::operator(store, None).await?;
+    let currency = store.org_settings().await?.currency;
+    let stages = stages(store, &actor, &files, args.create_stages).await?;
+    let mut run = Run {
+        store,
+        all_or_nothing: args.all_or_nothing,
+        chunk: Some(store.import(Some(actor.user_id)).await?),
+        pending: 0,
+        report: Report::create(&report_path)?,
+        ids: Ids::load(store).await?,
+        currency,
+        stages,
+        now: Utc::now(),
+    };
+    run.users(&files).await?;
+    run.accounts(&files).await?;
+    run.contacts(&files).await?;
+    run.opportunities(&files).await?;
+    run.history(&files).await?;
+    run.contact_roles(&files).await?;
+    run.splits(&files).await?;
+    run.tasks(&files).await?;
+    run.events(&files).await?;
+    run.emails(&files).await?;
+    run.finish().await
+}
+
+/// The default pipeline's stages by lower-case name, after adding the export's missing ones
+/// when asked. An organisation with no pipeline yet gets one, "Sales", with the export's stages.
+async fn stages(
+    store: &Store,
+    actor: &Actor,
+    files: &ExportFiles,
+    create: bool,
+) -> anyhow::Result<HashMap<String, Stage>> {
+    let pipeline = store
+        .list_pipelines(actor, &ListQuery::default())
+        .await?
+        .items
+        .into_iter()
+        .find(|p| p.is_default);
+    let by_name = |p: &Pipeline| {
+        p.stages
+            .iter()
+            .map(|s| (s.name.to_lowercase(), s.clone()))
+            .collect::<HashMap<_, _>>()
+    };
+    if let Some(pipeline) = &pipeline
+        && !create
+    {
+        return Ok(by_name(pipeline));
+    }
+    let mut picklist = StagePicklist::new();
+    if let Some(rows) = files.open::<SfOpportunity>() {
+        for o in rows?.flatten() {
+            picklist.add_opportunity(&o);
+        }
+    }
+    let mut specs: Vec<StageSpec> = pipeline.as_ref().map_or_else(Vec::new, |p| {
+        p.stages
+            .iter()
+            .map(|s| StageSpec {
+                id: Some(s.id),
+                name: s.name.clone(),
+                probability: s.probability,
+                forecast_category: s.forecast_category,
+                outcome: s.outcome,
+            })
+            .collect()
+    });
+    let mut added = 0;
+    for seen in picklist.finish() {
+        if specs
+            .iter()
+            .any(|s| s.name.eq_ignore_ascii_case(&seen.name))
+        {
+            continue;
+        }
+        let outcome = match (seen.is_closed, seen.is_won) {
+            (Some(true), Some(true)) => StageOutcome::Won,
+            (Some(true), _) => StageOutcome::Lost,
+            _ => StageOutcome::Open,
+        };
+        let probability = seen
+            .probability
+            .and_then(|p| i64::try_from(p.round().mantissa()).ok())
+            .unwrap_or(0)
+            .clamp(0, 100);
+        let forecast_category = seen
+            .forecast_category
+            .as_deref()
+            .and_then(forecast)
+            .unwrap_or_else(|| default_forecast_category(outcome, probability));
+        // Open stages go before the first closed one, closed ones at the end.
+        let at = match outcome {
+            StageOutcome::Open => specs
+                .iter()
+                .position(|s| s.outcome != StageOutcome::Open)
+                .unwrap_or(specs.len()),
+            _ => specs.len(),
+        };
+        specs.insert(
+            at,
+            StageSpec {
+                id: None,
+                name: seen.name.clone(),
+                probability,
+                forecast_category,
+                outcome,
+            },
+        );
+        added += 1;
+    }
+    let changes = PipelineChanges {
+        stages: Some(specs),
+        ..PipelineChanges::default()
+    };
+    let updated = match pipeline {
+        Some(p) if added == 0 => p,
+        Some(p) => {
+            store
+                .update_pipeline(actor, p.id, p.version, changes)
+                .await?
+        }
+        None => {
+            let changes = PipelineChanges {
+                name: Some("Sales".into()),
+                is_default: Some(true),
+                ..changes
+            };
+            store.create_pipeline(Some(actor), changes).await?
+        }
+    };
+    if added > 0 {
+        eprintln!("added {added} stages to pipeline {}", updated.name);
+    }
+    Ok(by_name(&updated))
+}
+
+/// Salesforce's forecast category names.
+fn forecast(name: &str) -> Option<ForecastCategory> {
+    Some(match name.trim().to_lowercase().as_str() {
+        "pipeline" => ForecastCategory::Pipeline,
+        "best case" | "bestcase" => ForecastCategory::BestCase,
+        "commit" => ForecastCategory::Commit,
+        "closed" => ForecastCategory::Closed,
+        "omitted" => ForecastCategory::Omitted,
+        _ => return None,
+    })
+}
+
+/// Baton ids of the records imported so far, by Salesforce id.
+struct Ids {
+    users: HashMap<SfId, UserId>,
+    accounts: HashMap<SfId, AccountId>,
+    contacts: HashMap<SfId, ContactId>,
+    deals: HashMap<SfId, DealId>,
+    /// The last history snapshot of each opportunity, to record what changed.
+    snapshots: HashMap<DealId, Snapshot>,
+    /// Split type ids: revenue (true) or overlay.
+    split_types: HashMap<SfId, bool>,
+    /// Owners of the deals and accounts of this export, who own their emails.
+    deal_owners: HashMap<DealId, UserId>,
+    account_owners: HashMap<AccountId, UserId>,
+}
+
+impl Ids {
+    async fn load(store: &Store) -> anyhow::Result<Ids> {
+        async fn of(store: &Store, kind: SourceKind) -> anyhow::Result<HashMap<SfId, i64>> {
+            Ok(store
+                .source_ids(kind, "sf:")
+                .await?
+                .into_iter()
+                .filter_map(|(s, id)| Some((SfId::parse(s.strip_prefix("sf:")?).ok()?, id)))
+                .collect())
+        }
+        Ok(Ids {
+            users: map(of(store, SourceKind::User).await?, UserId),
+            accounts: map(of(store, SourceKind::Account).await?, AccountId),
+            contacts: map(of(store, SourceKind::Contact).await?, ContactId),
+            deals: map(of(store, SourceKind::Deal).await?, DealId),
+            snapshots: HashMap::new(),
+            split_types: HashMap::new(),
+            deal_owners: HashMap::new(),
+            account_owners: HashMap::new(),
+        })
+    }
+}
+
+fn map<T>(ids: HashMap<SfId, i64>, wrap: impl Fn(i64) -> T) -> HashMap<SfId, T> {
+    ids.into_iter().map(|(k, v)| (k, wrap(v))).collect()
+}
+
+fn source(id: &SfId) -> String {
+    format!("sf:{}", id.as_str())
+}
+
+/// What history records of an opportunity, as of its last history row.
+#[derive(Clone, PartialEq)]
+struct Snapshot {
+    stage: Option<String>,
+    amount: Option<String>,
+    close_date: Option<String>,
+    forecast: Option<String>,
+}
+
+/// What an activity is about: an account, a contact, a deal.
+type About = (Option<AccountId>, Option<ContactId>, Option<DealId>);
+
+/// One import in progress.
+struct Run<'a> {
+    store: &'a Store,
+    all_or_nothing: bool,
+    chunk: Option<Import>,
+    pending: usize,
+    report: Report,
+    ids: Ids,
+    currency: Currency,
+    stages: HashMap<String, Stage>,
+    now: DateTime<Utc>,
+}
+
+/// A row's fault, reported against the line the reader last returned.
+fn fault(rows: &Rows<impl SfObject>, field: &str, reason: impl Into<String>) -> RowError {
+    RowError {
+        file: rows.file().to_owned(),
+        line: rows.line(),
+        field: Some(field.to_owned()),
+        reason: reason.into(),
+    }
+}
+
+impl Run<'_> {
+    fn chunk(&mut self) -> &mut Import {
+        self.chunk.as_mut().expect("a chunk is open until finish")
+    }
+
+    /// Commits after every [`CHUNK`] rows written (never with `--all-or-nothing`).
+    async fn wrote(&mut self, rows: usize) -> anyhow::Result<()> {
+        self.pending += rows;
+        if self.pending >= CHUNK && !self.all_or_nothing {
+            self.commit().await?;
+        }
+        Ok(())
+    }
+
+    async fn commit(&mut self) -> anyhow::Result<()> {
+        if let Some(chunk) = self.chunk.take() {
+            self.report.add(chunk.commit().await?);
+        }
+        self.chunk = Some(self.store.import(None).await?);
+        self.pending = 0;
+        Ok(())
+    }
+
+    async fn finish(mut self) -> anyhow::Result<()> {
+        let commit = !self.all_or_nothing || self.report.rejected() == 0;
+        if commit {
+            self.commit().await?;
+        }
+        let failed = self.report.rejected() > 0;
+        self.report.finish(commit)?;
+        if failed && !commit {
+            anyhow::bail!("rows were rejected; nothing was imported");
+        }
+        Ok(())
+    }
+
+    fn user(
+        &self,
+        id: Option<&SfId>,
+        rows: &Rows<impl SfObject>,
+        field: &str,
+    ) -> Result<UserId, RowError> {
+        let id = id.ok_or_else(|| fault(rows, field, "is empty; every record needs an owner"))?;
+        self.ids.users.get(id).copied().ok_or_else(|| {
+            fault(
+                rows,
+                field,
+                format!("{} is not a user in User.csv", id.as_str()),
+            )
+        })
+    }
+
+    fn optional<T: Copy>(
+        map: &HashMap<SfId, T>,
+        id: Option<&SfId>,
+        rows: &Rows<impl SfObject>,
+        field: &str,
+        what: &str,
+    ) -> Result<Option<T>, RowError> {
+        match id {
+            None => Ok(None),
+            Some(id) => map.get(id).copied().map(Some).ok_or_else(|| {
+                fault(
+                    rows,
+                    field,
+                    format!("{} is not {what} in this export", id.as_str()),
+                )
+            }),
+        }
+    }
+
+    async fn users(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
+        let Some(mut rows) = open_rows::<SfUser>(files)? else {
+            return Ok(());
+        };
+        let mut people = Vec::new();
+        let mut managers = std::collections::HashSet::new();
+        while let Some(row) = rows.next() {
+            self.report.read(rows.file());
+            let user = match row {
+                Ok(u) => u,
+                Err(e) => {
+                    self.report.reject(&e)?;
+                    continue;
+                }
+            };
+            let Some(email) = user.email.clone().filter(|e| Email::from_str(e).is_ok()) else {
+                self.report.reject(&fault(
+                    &rows,
+                    "Email",
+                    "is not an email address; users are matched by email",
+                ))?;
+                continue;
+            };
+            if let Some(m) = &user.manager_id {
+                managers.insert(*m);
+            }
+            let name = user
+                .name
+                .clone()
+                .or_else(|| {
+                    let joined = [user.first_name.as_deref(), user.last_name.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    (!joined.is_empty()).then_some(joined)
+                })
+                .unwrap_or_else(|| email.clone());
+            let time_zone = user
+                .time_zone
+                .clone()
+                .filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
+                .unwrap_or_else(|| "UTC".to_owned());
+            people.push((
+                user.id,
+                ImportedUser {
+                    email,
+                    name,
+                    role: Role::Rep,
+                    time_zone,
+                    active: false,
+                },
+            ));
+        }
+        let items: Vec<(String, ImportedUser)> = people
+            .into_iter()
+            .map(|(id, mut u)| {
+                if managers.contains(&id) {
+                    u.role = Role::Manager;
+                }
+                (source(&id), u)
+            })
+            .collect();
+        let ids = self.chunk().users(&items).await?;
+        for ((source, _), id) in items.iter().zip(ids) {
+            if let Ok(sf) = SfId::parse(&source[3..]) {
+                self.ids.users.insert(sf, id);
+            }
+        }
+        self.wrote(items.len()).await
+    }
+
+    async fn accounts(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
+        let Some(mut rows) = open_rows::<SfAccount>(files)? else {
+            return Ok(());
+        };
+        let mut batch: Vec<(SfId, Account)> = Vec::new();
+        while let Some(row) = rows.next() {
+            self.report.read(rows.file());
+            match row.and_then(|a| self.account(a, &rows)) {
+                Ok(item) => batch.push(item),
+                Err(e) => self.report.reject(&e)?,
+            }
+            if batch.len() >= CHUNK {
+                self.write_accounts(&mut batch).await?;
+            }
+        }
+        self.write_accounts(&mut batch).await
+    }
+
+    fn account(&self, a: SfAccount, rows: &Rows<SfAccount>) -> Result<(SfId, Account), RowError> {
+        let owner = self.user(a.owner_id.as_ref(), rows, "OwnerId")?;
+        let name = a.name.ok_or_else(|| fault(rows, "Name", "is empty"))?;
+        let created = a.created_date.unwrap_or(self.now);
+        Ok((
+            a.id,
+            Account {
+                id: AccountId(0),
+                name,
+                domain: a.website.as_deref().and_then(domain),
+                industry: a.industry,
+                employees: a.number_of_employees,
+                annual_revenue_minor: a.annual_revenue.map(|m| m.minor),
+                currency: a.annual_revenue.map_or(self.currency, |m| m.currency),
+                tier: None,
+                owner_id: owner,
+                custom_fields: serde_json::Map::new(),
+                archived_at: None,
+                version: 1,
+                created_at: created,
+                updated_at: a.last_modified_date.unwrap_or(created),
+            },
+        ))
+    }
+
+    async fn write_accounts(&mut self, batch: &mut Vec<(SfId, Account)>) -> anyhow::Result<()> {
+        let items = dedupe(std::mem::take(batch));
+        let ids = self.chunk().accounts(&sourced(&items)).await?;
+        for ((sf, account), id) in items.iter().zip(ids) {
+            self.ids.accounts.insert(*sf, AccountId(id));
+            self.ids
+                .account_owners
+                .insert(AccountId(id), account.owner_id);
+        }
+        self.wrote(items.len()).await
+    }
+
+    async fn contacts(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
+        let Some(mut rows) = open_rows::<SfContact>(files)? else {
+            return Ok(());
+        };
+        let mut batch: Vec<(SfId, Contact)> = Vec::new();
+        while let Some(row) = rows.next() {
+            self.report.read(rows.file());
+            match row.and_then(|c| self.contact(c, &rows)) {
+                Ok(item) => batch.push(item),
+                Err(e) => self.report.reject(&e)?,
+            }
+            if batch.len() >= CHUNK {
+                self.write_contacts(&mut batch).await?;
+            }
+        }
+        self.write_contacts(&mut batch).await
+    }
+
+    fn contact(&self, c: SfContact, rows: &Rows<SfContact>) -> Result<(SfId, Contact), RowError> {
+        let owner = self.user(c.owner_id.as_ref(), rows, "OwnerId")?;
+        let account = Self::optional(
+            &self.ids.accounts,
+            c.account_id.as_ref(),
+            rows,
+            "AccountId",
+            "an account",
+        )?;
+        let last_name = c
+            .last_name
+            .ok_or_else(|| fault(rows, "LastName", "is empty"))?;
+        let email = match c.email.as_deref() {
+            None => None,
+            Some(text) => {
+                Some(Email::from_str(text).map_err(|e| fault(rows, "Email", e.to_string()))?)
+            }
+        };
+        let created = c.created_date.unwrap_or(self.now);
+        Ok((
+            c.id,
+            Contact {
+                id: ContactId(0),
+                account_id: account,
+                owner_id: owner,
+                first_name: c.first_name,
+                last_name,
+                email,
+                phone: c.phone,
+                title: c.title,
+                custom_fields: serde_json::Map::new(),
+                archived_at: None,
+                version: 1,
+                created_at: created,
+                updated_at: created,
+            },
+        ))
+    }
+
+    async fn write_contacts(&mut self, batch: &mut Vec<(SfId, Contact)>) -> anyhow::Result<()> {
+        let items = dedupe(std::mem::take(batch));
+        let ids = self.chunk().contacts(&sourced(&items)).await?;
+        for ((sf, _), id) in items.iter().zip(ids) {
+            self.ids.contacts.insert(*sf, ContactId(id));
+        }
+        self.wrote(items.len()).await
+    }
+
+    async fn opportunities(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
+        let Some(mut rows) = open_rows::<SfOpportunity>(files)? else {
+            return Ok(());
+        };
+        let mut batch: Vec<(SfId, Deal)> = Vec::new();
+        while let Some(row) = rows.next() {
+            self.report.read(rows.file());
+            match row.and_then(|o| self.deal(o, &rows)) {
+                Ok(item) => batch.push(item),
+                Err(e) => self.report.reject(&e)?,
+            }
+            if batch.len() >= CHUNK {
+                self.write_deals(&mut batch).await?;
+            }
+        }
+        self.write_deals(&mut batch).await
+    }
+
+    fn stage(&self, name: Option<&str>, rows: &Rows<impl SfObject>) -> Result<&Stage, RowError> {
+        let name = name.ok_or_else(|| fault(rows, "StageName", "is empty"))?;
+        self.stages.get(&name.to_lowercase()).ok_or_else(|| {
+            fault(
+                rows,
+                "StageName",
+                format!(
+                    "{name:?} is not a stage of the default pipeline; add it, or import with \
+                     --create-stages"
+                ),
+            )
+        })
+    }
+
+    fn deal(&self, o: SfOpportunity, rows: &Rows<SfOpportunity>) -> Result<(SfId, Deal), RowError> {
+        let owner = self.user(o.owner_id.as_ref(), rows, "OwnerId")?;
+        let account = Self::optional(
+            &self.ids.accounts,
+            o.account_id.as_ref(),
+            rows,
+            "AccountId",
+            "an account",
+        )?;
+        let stage = self.stage(o.stage_name.as_deref(), rows)?;
+        let name = o.name.ok_or_else(|| fault(rows, "Name", "is empty"))?;
+        let created = o.created_date.unwrap_or(self.now);
+        let closed_at = (stage.outcome != StageOutcome::Open)
+            .then(|| {
+                o.close_date
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                    .map(|d| d.and_utc())
+            })
+            .flatten()
+            .or((stage.outcome != StageOutcome::Open)
+                .then_some(o.last_modified_date.unwrap_or(created)));
+        Ok((
+            o.id,
+            Deal {
+                id: DealId(0),
+                name,
+                account_id: account,
+                owner_id: owner,
+                pipeline_id: stage.pipeline_id,
+                stage_id: stage.id,
+                amount_minor: o.amount.map(|m| m.minor),
+                currency: o.amount.map_or(self.currency, |m| m.currency),
+                close_date: o.close_date,
+                payment_date: None,
+                forecast_category: o
+                    .forecast_category_name
+                    .as_deref()
+                    .and_then(forecast)
+                    .unwrap_or(stage.forecast_category),
+                next_step: o.next_step,
+                lost_reason: None,
+                source: o.lead_source,
+                closed_at,
+                splits: Vec::new(),
+                contacts: Vec::new(),
+                custom_fields: serde_json::Map::new(),
+                archived_at: None,
+                version: 1,
+                created_at: created,
+                updated_at: o.last_modified_date.unwrap_or(created),
+            },
+        ))
+    }
+
+    async fn write_deals(&mut self, batch: &mut Vec<(SfId, Deal)>) -> anyhow::Result<()> {
+        let items = dedupe(std::mem::take(batch));
+        let ids = self.chunk().deals(&sourced(&items)).await?;
+        for ((sf, deal), id) in items.iter().zip(ids) {
+            self.ids.deals.insert(*sf, DealId(id));
+            self.ids.deal_owners.insert(DealId(id), deal.owner_id);
+        }
+        self.wrote(items.len()).await
+    }
+
+    /// Each history row is a snapshot; what differs from the opportunity's previous one is a
+    /// field change (all of it, for the first). Rows are taken in file order, which is the
+    /// order Salesforce creates them in.
+    async fn history(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
+        let Some(mut rows) = open_rows::<SfOpportunityHistory>(files)? else {
+            return Ok(());
+        };
+        let mut batch: Vec<(String, FieldChange)> = Vec::new();
+        while let Some(row) = rows.next() {
+            self.report.read(rows.file());
+            match row.and_then(|h| self.changes(&h, &rows)) {
+                Ok(changes) => batch.extend(changes),
+                Err(e) => self.report.reject(&e)?,
+            }
+            if batch.len() >= CHUNK {
+                let items = std::mem::take(&mut batch);
+                self.chunk().history(&items).await?;
+                self.wrote(items.len()).await?;
+            }
+        }
+        self.chunk().history(&batch).await?;
+        self.wrote(batch.len()).await
+    }
+
+    fn changes(
+        &mut self,
+        h: &SfOpportunityHistory,
+        rows: &Rows<SfOpportunityHistory>,
+    ) -> Result<Vec<(String, FieldChange)>, RowError> {
+        let deal = Self::optional(
+            &self.ids.deals,
+            h.opportunity_id.as_ref(),
+            rows,
+            "OpportunityId",
+            "an opportunity",
+        )?
+        .ok_or_else(|| fault(rows, "OpportunityId", "is empty"))?;
+        let stage = match h.stage_name.as_deref() {
+            Some(name) => Some(self.stage(Some(name), rows)?.id.to_string()),
+            None => None,
+        };
+        let currency = h.currency.unwrap_or(self.currency);
+        let amount = match h.amount {
+            None => None,
+            Some(major) => {
+                let minor = major * Decimal::from(10_i64.pow(u32::from(currency.exponent())));
+                if minor.fract() != Decimal::ZERO {
+                    return Err(fault(
+                        rows,
+                        "Amount",
+                        format!("{major} has more decimals than {currency} allows"),
+                    ));
+                }
+                Some(
+                    i64::try_from(minor.mantissa() / 10_i128.pow(minor.scale()))
+                        .map_err(|_| fault(rows, "Amount", "is too large"))?
+                        .to_string(),
+                )
+            }
+        };
+        let now = Snapshot {
+            stage,
+            amount,
+            close_date: h.close_date.map(|d| d.to_string()),
+            forecast: h
+                .forecast_category
+                .as_deref()
+                .and_then(forecast)
+                .map(|f| f.as_str().to_owned()),
+        };
+        let actor = h
+            .created_by_id
+            .as_ref()
+            .and_then(|id| self.ids.users.get(id).copied());
+        let at = h.created_date.unwrap_or(self.now);
+        let before = self.ids.snapshots.insert(deal, now.clone());
+        let mut out = Vec::new();
+        let mut change = |field: &str, old: Option<&String>, new: &Option<String>| {
+            if before.is_some() && old == new.as_ref() {
+                return;
+            }
+            if new.is_none() && old.is_none() {
+                return;
+            }
+            out.push((
+                format!("sf:{}:{field}", h.id.as_str()),
+                FieldChange {
+                    id: 0,
+                    entity: "deal".to_owned(),
+                    entity_id: deal.0,
+                    field: field.to_owned(),
+                    old_value: old.cloned(),
+                    new_value: new.clone(),
+                    actor_id: actor,
+                    changed_at: at,
+                },
+            ));
+        };
+        let b = before.as_ref();
+        change("stage_id", b.and_then(|s| s.stage.as_ref()), &now.stage);
+        change(
+            "amount_minor",
+            b.and_then(|s| s.amount.as_ref()),
+            &now.amount,
+        );
+        change(
+            "close_date",
+            b.and_then(|s| s.close_date.as_ref()),
+            &now.close_date,
+        );
+        change(
+            "forecast_category",
+            b.and_then(|s| s.forecast.as_ref()),
+            &now.forecast,
+        );
+        Ok(out)
+    }
+
+    async fn contact_roles(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
+        let Some(mut rows) = open_rows::<SfContactRole>(files)? else {
+            return Ok(());
+        };
+        let mut batch: Vec<(DealId, DealContact)> = Vec::new();
+        while let Some(row) = rows.next() {
+            self.report.read(rows.file());
+            let item = row.and_then(|r| {
+                let deal = Self::optional(
+                    &self.ids.deals,
+                    r.opportunity_id.as_ref(),
+                    &rows,
+                    "OpportunityId",
+                    "an opportunity",
+                )?
+                .ok_or_else(|| fault(&rows, "OpportunityId", "is empty"))?;
+                let contact = Self::optional(
+                    &self.ids.contacts,
+                    r.contact_id.as_ref(),
+                    &rows,
+                    "ContactId",
+                    "a contact",
+                )?
+                .ok_or_else(|| fault(&rows, "ContactId", "is empty"))?;
+                Ok((
+                    deal,
+                    DealContact {
+                        contact_id: contact,
+                        role: r.role,
+                        is_primary: r.is_primary.unwrap_or(false),
+                    },
+                ))
+            });
+            match item {
+                Ok(item) => batch.push(item),
+                Err(e) => self.report.reject(&e)?,
+            }
+            if batch.len() >= CHUNK {
+                let items = std::mem::take(&mut batch);
+                self.chunk().deal_contacts(&items).await?;
+                self.wrote(items.len()).await?;
+            }
+        }
+        self.chunk().deal_contacts(&batch).await?;
+        self.wrote(batch.len()).await
+    }
+
+    /// Splits, grouped by opportunity as Salesforce writes them together; a group whose
+    /// revenue splits do not add up to 100 % is rejected whole.
+    async fn splits(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
+        if let Some(rows) = open_rows::<SfSplitType>(files)? {
+            for t in rows.flatten() {
+                // The revenue type is the one whose splits must total 100 %.
+                let revenue = t.is_total_validated.unwrap_or_else(|| {
+                    t.master_label
+                        .as_deref()
+                        .or(t.developer_name.as_deref())
+                        .is_none_or(|n| n.to_lowercase().contains("revenue"))
+                });
+                self.ids.split_types.insert(t.id, revenue);
+            }
+        }
+        let Some(mut rows) = open_rows::<SfSplit>(files)? else {
+            return Ok(());
+        };
+        let mut groups: Vec<(DealId, Vec<DealSplit>)> = Vec::new();
+        while let Some(row) = rows.next() {
+            self.report.read(rows.file());
+            let item = row.and_then(|s| {
+                let deal = Self::optional(
+                    &self.ids.deals,
+                    s.opportunity_id.as_ref(),
+                    &rows,
+                    "OpportunityId",
+                    "an opportunity",
+                )?
+                .ok_or_else(|| fault(&rows, "OpportunityId", "is empty"))?;
+                let user = self.user(s.split_owner_id.as_ref(), &rows, "SplitOwnerId")?;
+                let percent = s
+                    .split_percentage
+                    .ok_or_else(|| fault(&rows, "SplitPercentage", "is empty"))?;
+                let basis_points = percent * Decimal::from(100);
+                let percent = i64::try_from(basis_points.trunc().mantissa())
+                    .ok()
+                    .filter(|_| basis_points.fract().is_zero())
+                    .and_then(|bp| Percent::from_basis_points(bp).ok())
+                    .ok_or_else(|| {
+                        fault(
+                            &rows,
+                            "SplitPercentage",
+                            format!("{percent} is not a percentage between 0.01 and 100"),
+                        )
+                    })?;
+                let revenue = match (&s.split_type, &s.split_type_id) {
+                    (Some(name), _) => name.to_lowercase().contains("revenue"),
+                    (None, Some(id)) => self.ids.split_types.get(id).copied().unwrap_or(true),
+                    (None, None) => true,
+                };
+                let kind = if revenue {
+                    SplitKind::Revenue
+                } else {
+                    SplitKind::Overlay
+                };
+                Ok((
+                    deal,
+                    DealSplit {
+                        user_id: user,
+                        kind,
+                        percent,
+                    },
+                ))
+            });
+            match item {
+                Ok((deal, split)) => match groups.last_mut() {
+                    Some((d, splits)) if *d == deal => splits.push(split),
+                    _ => groups.push((deal, vec![split])),
+                },
+                Err(e) => self.report.reject(&e)?,
+            }
+            if groups.len() >= CHUNK {
+                let ready = groups.pop();
+                let items = std::mem::take(&mut groups);
+                self.write_splits(items).await?;
+                groups.extend(ready);
+            }
+        }
+        self.write_splits(groups).await
+    }
+
+    async fn write_splits(&mut self, groups: Vec<(DealId, Vec<DealSplit>)>) -> anyhow::Result<()> {
+        let mut good = Vec::with_capacity(groups.len());
+        for (deal, splits) in groups {
+            let revenue: i64 = splits
+                .iter()
+                .filter(|s| s.kind == SplitKind::Revenue)
+                .map(|s| s.percent.basis_points())
+                .sum();
+            if revenue == 10_000 || revenue == 0 {
+                good.push((deal, splits));
+            } else {
+                self.report.reject(&RowError {
+                    file: "OpportunitySplit.csv".to_owned(),
+                    line: 0,
+                    field: Some("SplitPercentage".to_owned()),
+                    reason: format!(
+                        "the revenue splits of deal {deal} add up to {} %, not 100 %; none of its splits were imported",
+                        Decimal::new(revenue, 2)
+                    ),
+                })?;
+            }
+        }
+        self.chunk().deal_splits(&good).await?;
+        self.wrote(good.len()).await
+    }
+
+    /// What a task, event or email is about: a deal or an account (`WhatId`), and a contact.
+    fn about(
+        &self,
+        what: Option<&SfId>,
+        who: Option<&SfId>,
+        rows: &Rows<impl SfObject>,
+        what_field: &str,
+    ) -> Result<About, RowError> {
+        let (mut account, mut deal) = (None, None);
+        if let Some(id) = what {
+            match id.key_prefix() {
+                prefix::OPPORTUNITY => {
+                    deal = Self::optional(
+                        &self.ids.deals,
+                        Some(id),
+                        rows,
+                        what_field,
+                        "an opportunity",
+                    )?;
+                }
+                prefix::ACCOUNT => {
+                    account = Self::optional(
+                        &self.ids.accounts,
+                        Some(id),
+                        rows,
+                        what_field,
+                        "an account",
+                    )?;
+                }
+                // Campaigns, cases, custom objects: not kept.
+                _ => {}
+            }
+        }
+        let contact = match who {
+            Some(id) if id.key_prefix() == prefix::CONTACT => {
+                Self::optional(&self.ids.contacts, Some(id), rows, "WhoId", "a contact")?
+            }
+            // Leads are not imported.
+            _ => None,
+        };
+        Ok((account, contact, deal))
+    }
+
+    fn activity(kind: ActivityKind, owner: UserId, at: DateTime<Utc>, about: About) -> Activity {
+        Activity {
+            id: ActivityId(0),
+            kind,
+            subject: None,
+            body: None,
+            owner_id: owner,
+            account_id: about.0,
+            contact_id: about.1,
+            deal_id: about.2,
+            occurred_at: at,
+            ends_at: None,
+            direction: None,
+            thread_id: None,
+            meeting_status: None,
+            due_date: None,
+            completed_at: None,
+            archived_at: None,
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    async fn tasks(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
+        let Some(mut rows) = open_rows::<SfTask>(files)? else {
+            return Ok(());
+        };
+        let mut batch = Vec::new();
+        while let Some(row) = rows.next() {
+            self.report.read(rows.file());
+            let item = row.and_then(|t| {
+                let owner = self.user(t.owner_id.as_ref(), &rows, "OwnerId")?;
+                let about = self.about(t.what_id.as_ref(), t.who_id.as_ref(), &rows, "WhatId")?;
+                let kind = match t.task_subtype.as_deref().map(str::to_lowercase).as_deref() {
+                    Some("call") => ActivityKind::Call,
+                    Some("email") => ActivityKind::Email,
+                    _ => ActivityKind::Task,
+                };
+                let at = t
+                    .completed_date_time
+                    .or_else(|| t.activity_date.and_then(noon))
+                    .or(t.created_date)
+                    .ok_or_else(|| {
+                        fault(
+                            &rows,
+                            "CreatedDate",
+                            "is empty, as are ActivityDate and CompletedDateTime",
+                        )
+                    })?;
+                let mut a = Self::activity(kind, owner, at, about);
+                a.subject = t.subject;
+                a.body = t.description;
+                if kind == ActivityKind::Email {
+                    a.direction = Some(Direction::Outbound);
+                }
+                if kind == ActivityKind::Task {
+                    a.due_date = t.activity_date;
+                    a.completed_at = t
+                        .completed_date_time
+                        .or(t.is_closed.filter(|c| *c).map(|_| at));
+                }
+                a.created_at = t.created_date.unwrap_or(at);
+                Ok((t.id, a))
+            });
+            self.activity_row(item, &mut batch).await?;
+        }
+        self.write_activities(&mut batch).await
+    }
+
+    async fn events(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
+        let Some(mut rows) = open_rows::<SfEvent>(files)? else {
+            return Ok(());
+        };
+        let mut batch = Vec::new();
+        while let Some(row) = rows.next() {
+            self.report.read(rows.file());
+            let item = row.and_then(|e| {
+                let owner = self.user(e.owner_id.as_ref(), &rows, "OwnerId")?;
+                let about = self.about(e.what_id.as_ref(), e.who_id.as_ref(), &rows, "WhatId")?;
+                let start = e
+                    .start_date_time
+                    .or(e.activity_date_time)
+                    .or_else(|| e.activity_date.and_then(noon))
+                    .ok_or_else(|| {
+                        fault(&rows, "StartDateTime", "is empty, as is ActivityDateTime")
+                    })?;
+                let mut a = Self::activity(ActivityKind::Meeting, owner, start, about);
+                a.subject = e.subject;
+                a.body = e.description;
+                a.ends_at = e.end_date_time.or_else(|| {
+                    e.duration_in_minutes
+                        .map(|m| start + chrono::TimeDelta::minutes(m))
+                });
+                a.meeting_status = Some(if start <= self.now {
+                    MeetingStatus::Held
+                } else {
+                    MeetingStatus::Scheduled
+                });
+                a.created_at = e.created_date.unwrap_or(start);
+                Ok((e.id, a))
+            });
+            self.activity_row(item, &mut batch).await?;
+        }
+        self.write_activities(&mut batch).await
+    }
+
+    async fn emails(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
+        let Some(mut rows) = open_rows::<SfEmail>(files)? else {
+            return Ok(());
+        };
+        let mut batch = Vec::new();
+        while let Some(row) = rows.next() {
+            self.report.read(rows.file());
+            let item = row.and_then(|m| {
+                let about = self.about(m.related_to_id.as_ref(), None, &rows, "RelatedToId")?;
+                // An email belongs to its deal's owner, or its account's.
+                let owner = about
+                    .2
+                    .and_then(|d| self.ids.deal_owners.get(&d))
+                    .or_else(|| about.0.and_then(|a| self.ids.account_owners.get(&a)))
+                    .copied()
+                    .ok_or_else(|| {
+                        fault(&rows, "RelatedToId", "is not an opportunity or account of this export; an email is kept with one")
+                    })?;
+                let at = m
+                    .message_date
+                    .or(m.created_date)
+                    .ok_or_else(|| fault(&rows, "MessageDate", "is empty, as is CreatedDate"))?;
+                let mut a = Self::activity(ActivityKind::Email, owner, at, about);
+                a.subject = m.subject;
+                a.body = m.text_body;
+                a.direction = Some(if m.incoming.unwrap_or(false) {
+                    Direction::Inbound
+                } else {
+                    Direction::Outbound
+                });
+                a.thread_id = m.thread_identifier;
+                Ok((m.id, a))
+            });
+            self.activity_row(item, &mut batch).await?;
+        }
+        self.write_activities(&mut batch).await
+    }
+
+    async fn activity_row(
+        &mut self,
+        item: Result<(SfId, Activity), RowError>,
+        batch: &mut Vec<(SfId, Activity)>,
+    ) -> anyhow::Result<()> {
+        match item {
+            Ok(item) => batch.push(item),
+            Err(e) => self.report.reject(&e)?,
+        }
+        if batch.len() >= CHUNK {
+            self.write_activities(batch).await?;
+        }
+        Ok(())
+    }
+
+    async fn write_activities(&mut self, batch: &mut Vec<(SfId, Activity)>) -> anyhow::Result<()> {
+        let items = dedupe(std::mem::take(batch));
+        self.chunk().activities(&sourced(&items)).await?;
+        self.wrote(items.len()).await
+    }
+}
+
+/// The rows of `T`'s file, when the export has one.
+fn open_rows<T: SfObject>(files: &ExportFiles) -> anyhow::Result<Option<Rows<T>>> {
+    files
+        .open::<T>()
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Noon UTC of a date-only value: the middle of the day, whatever the time zone.
+fn noon(date: NaiveDate) -> Option<DateTime<Utc>> {
+    date.and_hms_opt(12, 0, 0).map(|d| d.and_utc())
+}
+
+/// A website's host, lower-cased, without `www.`.
+fn domain(website: &str) -> Option<String> {
+    let rest = website.trim();
+    let rest = rest.split_once("://").map_or(rest, |(_, r)| r);
+    let host = rest.split(['/', '?', '#', ':']).next()?.to_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
+    (host.contains('.') && !host.contains(' ')).then_some(host)
+}
+
+/// The last of each id within a chunk: one statement cannot write one record twice.
+fn dedupe<T>(items: Vec<(SfId, T)>) -> Vec<(SfId, T)> {
+    let mut last: HashMap<SfId, usize> = HashMap::with_capacity(items.len());
+    for (i, (id, _)) in items.iter().enumerate() {
+        last.insert(*id, i);
+    }
+    if last.len() == items.len() {
+        return items;
+    }
+    items
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (id, _))| last.get(id) == Some(i))
+        .map(|(_, item)| item)
+        .collect()
+}
+
+fn sourced<T: Clone>(items: &[(SfId, T)]) -> Vec<(String, T)> {
+    items
+        .iter()
+        .map(|(id, r)| (source(id), r.clone()))
+        .collect()
+}

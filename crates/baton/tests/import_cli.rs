@@ -1,0 +1,201 @@
+//! `baton generate` and `baton import salesforce`: every row imported or rejected with its
+//! file, line and reason; a second import changes nothing; and an import killed with SIGKILL
+//! and run again ends in exactly the state of an uninterrupted one.
+
+use baton_store::{OpenOptions, SourceKind, Store};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn baton(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_baton"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("BATON_DATABASE_URL")
+        .output()
+        .expect("run baton")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A data directory with an admin, who imports run as.
+fn data_dir(root: &Path, name: &str) -> std::path::PathBuf {
+    let data = root.join(name);
+    let out = baton(
+        &data,
+        &[
+            "user",
+            "add",
+            "--email",
+            "admin@example.com",
+            "--name",
+            "Admin",
+            "--role",
+            "admin",
+            "--password",
+            "correct horse battery",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    data
+}
+
+/// Every imported record's Salesforce id, per kind.
+async fn imported(data: &Path) -> Vec<BTreeSet<String>> {
+    let url = format!("sqlite://{}", data.join("baton.db").display());
+    let store = Store::open(&url, &OpenOptions::default()).await.unwrap();
+    let mut all = Vec::new();
+    for kind in [
+        SourceKind::User,
+        SourceKind::Account,
+        SourceKind::Contact,
+        SourceKind::Deal,
+        SourceKind::Activity,
+    ] {
+        all.push(
+            store
+                .source_ids(kind, "sf:")
+                .await
+                .unwrap()
+                .into_keys()
+                .collect(),
+        );
+    }
+    all
+}
+
+#[test]
+fn bad_rows_are_reported_with_file_line_and_reason_and_the_rest_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = data_dir(dir.path(), "data");
+    let export = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/import");
+    let report = dir.path().join("report.csv");
+    let out = baton(
+        &data,
+        &[
+            "import",
+            "salesforce",
+            export,
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("6 rows read, 2 rejected"),
+        "{}",
+        text(&out)
+    );
+    let rejected = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        rejected.contains("Opportunity.csv,3,OwnerId,005000000000009AAA is not a user in User.csv"),
+        "{rejected}"
+    );
+    assert!(
+        rejected.contains("Opportunity.csv,4,CloseDate,"),
+        "{rejected}"
+    );
+
+    // All or nothing: the same export writes nothing at all.
+    let strict = data_dir(dir.path(), "strict");
+    let out = baton(
+        &strict,
+        &[
+            "import",
+            "salesforce",
+            export,
+            "--all-or-nothing",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("nothing was written"), "{}", text(&out));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    assert!(
+        rt.block_on(imported(&strict))
+            .iter()
+            .all(BTreeSet::is_empty)
+    );
+    let kinds = rt.block_on(imported(&data));
+    assert_eq!(
+        kinds[3].len(),
+        2,
+        "two good opportunities, the one with a quoted newline among them"
+    );
+}
+
+#[test]
+fn a_second_import_changes_nothing_and_a_killed_import_rerun_ends_as_an_uninterrupted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("export");
+    let out = baton(
+        &dir.path().join("unused"),
+        &[
+            "generate",
+            "--reps",
+            "8",
+            "--accounts",
+            "150",
+            "--deals",
+            "3000",
+            "--activities",
+            "60000",
+            "--seed",
+            "7",
+            "--out",
+            export.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let export = export.to_str().unwrap();
+
+    let whole = data_dir(dir.path(), "whole");
+    let out = baton(&whole, &["import", "salesforce", export]);
+    assert!(
+        out.status.success() && text(&out).contains(", 0 rejected"),
+        "{}",
+        text(&out)
+    );
+    let again = baton(&whole, &["import", "salesforce", export]);
+    let summary = text(&again);
+    let deals = summary.lines().find(|l| l.starts_with("deals ")).unwrap();
+    assert_eq!(
+        deals.split_whitespace().collect::<Vec<_>>(),
+        ["deals", "0", "0", "3000"],
+        "{summary}"
+    );
+
+    let killed = data_dir(dir.path(), "killed");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_baton"))
+        .arg("--data-dir")
+        .arg(&killed)
+        .args(["import", "salesforce", export])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    // SIGKILL: no chance to clean up.
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the import was still running when killed"
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let partial = rt.block_on(imported(&killed));
+    let expected = rt.block_on(imported(&whole));
+    assert_ne!(partial, expected, "the kill came before the end");
+    let out = baton(&killed, &["import", "salesforce", export]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(rt.block_on(imported(&killed)), expected);
+}
