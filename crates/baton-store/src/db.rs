@@ -177,37 +177,43 @@ impl Query {
         self
     }
 
-    fn sqlite(&self) -> sqlx::query::Query<'_, Sqlite, sqlx::sqlite::SqliteArguments> {
+    /// The query for the backend; the parameters move into it (a bulk statement binds tens of
+    /// thousands, not worth copying).
+    fn sqlite(&mut self) -> sqlx::query::Query<'_, Sqlite, sqlx::sqlite::SqliteArguments> {
+        let params = std::mem::take(&mut self.args);
         let mut q = match &self.sql {
             Sql::Static(s) => sqlx::query(*s),
             Sql::Built(s) => sqlx::query(AssertSqlSafe(s.as_str())),
         };
-        for arg in &self.args {
+        for arg in params {
             q = match arg {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(v) => q.bind(v.clone()),
-                Arg::Bool(v) => q.bind(*v),
-                Arg::Time(v) => q.bind(*v),
-                Arg::Date(v) => q.bind(*v),
-                Arg::Json(v) => q.bind(v.clone().map(Json)),
+                Arg::Int(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
+                Arg::Bool(v) => q.bind(v),
+                Arg::Time(v) => q.bind(v),
+                Arg::Date(v) => q.bind(v),
+                Arg::Json(v) => q.bind(v.map(Json)),
             };
         }
         q
     }
 
-    fn postgres(&self) -> sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments> {
+    /// The query for the backend; the parameters move into it (a bulk statement binds tens of
+    /// thousands, not worth copying).
+    fn postgres(&mut self) -> sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments> {
+        let params = std::mem::take(&mut self.args);
         let mut q = match &self.sql {
             Sql::Static(s) => sqlx::query(*s),
             Sql::Built(s) => sqlx::query(AssertSqlSafe(s.as_str())),
         };
-        for arg in &self.args {
+        for arg in params {
             q = match arg {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(v) => q.bind(v.clone()),
-                Arg::Bool(v) => q.bind(*v),
-                Arg::Time(v) => q.bind(*v),
-                Arg::Date(v) => q.bind(*v),
-                Arg::Json(v) => q.bind(v.clone().map(Json)),
+                Arg::Int(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
+                Arg::Bool(v) => q.bind(v),
+                Arg::Time(v) => q.bind(v),
+                Arg::Date(v) => q.bind(v),
+                Arg::Json(v) => q.bind(v.map(Json)),
             };
         }
         q
@@ -303,7 +309,7 @@ impl Conn<'_> {
     }
 
     /// Runs a statement, returning the number of rows it changed.
-    pub(crate) async fn execute(&mut self, q: Query) -> Result<u64, StoreError> {
+    pub(crate) async fn execute(&mut self, mut q: Query) -> Result<u64, StoreError> {
         Ok(match self {
             Conn::SqlitePool(p) => q.sqlite().execute(*p).await?.rows_affected(),
             Conn::PostgresPool(p) => q.postgres().execute(*p).await?.rows_affected(),
@@ -313,7 +319,7 @@ impl Conn<'_> {
     }
 
     /// Runs a query returning at most one row.
-    pub(crate) async fn fetch_optional(&mut self, q: Query) -> Result<Option<Row>, StoreError> {
+    pub(crate) async fn fetch_optional(&mut self, mut q: Query) -> Result<Option<Row>, StoreError> {
         Ok(match self {
             Conn::SqlitePool(p) => q.sqlite().fetch_optional(*p).await?.map(Row::Sqlite),
             Conn::PostgresPool(p) => q.postgres().fetch_optional(*p).await?.map(Row::Postgres),
@@ -334,7 +340,7 @@ impl Conn<'_> {
     }
 
     /// Runs a query returning all its rows.
-    pub(crate) async fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, StoreError> {
+    pub(crate) async fn fetch_all(&mut self, mut q: Query) -> Result<Vec<Row>, StoreError> {
         Ok(match self {
             Conn::SqlitePool(p) => {
                 q.sqlite()

@@ -107,23 +107,23 @@ impl Store {
 impl Import {
     /// Creates or updates accounts by source id; returns their ids in the order given.
     pub async fn accounts(&mut self, items: &[(String, Account)]) -> Result<Vec<i64>> {
-        self.upsert(items).await
+        self.upsert(items, true).await
     }
 
     /// Creates or updates contacts by source id; returns their ids in the order given.
     pub async fn contacts(&mut self, items: &[(String, Contact)]) -> Result<Vec<i64>> {
-        self.upsert(items).await
+        self.upsert(items, true).await
     }
 
     /// Creates or updates deals by source id (their splits and contacts aside); returns their
     /// ids in the order given.
     pub async fn deals(&mut self, items: &[(String, Deal)]) -> Result<Vec<i64>> {
-        self.upsert(items).await
+        self.upsert(items, true).await
     }
 
     /// Creates or updates activities by source id.
     pub async fn activities(&mut self, items: &[(String, Activity)]) -> Result<()> {
-        self.upsert(items).await.map(drop)
+        self.upsert(items, false).await.map(drop)
     }
 
     /// Adds field-history rows by source id; one already imported is left as it is (history
@@ -142,8 +142,7 @@ impl Import {
         let mut created = 0;
         for chunk in items.chunks(rows_per_statement(columns.len())) {
             let sql = format!(
-                "INSERT INTO field_history ({}) VALUES {} ON CONFLICT (source_id) DO NOTHING \
-                 RETURNING id",
+                "INSERT INTO field_history ({}) VALUES {} ON CONFLICT (source_id) DO NOTHING",
                 columns.join(", "),
                 values_list(self.tx.conn().dialect(), columns.len(), chunk.len())
             );
@@ -162,9 +161,8 @@ impl Import {
             created += self
                 .tx
                 .conn()
-                .fetch_all(built_query(sql).bind_all(args))
-                .await?
-                .len() as u64;
+                .execute(built_query(sql).bind_all(args))
+                .await?;
         }
         *self.counts.entry("field_history").or_default() += Counts {
             created,
@@ -176,24 +174,38 @@ impl Import {
 
     /// Sets the splits of each deal given to exactly those given.
     pub async fn deal_splits(&mut self, items: &[(DealId, Vec<DealSplit>)]) -> Result<()> {
-        for (deal, splits) in items {
-            let mut conn = self.tx.conn();
-            conn.execute(
-                crate::db::query("DELETE FROM deal_splits WHERE deal_id = $1").bind(*deal),
-            )
-            .await?;
-            for s in splits {
-                conn.execute(
-                    crate::db::query(
-                        "INSERT INTO deal_splits (deal_id, user_id, kind, percent_bp) \
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(*deal)
-                    .bind(s.user_id)
-                    .bind(s.kind)
-                    .bind(s.percent.basis_points()),
-                )
+        let dialect = self.tx.conn().dialect();
+        for chunk in items.chunks(1000) {
+            let sql = format!(
+                "DELETE FROM deal_splits WHERE deal_id IN {}",
+                values_list(dialect, chunk.len(), 1)
+            );
+            self.tx
+                .conn()
+                .execute(built_query(sql).bind_all(chunk.iter().map(|(d, _)| Arg::from(*d))))
                 .await?;
+            let rows: Vec<[Arg; 4]> = chunk
+                .iter()
+                .flat_map(|(deal, splits)| {
+                    splits.iter().map(|s| {
+                        [
+                            Arg::from(*deal),
+                            s.user_id.into(),
+                            s.kind.into(),
+                            s.percent.basis_points().into(),
+                        ]
+                    })
+                })
+                .collect();
+            for part in rows.chunks(rows_per_statement(4)) {
+                let sql = format!(
+                    "INSERT INTO deal_splits (deal_id, user_id, kind, percent_bp) VALUES {}",
+                    values_list(dialect, 4, part.len())
+                );
+                self.tx
+                    .conn()
+                    .execute(built_query(sql).bind_all(part.iter().flat_map(|r| r.iter().cloned())))
+                    .await?;
             }
         }
         self.count_plain("deal_splits", items.len());
@@ -314,7 +326,11 @@ impl Import {
 
     /// The upsert behind every record kind: the new rows created, the changed ones updated
     /// with their version bumped, the identical ones untouched.
-    async fn upsert<T: CrmRecord>(&mut self, items: &[(String, T)]) -> Result<Vec<i64>> {
+    async fn upsert<T: CrmRecord>(
+        &mut self,
+        items: &[(String, T)],
+        want_ids: bool,
+    ) -> Result<Vec<i64>> {
         let Some((_, first)) = items.first() else {
             return Ok(Vec::new());
         };
@@ -341,13 +357,13 @@ impl Import {
                 Dialect::Postgres => format!("{table}.{c} IS DISTINCT FROM excluded.{c}"),
             })
             .collect();
-        let mut ids = Vec::with_capacity(items.len());
+        let mut ids = Vec::with_capacity(if want_ids { items.len() } else { 0 });
         let mut counts = Counts::default();
         for chunk in items.chunks(rows_per_statement(columns.len())) {
-            let mut known = self.existing(table, chunk).await?;
+            let existing = self.existing(table, chunk).await?.len() as u64;
             let sql = format!(
                 "INSERT INTO {table} ({}) VALUES {} ON CONFLICT (source_id) DO UPDATE SET {} \
-                 WHERE {} RETURNING id, source_id",
+                 WHERE {}",
                 columns.join(", "),
                 values_list(dialect, columns.len(), chunk.len()),
                 set.join(", "),
@@ -360,47 +376,54 @@ impl Import {
                     .map(|(_, arg)| arg)
                     .chain([Arg::from(source.as_str())])
             });
+            // Rows inserted or updated; the identical ones are skipped by the WHERE.
             let written = self
                 .tx
                 .conn()
-                .fetch_all(built_query(sql).bind_all(args))
+                .execute(built_query(sql).bind_all(args))
                 .await?;
-            counts.unchanged += (chunk.len() - written.len()) as u64;
-            for row in &written {
-                let source: String = row.get("source_id")?;
-                if known.insert(source, row.get("id")?).is_some() {
-                    counts.updated += 1;
-                } else {
-                    counts.created += 1;
+            let created = chunk.len() as u64 - existing;
+            let updated = written - created;
+            counts += Counts {
+                created,
+                updated,
+                unchanged: existing - updated,
+            };
+            if want_ids {
+                let known = self.existing(table, chunk).await?;
+                for (source, _) in chunk {
+                    ids.push(known.get(source).copied().ok_or_else(|| {
+                        StoreError::Corrupt(format!("{table}: no id for source {source}"))
+                    })?);
                 }
-            }
-            for (source, _) in chunk {
-                ids.push(known.get(source).copied().ok_or_else(|| {
-                    StoreError::Corrupt(format!("{table}: no id for source {source}"))
-                })?);
             }
         }
         *self.counts.entry(table).or_default() += counts;
         Ok(ids)
     }
 
-    /// The ids of the chunk's records that exist already, by source id.
+    /// The ids of the chunk's records that exist already, by source id, in one row: SQLite
+    /// hands rows over one at a time between threads, which costs more than the query.
     async fn existing<T>(
         &mut self,
         table: &str,
         chunk: &[(String, T)],
     ) -> Result<HashMap<String, i64>> {
+        let dialect = self.tx.conn().dialect();
+        let aggregate = match dialect {
+            Dialect::Sqlite => "json_group_object(source_id, id)",
+            Dialect::Postgres => "COALESCE(json_object_agg(source_id, id), '{}')::text",
+        };
         let sql = format!(
-            "SELECT id, source_id FROM {table} WHERE source_id IN {}",
-            values_list(self.tx.conn().dialect(), chunk.len(), 1)
+            "SELECT {aggregate} AS ids FROM {table} WHERE source_id IN {}",
+            values_list(dialect, chunk.len(), 1)
         );
-        let rows = self
+        let row = self
             .tx
             .conn()
-            .fetch_all(built_query(sql).bind_all(chunk.iter().map(|(s, _)| Arg::from(s.as_str()))))
+            .fetch_one(built_query(sql).bind_all(chunk.iter().map(|(s, _)| Arg::from(s.as_str()))))
             .await?;
-        rows.iter()
-            .map(|r| Ok((r.get("source_id")?, r.get("id")?)))
-            .collect()
+        let text: String = row.get("ids")?;
+        serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{table} ids: {e}")))
     }
 }

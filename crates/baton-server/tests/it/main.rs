@@ -12,6 +12,7 @@ mod concurrency;
 mod crud;
 mod history;
 mod idempotency;
+mod import;
 mod operations;
 mod visibility;
 mod web;

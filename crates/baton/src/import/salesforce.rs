@@ -57,6 +57,7 @@ pub async fn import(store: &Store, args: &SalesforceArgs) -> anyhow::Result<()> 
     let stages = stages(store, &actor, &files, args.create_stages).await?;
     let mut run = Run {
         store,
+        actor: actor.user_id,
         all_or_nothing: args.all_or_nothing,
         chunk: Some(store.import(Some(actor.user_id)).await?),
         pending: 0,
@@ -264,6 +265,8 @@ type About = (Option<AccountId>, Option<ContactId>, Option<DealId>);
 /// One import in progress.
 struct Run<'a> {
     store: &'a Store,
+    /// Who the audit log says imported.
+    actor: UserId,
     all_or_nothing: bool,
     chunk: Option<Import>,
     pending: usize,
@@ -302,7 +305,7 @@ impl Run<'_> {
         if let Some(chunk) = self.chunk.take() {
             self.report.add(chunk.commit().await?);
         }
-        self.chunk = Some(self.store.import(None).await?);
+        self.chunk = Some(self.store.import(Some(self.actor)).await?);
         self.pending = 0;
         Ok(())
     }

@@ -2,27 +2,10 @@
 //! writes, a restore refused while it runs, and a restore that brings back exactly the copy
 //! and keeps the database it replaced.
 
+use crate::support::{baton, text};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn baton(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_baton"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("BATON_DATABASE_URL")
-        .output()
-        .expect("run baton")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 fn add_user(data: &Path, email: &str) -> Output {
     baton(

@@ -2,29 +2,12 @@
 //! file, line and reason; a second import changes nothing; and an import killed with SIGKILL
 //! and run again ends in exactly the state of an uninterrupted one.
 
+use crate::support::{baton, text};
 use baton_store::{OpenOptions, SourceKind, Store};
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
-
-fn baton(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_baton"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("BATON_DATABASE_URL")
-        .output()
-        .expect("run baton")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 /// A data directory with an admin, who imports run as.
 fn data_dir(root: &Path, name: &str) -> std::path::PathBuf {

@@ -1,0 +1,7 @@
+//! The `baton` command line, run as a user runs it: one test binary for every subcommand.
+
+mod backup;
+mod calendar;
+mod comp;
+mod import;
+mod support;
