@@ -474,9 +474,9 @@ impl Run<'_> {
     }
 
     async fn write_accounts(&mut self, batch: &mut Vec<(SfId, Account)>) -> anyhow::Result<()> {
-        let items = dedupe(std::mem::take(batch));
-        let ids = self.chunk().accounts(&sourced(&items)).await?;
-        for ((sf, account), id) in items.iter().zip(ids) {
+        let (sfs, items) = sourced(dedupe(std::mem::take(batch)));
+        let ids = self.chunk().accounts(&items).await?;
+        for ((sf, (_, account)), id) in sfs.iter().zip(&items).zip(ids) {
             self.ids.accounts.insert(*sf, AccountId(id));
             self.ids
                 .account_owners
@@ -543,9 +543,9 @@ impl Run<'_> {
     }
 
     async fn write_contacts(&mut self, batch: &mut Vec<(SfId, Contact)>) -> anyhow::Result<()> {
-        let items = dedupe(std::mem::take(batch));
-        let ids = self.chunk().contacts(&sourced(&items)).await?;
-        for ((sf, _), id) in items.iter().zip(ids) {
+        let (sfs, items) = sourced(dedupe(std::mem::take(batch)));
+        let ids = self.chunk().contacts(&items).await?;
+        for (sf, id) in sfs.iter().zip(ids) {
             self.ids.contacts.insert(*sf, ContactId(id));
         }
         self.wrote(items.len()).await
@@ -638,9 +638,9 @@ impl Run<'_> {
     }
 
     async fn write_deals(&mut self, batch: &mut Vec<(SfId, Deal)>) -> anyhow::Result<()> {
-        let items = dedupe(std::mem::take(batch));
-        let ids = self.chunk().deals(&sourced(&items)).await?;
-        for ((sf, deal), id) in items.iter().zip(ids) {
+        let (sfs, items) = sourced(dedupe(std::mem::take(batch)));
+        let ids = self.chunk().deals(&items).await?;
+        for ((sf, (_, deal)), id) in sfs.iter().zip(&items).zip(ids) {
             self.ids.deals.insert(*sf, DealId(id));
             self.ids.deal_owners.insert(DealId(id), deal.owner_id);
         }
@@ -1124,8 +1124,8 @@ impl Run<'_> {
     }
 
     async fn write_activities(&mut self, batch: &mut Vec<(SfId, Activity)>) -> anyhow::Result<()> {
-        let items = dedupe(std::mem::take(batch));
-        self.chunk().activities(&sourced(&items)).await?;
+        let (_, items) = sourced(dedupe(std::mem::take(batch)));
+        self.chunk().activities(&items).await?;
         self.wrote(items.len()).await
     }
 }
@@ -1169,9 +1169,10 @@ fn dedupe<T>(items: Vec<(SfId, T)>) -> Vec<(SfId, T)> {
         .collect()
 }
 
-fn sourced<T: Clone>(items: &[(SfId, T)]) -> Vec<(String, T)> {
+/// The records with their source ids, moved; and the Salesforce ids in the same order.
+fn sourced<T>(items: Vec<(SfId, T)>) -> (Vec<SfId>, Vec<(String, T)>) {
     items
-        .iter()
-        .map(|(id, r)| (source(id), r.clone()))
-        .collect()
+        .into_iter()
+        .map(|(id, record)| (id, (source(&id), record)))
+        .unzip()
 }
