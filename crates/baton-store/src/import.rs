@@ -4,9 +4,10 @@
 //! An importer reads its files, resolves references to ids with [`Store::source_ids`], and
 //! writes chunks through an [`Import`], one transaction each: a chunk commits whole or not at
 //! all, so a run killed at any moment and run again ends in the same state as one that was not
-//! interrupted. A record is written with one multi-row `INSERT … ON CONFLICT (source_id) DO
-//! UPDATE … WHERE` something differs: new rows are created, changed rows are updated (their
-//! version bumped), identical ones are not touched. Each chunk appends one audit-log entry with
+//! interrupted. Records are written with one multi-row `INSERT … ON CONFLICT (source_id) DO
+//! UPDATE … WHERE` something differs (a plain `INSERT` when none of the chunk exists yet): new
+//! rows are created, changed rows are updated (their version bumped), identical ones are not
+//! touched. Each chunk appends one audit-log entry with
 //! its counts rather than one per row (as bulk loads do).
 
 use crate::audit::write_audit;
