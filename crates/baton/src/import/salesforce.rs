@@ -111,6 +111,12 @@ async fn stages(
             picklist.add_opportunity(&o);
         }
     }
+    // History keeps stages since renamed or retired, which its rows need too.
+    if let Some(rows) = files.open::<SfOpportunityHistory>() {
+        for h in rows?.flatten() {
+            picklist.add_history(&h);
+        }
+    }
     let mut specs: Vec<StageSpec> = pipeline.as_ref().map_or_else(Vec::new, |p| {
         p.stages
             .iter()

@@ -73,9 +73,21 @@ fn bad_rows_are_reported_with_file_line_and_reason_and_the_rest_is_imported() {
     );
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("6 rows read, 2 rejected"),
+        text(&out).contains("8 rows read, 2 rejected"),
         "{}",
         text(&out)
+    );
+    // A new organisation's pipeline takes the export's stages, the one only its history knows
+    // among them; the first snapshot records every field, the next what changed.
+    let summary = text(&out);
+    let history = summary
+        .lines()
+        .find(|l| l.starts_with("field_history "))
+        .unwrap();
+    assert_eq!(
+        history.split_whitespace().collect::<Vec<_>>(),
+        ["field_history", "7", "0", "0"],
+        "{summary}"
     );
     let rejected = std::fs::read_to_string(&report).unwrap();
     assert!(
