@@ -366,7 +366,8 @@ impl Import {
         let mut ids = Vec::with_capacity(if want_ids { items.len() } else { 0 });
         let mut counts = Counts::default();
         for chunk in items.chunks(rows_per_statement(columns.len())) {
-            let existing = self.existing(table, chunk).await?.len() as u64;
+            let before = self.existing(table, chunk).await?;
+            let existing = before.len() as u64;
             let mut sql = format!(
                 "INSERT INTO {table} ({}) VALUES {}",
                 columns.join(", "),
@@ -397,7 +398,12 @@ impl Import {
                 unchanged: existing - updated,
             };
             if want_ids {
-                let known = self.existing(table, chunk).await?;
+                // Only new rows have ids the first lookup could not give.
+                let known = if created == 0 {
+                    before
+                } else {
+                    self.existing(table, chunk).await?
+                };
                 for (source, _) in chunk {
                     ids.push(known.get(source).copied().ok_or_else(|| {
                         StoreError::Corrupt(format!("{table}: no id for source {source}"))

@@ -14,7 +14,7 @@ use baton_comp as engine;
 use baton_comp::plan::CreditDateRule;
 use baton_comp::{Clawback, ClawbackReason, Plan};
 use baton_model::records::RefundKind;
-use baton_model::{Currency, Money, Period, PeriodKind, UserId};
+use baton_model::{Currency, DealId, Money, Period, PeriodKind, UserId};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 
@@ -24,7 +24,7 @@ const MAX_PERIODS_BACK: usize = 120;
 /// Fills `inputs.clawbacks` and `inputs.draw_owed` from the periods before `inputs.period`.
 pub(super) async fn bring_forward(conn: &mut Conn<'_>, inputs: &mut Inputs) -> Result<()> {
     let mut earlier = Earlier {
-        shared: inputs.shared(),
+        shared: inputs.shared.clone(),
         periods: HashMap::new(),
         with_clawbacks: HashSet::new(),
     };
@@ -35,7 +35,7 @@ pub(super) async fn bring_forward(conn: &mut Conn<'_>, inputs: &mut Inputs) -> R
             continue;
         };
         if plan.draw.as_ref().is_some_and(|d| d.recoverable) {
-            let first = first_period(&inputs.plans, plan, inputs.period);
+            let first = first_period(&inputs.shared.plans, plan, inputs.period);
             let owed = draw_owed(conn, &mut earlier, user, first, inputs.period).await?;
             inputs.draw_owed.insert(user, owed);
         }
@@ -121,21 +121,31 @@ async fn clawbacks(
             .bind(period.end()),
         )
         .await?;
+    let mut splits: HashMap<DealId, Vec<engine::Split>> = HashMap::new();
+    for r in conn
+        .fetch_all(
+            query(
+                "SELECT s.deal_id, s.user_id, s.kind, s.percent_bp FROM deal_splits s \
+                 WHERE s.deal_id IN (SELECT r.deal_id FROM deal_refunds r \
+                 WHERE r.on_date >= $1 AND r.on_date < $2)",
+            )
+            .bind(period.start())
+            .bind(period.end()),
+        )
+        .await?
+    {
+        splits
+            .entry(r.get("deal_id")?)
+            .or_default()
+            .push(split_from_row(&r)?);
+    }
     let mut found = Vec::new();
     for r in rows {
         let Some(close_date) = r.get::<Option<NaiveDate>>("close_date")? else {
             continue;
         };
-        let splits = conn
-            .fetch_all(
-                query("SELECT user_id, kind, percent_bp FROM deal_splits WHERE deal_id = $1")
-                    .bind(r.get::<i64>("id")?),
-            )
-            .await?
-            .iter()
-            .map(split_from_row)
-            .collect::<Result<_>>()?;
-        let deal = deal_from_row(&r, close_date, splits)?;
+        let id: DealId = r.get("id")?;
+        let deal = deal_from_row(&r, close_date, splits.get(&id).cloned().unwrap_or_default())?;
         let kind: RefundKind = r.parse("kind")?;
         let on: NaiveDate = r.get("on_date")?;
         let reversed = Money {
@@ -165,6 +175,7 @@ async fn clawbacks(
                     return Ok(money);
                 }
                 let (major, _) = inputs
+                    .shared
                     .rates
                     .convert(money, term.currency, credited_on)
                     .map_err(|_| {

@@ -44,11 +44,8 @@ fn ensure_finance(actor: &Actor, what: &str) -> Result<()> {
 /// Everything a period's statements are computed from.
 struct Inputs {
     period: Period,
-    /// The organisation's fiscal-year start month, for the periods of earlier credits.
-    fiscal: u32,
-    plans: Arc<Vec<Plan>>,
-    rates: Arc<ExchangeRates>,
-    hierarchy: Arc<engine::Hierarchy>,
+    /// What every period's inputs share.
+    shared: Shared,
     /// Each person's assignments overlapping the period.
     assignments: BTreeMap<UserId, Vec<CompAssignment>>,
     /// Each person's credits for deals won in the period.
@@ -56,7 +53,6 @@ struct Inputs {
     /// Quotas per (person, period kind).
     quotas: HashMap<(UserId, baton_model::PeriodKind), Money>,
     deal_names: HashMap<DealId, String>,
-    user_names: Arc<HashMap<UserId, String>>,
     /// Commission taken back in the period for deals refunded or churned (see [`carry`]).
     clawbacks: Vec<Clawback>,
     /// What each person owes of recoverable draws at the start of the period (see [`carry`]).
@@ -69,7 +65,6 @@ impl Inputs {
         self.statement_under(user, extra, None)
     }
 
-    /// The person's statement under `draft` instead of the plan they are on, when given.
     /// The plan the person is on in the period, with the first and last day they are on it;
     /// `None` when they are on no plan in it.
     fn plan_of(&self, user: UserId) -> Result<Option<(&Plan, NaiveDate, NaiveDate)>> {
@@ -80,8 +75,8 @@ impl Inputs {
         let to = assignment
             .to
             .map_or(self.period.last_day(), |t| t.min(self.period.last_day()));
-        let plan =
-            engine::plan::version_on(&self.plans, &assignment.plan_id, from).ok_or_else(|| {
+        let plan = engine::plan::version_on(&self.shared.plans, &assignment.plan_id, from)
+            .ok_or_else(|| {
                 StoreError::Conflict(format!(
                     "{} is on plan {}, which has no version in effect on {from}",
                     self.name(user),
@@ -91,6 +86,7 @@ impl Inputs {
         Ok(Some((plan, from, to)))
     }
 
+    /// The person's statement under `draft` instead of the plan they are on, when given.
     fn statement_under(
         &self,
         user: UserId,
@@ -124,25 +120,15 @@ impl Inputs {
                 clawbacks: &self.clawbacks,
                 draw_owed: self.draw_owed.get(&user).copied().unwrap_or(0),
             },
-            &self.rates,
+            &self.shared.rates,
         )
         .map(Some)
         .map_err(|e| StoreError::Conflict(format!("{}'s commission: {e}", self.name(user))))
     }
 
-    /// What these inputs share with every other period's.
-    fn shared(&self) -> Shared {
-        Shared {
-            fiscal: self.fiscal,
-            plans: Arc::clone(&self.plans),
-            rates: Arc::clone(&self.rates),
-            hierarchy: Arc::clone(&self.hierarchy),
-            user_names: Arc::clone(&self.user_names),
-        }
-    }
-
     fn name(&self, user: UserId) -> String {
-        self.user_names
+        self.shared
+            .user_names
             .get(&user)
             .cloned()
             .unwrap_or_else(|| format!("user {user}"))
@@ -198,8 +184,10 @@ async fn load_inputs(conn: &mut Conn<'_>, period: Period) -> Result<Inputs> {
     Ok(inputs)
 }
 
-/// What every period's inputs share: plans, rates, names, who manages whom.
+/// What every period's inputs share: plans, rates, names, who manages whom. Cheap to clone.
+#[derive(Clone)]
 struct Shared {
+    /// The organisation's fiscal-year start month, for the periods of earlier credits.
     fiscal: u32,
     plans: Arc<Vec<Plan>>,
     rates: Arc<ExchangeRates>,
@@ -337,15 +325,11 @@ async fn load_period(conn: &mut Conn<'_>, period: Period, shared: &Shared) -> Re
     }
     Ok(Inputs {
         period,
-        fiscal: shared.fiscal,
-        plans: Arc::clone(&shared.plans),
-        rates: Arc::clone(&shared.rates),
-        hierarchy: Arc::clone(&shared.hierarchy),
+        shared: shared.clone(),
         assignments,
         credits,
         quotas,
         deal_names,
-        user_names: Arc::clone(&shared.user_names),
         clawbacks: Vec::new(),
         draw_owed: HashMap::new(),
     })

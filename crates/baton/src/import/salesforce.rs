@@ -364,6 +364,17 @@ impl Run<'_> {
         }
     }
 
+    /// [`Run::optional`] for a reference every row must have.
+    fn required<T: Copy>(
+        map: &HashMap<SfId, T>,
+        id: Option<&SfId>,
+        rows: &Rows<impl SfObject>,
+        field: &str,
+        what: &str,
+    ) -> Result<T, RowError> {
+        Self::optional(map, id, rows, field, what)?.ok_or_else(|| fault(rows, field, "is empty"))
+    }
+
     async fn users(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
         let Some(mut rows) = open_rows::<SfUser>(files)? else {
             return Ok(());
@@ -601,15 +612,12 @@ impl Run<'_> {
         let stage = self.stage(o.stage_name.as_deref(), rows)?;
         let name = o.name.ok_or_else(|| fault(rows, "Name", "is empty"))?;
         let created = o.created_date.unwrap_or(self.now);
-        let closed_at = (stage.outcome != StageOutcome::Open)
-            .then(|| {
-                o.close_date
-                    .and_then(|d| d.and_hms_opt(0, 0, 0))
-                    .map(|d| d.and_utc())
-            })
-            .flatten()
-            .or((stage.outcome != StageOutcome::Open)
-                .then_some(o.last_modified_date.unwrap_or(created)));
+        // A closed deal closed at the start of its close date, or else when last changed.
+        let closed_at = (stage.outcome != StageOutcome::Open).then(|| {
+            o.close_date
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map_or(o.last_modified_date.unwrap_or(created), |d| d.and_utc())
+        });
         Ok((
             o.id,
             Deal {
@@ -682,14 +690,13 @@ impl Run<'_> {
         h: &SfOpportunityHistory,
         rows: &Rows<SfOpportunityHistory>,
     ) -> Result<Vec<(String, FieldChange)>, RowError> {
-        let deal = Self::optional(
+        let deal = Self::required(
             &self.ids.deals,
             h.opportunity_id.as_ref(),
             rows,
             "OpportunityId",
             "an opportunity",
-        )?
-        .ok_or_else(|| fault(rows, "OpportunityId", "is empty"))?;
+        )?;
         let stage = match h.stage_name.as_deref() {
             Some(name) => Some(self.stage(Some(name), rows)?.id.to_string()),
             None => None,
@@ -779,22 +786,20 @@ impl Run<'_> {
         while let Some(row) = rows.next() {
             self.report.read(rows.file());
             let item = row.and_then(|r| {
-                let deal = Self::optional(
+                let deal = Self::required(
                     &self.ids.deals,
                     r.opportunity_id.as_ref(),
                     &rows,
                     "OpportunityId",
                     "an opportunity",
-                )?
-                .ok_or_else(|| fault(&rows, "OpportunityId", "is empty"))?;
-                let contact = Self::optional(
+                )?;
+                let contact = Self::required(
                     &self.ids.contacts,
                     r.contact_id.as_ref(),
                     &rows,
                     "ContactId",
                     "a contact",
-                )?
-                .ok_or_else(|| fault(&rows, "ContactId", "is empty"))?;
+                )?;
                 Ok((
                     deal,
                     DealContact {
@@ -840,14 +845,13 @@ impl Run<'_> {
         while let Some(row) = rows.next() {
             self.report.read(rows.file());
             let item = row.and_then(|s| {
-                let deal = Self::optional(
+                let deal = Self::required(
                     &self.ids.deals,
                     s.opportunity_id.as_ref(),
                     &rows,
                     "OpportunityId",
                     "an opportunity",
-                )?
-                .ok_or_else(|| fault(&rows, "OpportunityId", "is empty"))?;
+                )?;
                 let user = self.user(s.split_owner_id.as_ref(), &rows, "SplitOwnerId")?;
                 let percent = s
                     .split_percentage
