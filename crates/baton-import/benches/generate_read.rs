@@ -11,7 +11,7 @@
 #![expect(clippy::cast_precision_loss, reason = "sizes far below 2^52")]
 
 use baton_import::salesforce::{
-    self, ExportFiles, SfAccount, SfContact, SfContactRole, SfEmail, SfEvent, SfObject,
+    self, ExportFiles, Record, SfAccount, SfContact, SfContactRole, SfEmail, SfEvent,
     SfOpportunity, SfOpportunityHistory, SfSplit, SfSplitType, SfTask, SfUser,
 };
 use baton_import::{GenerateConfig, generate};
@@ -31,7 +31,7 @@ fn config() -> GenerateConfig {
 }
 
 /// Reads every row of `T`'s file; returns rows read.
-fn drain<T: SfObject>(files: &ExportFiles) -> u64 {
+fn drain<T: Record>(files: &ExportFiles) -> u64 {
     let Some(rows) = files.open::<T>() else {
         return 0;
     };

@@ -48,7 +48,7 @@ pub use db::Dialect;
 pub use error::{Result, StoreError};
 pub use idempotency::IdempotencyBegin;
 pub use import::{Counts, Import, ImportedUser, SourceKind};
-pub use list::{ListQuery, Page};
+pub use list::{ListQuery, MAX_LIMIT, Page};
 pub use sessions::Session;
 pub use today::*;
 pub use tokens::TokenInfo;

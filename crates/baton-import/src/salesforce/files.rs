@@ -1,11 +1,10 @@
 //! Finding the object files in an export directory.
 
-use super::error::FileError;
-use super::rows::{Rows, open};
 use super::{
-    SfAccount, SfContact, SfContactRole, SfEmail, SfEvent, SfObject, SfOpportunity,
+    Record, SfAccount, SfContact, SfContactRole, SfEmail, SfEvent, SfOpportunity,
     SfOpportunityHistory, SfSplit, SfSplitType, SfTask, SfUser,
 };
+use crate::table::{FileError, Rows, open};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -76,7 +75,7 @@ impl ExportFiles {
     }
 
     /// Opens `T`'s file, `None` when the export does not have one.
-    pub fn open<T: SfObject>(&self) -> Option<Result<Rows<T>, FileError>> {
+    pub fn open<T: Record>(&self) -> Option<Result<Rows<T>, FileError>> {
         self.path(T::OBJECT).map(open::<T>)
     }
 }

@@ -2,14 +2,14 @@
 
 use crate::support::{generated, small_config};
 use baton_import::salesforce::{
-    self, ExportFiles, RowError, SfContactRole, SfEmail, SfEvent, SfObject, SfOpportunity,
+    self, ExportFiles, Record, RowError, SfContactRole, SfEmail, SfEvent, SfOpportunity,
     SfOpportunityHistory, SfSplit, SfTask, StagePicklist,
 };
 use baton_import::{GenerateConfig, SfId, generate};
 use std::collections::HashMap;
 use std::path::Path;
 
-fn all<T: SfObject>(files: &ExportFiles) -> Vec<T> {
+fn all<T: Record>(files: &ExportFiles) -> Vec<T> {
     let rows = files
         .open::<T>()
         .expect("file present")

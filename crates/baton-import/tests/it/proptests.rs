@@ -1,11 +1,11 @@
 //! No input makes the reader panic.
 
 use baton_import::parse;
-use baton_import::salesforce::{Rows, SfEmail, SfObject, SfOpportunity, SfTask};
+use baton_import::salesforce::{Record, Rows, SfEmail, SfOpportunity, SfTask};
 use proptest::prelude::*;
 use std::io::Cursor;
 
-fn drain<T: SfObject>(bytes: &[u8]) {
+fn drain<T: Record>(bytes: &[u8]) {
     if let Ok(rows) = Rows::<T>::new("fuzz.csv", Cursor::new(bytes.to_vec())) {
         for row in rows {
             let _ = row.map_err(|e| e.to_string());

@@ -1,12 +1,12 @@
 //! Helpers shared by the tests.
 
-use baton_import::salesforce::{RowError, Rows, SfObject};
+use baton_import::salesforce::{Record, RowError, Rows};
 use baton_import::{GenerateConfig, GenerateSummary, generate};
 use std::io::Cursor;
 use std::path::Path;
 
 /// Reads `bytes` as a file of `T` records and splits the outcome.
-pub fn read<T: SfObject>(name: &str, bytes: impl Into<Vec<u8>>) -> (Vec<T>, Vec<RowError>) {
+pub fn read<T: Record>(name: &str, bytes: impl Into<Vec<u8>>) -> (Vec<T>, Vec<RowError>) {
     let rows = Rows::<T>::new(name, Cursor::new(bytes.into())).expect("the header is readable");
     let mut ok = Vec::new();
     let mut errors = Vec::new();

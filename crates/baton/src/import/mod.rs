@@ -1,12 +1,14 @@
-//! `baton import salesforce DIR` and `baton generate`: a Salesforce Data Export into the
-//! database, and realistic exports of any size to try it on.
+//! `baton import salesforce DIR`, `baton import hubspot DIR` and `baton generate`: CRM exports
+//! into the database, and realistic Salesforce exports of any size to try it on.
 //!
 //! Files stream through in chunks of [`CHUNK`] rows, one transaction each, so memory stays
 //! bounded and a run killed at any point and run again ends where an uninterrupted run would
 //! (records keep their Salesforce ids; see `baton_store::Import`). With `--all-or-nothing`
 //! everything goes in one transaction, committed only if no row was rejected.
 
+mod hubspot;
 mod report;
+mod run;
 mod salesforce;
 
 use crate::cli::Cli;
@@ -22,11 +24,15 @@ const CHUNK: usize = 5_000;
 pub enum ImportCommand {
     /// A Salesforce Data Export: a directory of per-object CSV files (User.csv, Account.csv,
     /// Contact.csv, Opportunity.csv, OpportunityHistory.csv, …).
-    Salesforce(SalesforceArgs),
+    Salesforce(ExportArgs),
+    /// A HubSpot export: a directory of CSV files named after what they hold (companies,
+    /// contacts, deals, calls, emails, meetings, notes, tasks or engagements, owners).
+    Hubspot(ExportArgs),
 }
 
+/// A directory of export files and how to import it.
 #[derive(Args)]
-pub struct SalesforceArgs {
+pub struct ExportArgs {
     /// The export directory.
     dir: PathBuf,
     /// Write nothing unless every row can be imported (default: import the good rows and
@@ -34,7 +40,7 @@ pub struct SalesforceArgs {
     #[arg(long, env = "BATON_ALL_OR_NOTHING")]
     all_or_nothing: bool,
     /// Add stages the default pipeline lacks, as the export's picklist has them (default:
-    /// reject opportunities in unknown stages).
+    /// reject deals in unknown stages).
     #[arg(long, env = "BATON_CREATE_STAGES")]
     create_stages: bool,
     /// Where to write the rejected rows (CSV: file, line, field, reason); default
@@ -72,10 +78,8 @@ pub struct GenerateArgs {
 /// Runs `baton import …`.
 pub async fn run(cli: &Cli, command: &ImportCommand) -> anyhow::Result<()> {
     match command {
-        ImportCommand::Salesforce(args) => {
-            let store = cli.open().await?;
-            salesforce::import(&store, args).await
-        }
+        ImportCommand::Salesforce(args) => salesforce::import(&cli.open().await?, args).await,
+        ImportCommand::Hubspot(args) => hubspot::import(&cli.open().await?, args).await,
     }
 }
 

@@ -5,31 +5,31 @@
 //! its file, line and field.
 
 use super::report::Report;
-use super::{CHUNK, SalesforceArgs};
+use super::run::{
+    About, Writer, activity, dedupe, domain, fault, forecast, noon, pipeline_stages, stage_key,
+};
+use super::{CHUNK, ExportArgs};
 use baton_import::SfId;
 use baton_import::salesforce::{
-    ExportFiles, RowError, Rows, SfAccount, SfContact, SfContactRole, SfEmail, SfEvent, SfObject,
+    ExportFiles, Record, RowError, Rows, SfAccount, SfContact, SfContactRole, SfEmail, SfEvent,
     SfOpportunity, SfOpportunityHistory, SfSplit, SfSplitType, SfTask, SfUser, StagePicklist,
     read_dir,
 };
 use baton_import::sfid::prefix;
 use baton_model::activity::{ActivityKind, Direction, MeetingStatus};
-use baton_model::pipeline::{ForecastCategory, StageOutcome};
+use baton_model::pipeline::StageOutcome;
 use baton_model::records::{
-    Account, Activity, Contact, Deal, DealContact, DealSplit, FieldChange, Pipeline,
-    PipelineChanges, SplitKind, Stage, StageSpec, default_forecast_category,
+    Account, Activity, Contact, Deal, DealContact, DealSplit, FieldChange, SplitKind, Stage,
 };
-use baton_model::{
-    AccountId, ActivityId, ContactId, Currency, DealId, Email, Percent, Role, UserId,
-};
-use baton_store::{Actor, Import, ImportedUser, ListQuery, SourceKind, Store};
-use chrono::{DateTime, NaiveDate, Utc};
+use baton_model::{AccountId, ContactId, Currency, DealId, Email, Percent, Role, UserId};
+use baton_store::{Actor, ImportedUser, SourceKind, Store};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::str::FromStr;
 
 /// Imports the export in `args.dir`.
-pub async fn import(store: &Store, args: &SalesforceArgs) -> anyhow::Result<()> {
+pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
     let files = read_dir(&args.dir)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.dir.display()))?;
     if files.found.is_empty() {
@@ -56,12 +56,13 @@ pub async fn import(store: &Store, args: &SalesforceArgs) -> anyhow::Result<()> 
     let currency = store.org_settings().await?.currency;
     let stages = stages(store, &actor, &files, args.create_stages).await?;
     let mut run = Run {
-        store,
-        actor: actor.user_id,
-        all_or_nothing: args.all_or_nothing,
-        chunk: Some(store.import(Some(actor.user_id)).await?),
-        pending: 0,
-        report: Report::create(&report_path)?,
+        w: Writer::new(
+            store,
+            actor.user_id,
+            args.all_or_nothing,
+            Report::create(&report_path)?,
+        )
+        .await?,
         ids: Ids::load(store).await?,
         currency,
         stages,
@@ -77,137 +78,32 @@ pub async fn import(store: &Store, args: &SalesforceArgs) -> anyhow::Result<()> 
     run.tasks(&files).await?;
     run.events(&files).await?;
     run.emails(&files).await?;
-    run.finish().await
+    run.w.finish().await
 }
 
-/// The default pipeline's stages by lower-case name, after adding the export's missing ones
-/// when asked. An organisation with no pipeline yet gets one, "Sales", with the export's stages.
+/// The default pipeline's stages, with the export's missing ones added when asked; the
+/// picklist comes from the opportunities and, for stages since renamed or retired, the history.
 async fn stages(
     store: &Store,
     actor: &Actor,
     files: &ExportFiles,
     create: bool,
 ) -> anyhow::Result<HashMap<String, Stage>> {
-    let pipeline = store
-        .list_pipelines(actor, &ListQuery::default())
-        .await?
-        .items
-        .into_iter()
-        .find(|p| p.is_default);
-    let by_name = |p: &Pipeline| {
-        p.stages
-            .iter()
-            .map(|s| (s.name.to_lowercase(), s.clone()))
-            .collect::<HashMap<_, _>>()
-    };
-    if let Some(pipeline) = &pipeline
-        && !create
-    {
-        return Ok(by_name(pipeline));
-    }
-    let mut picklist = StagePicklist::new();
-    if let Some(rows) = files.open::<SfOpportunity>() {
-        for o in rows?.flatten() {
-            picklist.add_opportunity(&o);
+    pipeline_stages(store, actor, create, || {
+        let mut picklist = StagePicklist::new();
+        if let Some(rows) = files.open::<SfOpportunity>() {
+            for o in rows?.flatten() {
+                picklist.add_opportunity(&o);
+            }
         }
-    }
-    // History keeps stages since renamed or retired, which its rows need too.
-    if let Some(rows) = files.open::<SfOpportunityHistory>() {
-        for h in rows?.flatten() {
-            picklist.add_history(&h);
+        if let Some(rows) = files.open::<SfOpportunityHistory>() {
+            for h in rows?.flatten() {
+                picklist.add_history(&h);
+            }
         }
-    }
-    let mut specs: Vec<StageSpec> = pipeline.as_ref().map_or_else(Vec::new, |p| {
-        p.stages
-            .iter()
-            .map(|s| StageSpec {
-                id: Some(s.id),
-                name: s.name.clone(),
-                probability: s.probability,
-                forecast_category: s.forecast_category,
-                outcome: s.outcome,
-            })
-            .collect()
-    });
-    let mut added = 0;
-    for seen in picklist.finish() {
-        if specs
-            .iter()
-            .any(|s| s.name.eq_ignore_ascii_case(&seen.name))
-        {
-            continue;
-        }
-        let outcome = match (seen.is_closed, seen.is_won) {
-            (Some(true), Some(true)) => StageOutcome::Won,
-            (Some(true), _) => StageOutcome::Lost,
-            _ => StageOutcome::Open,
-        };
-        let probability = seen
-            .probability
-            .and_then(|p| i64::try_from(p.round().mantissa()).ok())
-            .unwrap_or(0)
-            .clamp(0, 100);
-        let forecast_category = seen
-            .forecast_category
-            .as_deref()
-            .and_then(forecast)
-            .unwrap_or_else(|| default_forecast_category(outcome, probability));
-        // Open stages go before the first closed one, closed ones at the end.
-        let at = match outcome {
-            StageOutcome::Open => specs
-                .iter()
-                .position(|s| s.outcome != StageOutcome::Open)
-                .unwrap_or(specs.len()),
-            _ => specs.len(),
-        };
-        specs.insert(
-            at,
-            StageSpec {
-                id: None,
-                name: seen.name.clone(),
-                probability,
-                forecast_category,
-                outcome,
-            },
-        );
-        added += 1;
-    }
-    let changes = PipelineChanges {
-        stages: Some(specs),
-        ..PipelineChanges::default()
-    };
-    let updated = match pipeline {
-        Some(p) if added == 0 => p,
-        Some(p) => {
-            store
-                .update_pipeline(actor, p.id, p.version, changes)
-                .await?
-        }
-        None => {
-            let changes = PipelineChanges {
-                name: Some("Sales".into()),
-                is_default: Some(true),
-                ..changes
-            };
-            store.create_pipeline(Some(actor), changes).await?
-        }
-    };
-    if added > 0 {
-        eprintln!("added {added} stages to pipeline {}", updated.name);
-    }
-    Ok(by_name(&updated))
-}
-
-/// Salesforce's forecast category names.
-fn forecast(name: &str) -> Option<ForecastCategory> {
-    Some(match name.trim().to_lowercase().as_str() {
-        "pipeline" => ForecastCategory::Pipeline,
-        "best case" | "bestcase" => ForecastCategory::BestCase,
-        "commit" => ForecastCategory::Commit,
-        "closed" => ForecastCategory::Closed,
-        "omitted" => ForecastCategory::Omitted,
-        _ => return None,
+        Ok(picklist.finish())
     })
+    .await
 }
 
 /// Baton ids of the records imported so far, by Salesforce id.
@@ -265,74 +161,20 @@ struct Snapshot {
     forecast: Option<String>,
 }
 
-/// What an activity is about: an account, a contact, a deal.
-type About = (Option<AccountId>, Option<ContactId>, Option<DealId>);
-
 /// One import in progress.
 struct Run<'a> {
-    store: &'a Store,
-    /// Who the audit log says imported.
-    actor: UserId,
-    all_or_nothing: bool,
-    chunk: Option<Import>,
-    pending: usize,
-    report: Report,
+    w: Writer<'a>,
     ids: Ids,
     currency: Currency,
     stages: HashMap<String, Stage>,
     now: DateTime<Utc>,
 }
 
-/// A row's fault, reported against the line the reader last returned.
-fn fault(rows: &Rows<impl SfObject>, field: &str, reason: impl Into<String>) -> RowError {
-    RowError {
-        file: rows.file().to_owned(),
-        line: rows.line(),
-        field: Some(field.to_owned()),
-        reason: reason.into(),
-    }
-}
-
 impl Run<'_> {
-    fn chunk(&mut self) -> &mut Import {
-        self.chunk.as_mut().expect("a chunk is open until finish")
-    }
-
-    /// Commits after every [`CHUNK`] rows written (never with `--all-or-nothing`).
-    async fn wrote(&mut self, rows: usize) -> anyhow::Result<()> {
-        self.pending += rows;
-        if self.pending >= CHUNK && !self.all_or_nothing {
-            self.commit().await?;
-        }
-        Ok(())
-    }
-
-    async fn commit(&mut self) -> anyhow::Result<()> {
-        if let Some(chunk) = self.chunk.take() {
-            self.report.add(chunk.commit().await?);
-        }
-        self.chunk = Some(self.store.import(Some(self.actor)).await?);
-        self.pending = 0;
-        Ok(())
-    }
-
-    async fn finish(mut self) -> anyhow::Result<()> {
-        let commit = !self.all_or_nothing || self.report.rejected() == 0;
-        if commit {
-            self.commit().await?;
-        }
-        let failed = self.report.rejected() > 0;
-        self.report.finish(commit)?;
-        if failed && !commit {
-            anyhow::bail!("rows were rejected; nothing was imported");
-        }
-        Ok(())
-    }
-
     fn user(
         &self,
         id: Option<&SfId>,
-        rows: &Rows<impl SfObject>,
+        rows: &Rows<impl Record>,
         field: &str,
     ) -> Result<UserId, RowError> {
         let id = id.ok_or_else(|| fault(rows, field, "is empty; every record needs an owner"))?;
@@ -348,7 +190,7 @@ impl Run<'_> {
     fn optional<T: Copy>(
         map: &HashMap<SfId, T>,
         id: Option<&SfId>,
-        rows: &Rows<impl SfObject>,
+        rows: &Rows<impl Record>,
         field: &str,
         what: &str,
     ) -> Result<Option<T>, RowError> {
@@ -368,7 +210,7 @@ impl Run<'_> {
     fn required<T: Copy>(
         map: &HashMap<SfId, T>,
         id: Option<&SfId>,
-        rows: &Rows<impl SfObject>,
+        rows: &Rows<impl Record>,
         field: &str,
         what: &str,
     ) -> Result<T, RowError> {
@@ -382,16 +224,16 @@ impl Run<'_> {
         let mut people = Vec::new();
         let mut managers = std::collections::HashSet::new();
         while let Some(row) = rows.next() {
-            self.report.read(rows.file());
+            self.w.report.read(rows.file());
             let user = match row {
                 Ok(u) => u,
                 Err(e) => {
-                    self.report.reject(&e)?;
+                    self.w.report.reject(&e)?;
                     continue;
                 }
             };
             let Some(email) = user.email.clone().filter(|e| Email::from_str(e).is_ok()) else {
-                self.report.reject(&fault(
+                self.w.report.reject(&fault(
                     &rows,
                     "Email",
                     "is not an email address; users are matched by email",
@@ -438,13 +280,13 @@ impl Run<'_> {
                 (source(&id), u)
             })
             .collect();
-        let ids = self.chunk().users(&items).await?;
+        let ids = self.w.chunk().users(&items).await?;
         for ((source, _), id) in items.iter().zip(ids) {
             if let Ok(sf) = SfId::parse(&source[3..]) {
                 self.ids.users.insert(sf, id);
             }
         }
-        self.wrote(items.len()).await
+        self.w.wrote(items.len()).await
     }
 
     async fn accounts(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
@@ -453,10 +295,10 @@ impl Run<'_> {
         };
         let mut batch: Vec<(SfId, Account)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.report.read(rows.file());
+            self.w.report.read(rows.file());
             match row.and_then(|a| self.account(a, &rows)) {
                 Ok(item) => batch.push(item),
-                Err(e) => self.report.reject(&e)?,
+                Err(e) => self.w.report.reject(&e)?,
             }
             if batch.len() >= CHUNK {
                 self.write_accounts(&mut batch).await?;
@@ -492,14 +334,14 @@ impl Run<'_> {
 
     async fn write_accounts(&mut self, batch: &mut Vec<(SfId, Account)>) -> anyhow::Result<()> {
         let (sfs, items) = sourced(dedupe(std::mem::take(batch)));
-        let ids = self.chunk().accounts(&items).await?;
+        let ids = self.w.chunk().accounts(&items).await?;
         for ((sf, (_, account)), id) in sfs.iter().zip(&items).zip(ids) {
             self.ids.accounts.insert(*sf, AccountId(id));
             self.ids
                 .account_owners
                 .insert(AccountId(id), account.owner_id);
         }
-        self.wrote(items.len()).await
+        self.w.wrote(items.len()).await
     }
 
     async fn contacts(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
@@ -508,10 +350,10 @@ impl Run<'_> {
         };
         let mut batch: Vec<(SfId, Contact)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.report.read(rows.file());
+            self.w.report.read(rows.file());
             match row.and_then(|c| self.contact(c, &rows)) {
                 Ok(item) => batch.push(item),
-                Err(e) => self.report.reject(&e)?,
+                Err(e) => self.w.report.reject(&e)?,
             }
             if batch.len() >= CHUNK {
                 self.write_contacts(&mut batch).await?;
@@ -561,11 +403,11 @@ impl Run<'_> {
 
     async fn write_contacts(&mut self, batch: &mut Vec<(SfId, Contact)>) -> anyhow::Result<()> {
         let (sfs, items) = sourced(dedupe(std::mem::take(batch)));
-        let ids = self.chunk().contacts(&items).await?;
+        let ids = self.w.chunk().contacts(&items).await?;
         for (sf, id) in sfs.iter().zip(ids) {
             self.ids.contacts.insert(*sf, ContactId(id));
         }
-        self.wrote(items.len()).await
+        self.w.wrote(items.len()).await
     }
 
     async fn opportunities(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
@@ -574,10 +416,10 @@ impl Run<'_> {
         };
         let mut batch: Vec<(SfId, Deal)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.report.read(rows.file());
+            self.w.report.read(rows.file());
             match row.and_then(|o| self.deal(o, &rows)) {
                 Ok(item) => batch.push(item),
-                Err(e) => self.report.reject(&e)?,
+                Err(e) => self.w.report.reject(&e)?,
             }
             if batch.len() >= CHUNK {
                 self.write_deals(&mut batch).await?;
@@ -586,9 +428,9 @@ impl Run<'_> {
         self.write_deals(&mut batch).await
     }
 
-    fn stage(&self, name: Option<&str>, rows: &Rows<impl SfObject>) -> Result<&Stage, RowError> {
+    fn stage(&self, name: Option<&str>, rows: &Rows<impl Record>) -> Result<&Stage, RowError> {
         let name = name.ok_or_else(|| fault(rows, "StageName", "is empty"))?;
-        self.stages.get(&name.to_lowercase()).ok_or_else(|| {
+        self.stages.get(&stage_key(name)).ok_or_else(|| {
             fault(
                 rows,
                 "StageName",
@@ -653,12 +495,12 @@ impl Run<'_> {
 
     async fn write_deals(&mut self, batch: &mut Vec<(SfId, Deal)>) -> anyhow::Result<()> {
         let (sfs, items) = sourced(dedupe(std::mem::take(batch)));
-        let ids = self.chunk().deals(&items).await?;
+        let ids = self.w.chunk().deals(&items).await?;
         for ((sf, (_, deal)), id) in sfs.iter().zip(&items).zip(ids) {
             self.ids.deals.insert(*sf, DealId(id));
             self.ids.deal_owners.insert(DealId(id), deal.owner_id);
         }
-        self.wrote(items.len()).await
+        self.w.wrote(items.len()).await
     }
 
     /// Each history row is a snapshot; what differs from the opportunity's previous one is a
@@ -670,19 +512,19 @@ impl Run<'_> {
         };
         let mut batch: Vec<(String, FieldChange)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.report.read(rows.file());
+            self.w.report.read(rows.file());
             match row.and_then(|h| self.changes(&h, &rows)) {
                 Ok(changes) => batch.extend(changes),
-                Err(e) => self.report.reject(&e)?,
+                Err(e) => self.w.report.reject(&e)?,
             }
             if batch.len() >= CHUNK {
                 let items = std::mem::take(&mut batch);
-                self.chunk().history(&items).await?;
-                self.wrote(items.len()).await?;
+                self.w.chunk().history(&items).await?;
+                self.w.wrote(items.len()).await?;
             }
         }
-        self.chunk().history(&batch).await?;
-        self.wrote(batch.len()).await
+        self.w.chunk().history(&batch).await?;
+        self.w.wrote(batch.len()).await
     }
 
     fn changes(
@@ -784,7 +626,7 @@ impl Run<'_> {
         };
         let mut batch: Vec<(DealId, DealContact)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.report.read(rows.file());
+            self.w.report.read(rows.file());
             let item = row.and_then(|r| {
                 let deal = Self::required(
                     &self.ids.deals,
@@ -811,16 +653,16 @@ impl Run<'_> {
             });
             match item {
                 Ok(item) => batch.push(item),
-                Err(e) => self.report.reject(&e)?,
+                Err(e) => self.w.report.reject(&e)?,
             }
             if batch.len() >= CHUNK {
                 let items = std::mem::take(&mut batch);
-                self.chunk().deal_contacts(&items).await?;
-                self.wrote(items.len()).await?;
+                self.w.chunk().deal_contacts(&items).await?;
+                self.w.wrote(items.len()).await?;
             }
         }
-        self.chunk().deal_contacts(&batch).await?;
-        self.wrote(batch.len()).await
+        self.w.chunk().deal_contacts(&batch).await?;
+        self.w.wrote(batch.len()).await
     }
 
     /// Splits, grouped by opportunity as Salesforce writes them together; a group whose
@@ -843,7 +685,7 @@ impl Run<'_> {
         };
         let mut groups: Vec<(DealId, Vec<DealSplit>)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.report.read(rows.file());
+            self.w.report.read(rows.file());
             let item = row.and_then(|s| {
                 let deal = Self::required(
                     &self.ids.deals,
@@ -892,7 +734,7 @@ impl Run<'_> {
                     Some((d, splits)) if *d == deal => splits.push(split),
                     _ => groups.push((deal, vec![split])),
                 },
-                Err(e) => self.report.reject(&e)?,
+                Err(e) => self.w.report.reject(&e)?,
             }
             if groups.len() >= CHUNK {
                 let ready = groups.pop();
@@ -915,7 +757,7 @@ impl Run<'_> {
             if revenue == 10_000 || revenue == 0 {
                 good.push((deal, splits));
             } else {
-                self.report.reject(&RowError {
+                self.w.report.reject(&RowError {
                     file: "OpportunitySplit.csv".to_owned(),
                     line: 0,
                     field: Some("SplitPercentage".to_owned()),
@@ -926,8 +768,8 @@ impl Run<'_> {
                 })?;
             }
         }
-        self.chunk().deal_splits(&good).await?;
-        self.wrote(good.len()).await
+        self.w.chunk().deal_splits(&good).await?;
+        self.w.wrote(good.len()).await
     }
 
     /// What a task, event or email is about: a deal or an account (`WhatId`), and a contact.
@@ -935,7 +777,7 @@ impl Run<'_> {
         &self,
         what: Option<&SfId>,
         who: Option<&SfId>,
-        rows: &Rows<impl SfObject>,
+        rows: &Rows<impl Record>,
         what_field: &str,
     ) -> Result<About, RowError> {
         let (mut account, mut deal) = (None, None);
@@ -973,37 +815,13 @@ impl Run<'_> {
         Ok((account, contact, deal))
     }
 
-    fn activity(kind: ActivityKind, owner: UserId, at: DateTime<Utc>, about: About) -> Activity {
-        Activity {
-            id: ActivityId(0),
-            kind,
-            subject: None,
-            body: None,
-            owner_id: owner,
-            account_id: about.0,
-            contact_id: about.1,
-            deal_id: about.2,
-            occurred_at: at,
-            ends_at: None,
-            direction: None,
-            thread_id: None,
-            meeting_status: None,
-            due_date: None,
-            completed_at: None,
-            archived_at: None,
-            version: 1,
-            created_at: at,
-            updated_at: at,
-        }
-    }
-
     async fn tasks(&mut self, files: &ExportFiles) -> anyhow::Result<()> {
         let Some(mut rows) = open_rows::<SfTask>(files)? else {
             return Ok(());
         };
         let mut batch = Vec::new();
         while let Some(row) = rows.next() {
-            self.report.read(rows.file());
+            self.w.report.read(rows.file());
             let item = row.and_then(|t| {
                 let owner = self.user(t.owner_id.as_ref(), &rows, "OwnerId")?;
                 let about = self.about(t.what_id.as_ref(), t.who_id.as_ref(), &rows, "WhatId")?;
@@ -1023,7 +841,7 @@ impl Run<'_> {
                             "is empty, as are ActivityDate and CompletedDateTime",
                         )
                     })?;
-                let mut a = Self::activity(kind, owner, at, about);
+                let mut a = activity(kind, owner, at, about);
                 a.subject = t.subject;
                 a.body = t.description;
                 if kind == ActivityKind::Email {
@@ -1049,7 +867,7 @@ impl Run<'_> {
         };
         let mut batch = Vec::new();
         while let Some(row) = rows.next() {
-            self.report.read(rows.file());
+            self.w.report.read(rows.file());
             let item = row.and_then(|e| {
                 let owner = self.user(e.owner_id.as_ref(), &rows, "OwnerId")?;
                 let about = self.about(e.what_id.as_ref(), e.who_id.as_ref(), &rows, "WhatId")?;
@@ -1060,7 +878,7 @@ impl Run<'_> {
                     .ok_or_else(|| {
                         fault(&rows, "StartDateTime", "is empty, as is ActivityDateTime")
                     })?;
-                let mut a = Self::activity(ActivityKind::Meeting, owner, start, about);
+                let mut a = activity(ActivityKind::Meeting, owner, start, about);
                 a.subject = e.subject;
                 a.body = e.description;
                 a.ends_at = e.end_date_time.or_else(|| {
@@ -1086,7 +904,7 @@ impl Run<'_> {
         };
         let mut batch = Vec::new();
         while let Some(row) = rows.next() {
-            self.report.read(rows.file());
+            self.w.report.read(rows.file());
             let item = row.and_then(|m| {
                 let about = self.about(m.related_to_id.as_ref(), None, &rows, "RelatedToId")?;
                 // An email belongs to its deal's owner, or its account's.
@@ -1102,7 +920,7 @@ impl Run<'_> {
                     .message_date
                     .or(m.created_date)
                     .ok_or_else(|| fault(&rows, "MessageDate", "is empty, as is CreatedDate"))?;
-                let mut a = Self::activity(ActivityKind::Email, owner, at, about);
+                let mut a = activity(ActivityKind::Email, owner, at, about);
                 a.subject = m.subject;
                 a.body = m.text_body;
                 a.direction = Some(if m.incoming.unwrap_or(false) {
@@ -1125,7 +943,7 @@ impl Run<'_> {
     ) -> anyhow::Result<()> {
         match item {
             Ok(item) => batch.push(item),
-            Err(e) => self.report.reject(&e)?,
+            Err(e) => self.w.report.reject(&e)?,
         }
         if batch.len() >= CHUNK {
             self.write_activities(batch).await?;
@@ -1135,48 +953,17 @@ impl Run<'_> {
 
     async fn write_activities(&mut self, batch: &mut Vec<(SfId, Activity)>) -> anyhow::Result<()> {
         let (_, items) = sourced(dedupe(std::mem::take(batch)));
-        self.chunk().activities(&items).await?;
-        self.wrote(items.len()).await
+        self.w.chunk().activities(&items).await?;
+        self.w.wrote(items.len()).await
     }
 }
 
 /// The rows of `T`'s file, when the export has one.
-fn open_rows<T: SfObject>(files: &ExportFiles) -> anyhow::Result<Option<Rows<T>>> {
+fn open_rows<T: Record>(files: &ExportFiles) -> anyhow::Result<Option<Rows<T>>> {
     files
         .open::<T>()
         .transpose()
         .map_err(|e| anyhow::anyhow!("{e}"))
-}
-
-/// Noon UTC of a date-only value: the middle of the day, whatever the time zone.
-fn noon(date: NaiveDate) -> Option<DateTime<Utc>> {
-    date.and_hms_opt(12, 0, 0).map(|d| d.and_utc())
-}
-
-/// A website's host, lower-cased, without `www.`.
-fn domain(website: &str) -> Option<String> {
-    let rest = website.trim();
-    let rest = rest.split_once("://").map_or(rest, |(_, r)| r);
-    let host = rest.split(['/', '?', '#', ':']).next()?.to_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
-    (host.contains('.') && !host.contains(' ')).then_some(host)
-}
-
-/// The last of each id within a chunk: one statement cannot write one record twice.
-fn dedupe<T>(items: Vec<(SfId, T)>) -> Vec<(SfId, T)> {
-    let mut last: HashMap<SfId, usize> = HashMap::with_capacity(items.len());
-    for (i, (id, _)) in items.iter().enumerate() {
-        last.insert(*id, i);
-    }
-    if last.len() == items.len() {
-        return items;
-    }
-    items
-        .into_iter()
-        .enumerate()
-        .filter(|(i, (id, _))| last.get(id) == Some(i))
-        .map(|(_, item)| item)
-        .collect()
 }
 
 /// The records with their source ids, moved; and the Salesforce ids in the same order.

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// A data directory with an admin, who imports run as.
-fn data_dir(root: &Path, name: &str) -> std::path::PathBuf {
+pub fn data_dir(root: &Path, name: &str) -> std::path::PathBuf {
     let data = root.join(name);
     let out = baton(
         &data,

@@ -3,5 +3,6 @@
 mod backup;
 mod calendar;
 mod comp;
+mod hubspot;
 mod import;
 mod support;

@@ -1,6 +1,6 @@
 //! `Account`: a company sold to.
 
-use crate::salesforce::{FieldFailure, Row, SfObject};
+use crate::salesforce::{FieldFailure, Record, Row};
 use crate::sfid::SfId;
 use baton_model::{Currency, Money};
 use chrono::{DateTime, Utc};
@@ -54,7 +54,7 @@ pub struct SfAccount {
     pub extra: Vec<(String, String)>,
 }
 
-impl SfObject for SfAccount {
+impl Record for SfAccount {
     const OBJECT: &'static str = "Account";
     const COLUMNS: &'static [&'static str] = COLUMNS;
 

@@ -1,6 +1,6 @@
 //! `Contact`: a person at an account.
 
-use crate::salesforce::{FieldFailure, Row, SfObject};
+use crate::salesforce::{FieldFailure, Record, Row};
 use crate::sfid::SfId;
 use chrono::{DateTime, Utc};
 
@@ -44,7 +44,7 @@ pub struct SfContact {
     pub extra: Vec<(String, String)>,
 }
 
-impl SfObject for SfContact {
+impl Record for SfContact {
     const OBJECT: &'static str = "Contact";
     const COLUMNS: &'static [&'static str] = COLUMNS;
 

@@ -1,6 +1,6 @@
 //! `OpportunityContactRole`: a contact's part in a deal.
 
-use crate::salesforce::{FieldFailure, Row, SfObject};
+use crate::salesforce::{FieldFailure, Record, Row};
 use crate::sfid::SfId;
 use chrono::{DateTime, Utc};
 
@@ -32,7 +32,7 @@ pub struct SfContactRole {
     pub extra: Vec<(String, String)>,
 }
 
-impl SfObject for SfContactRole {
+impl Record for SfContactRole {
     const OBJECT: &'static str = "OpportunityContactRole";
     const COLUMNS: &'static [&'static str] = COLUMNS;
 

@@ -1,6 +1,6 @@
 //! `EmailMessage`: an email sent or received, related to a record.
 
-use crate::salesforce::{FieldFailure, Row, SfObject};
+use crate::salesforce::{FieldFailure, Record, Row};
 use crate::sfid::SfId;
 use chrono::{DateTime, Utc};
 
@@ -62,7 +62,7 @@ pub struct SfEmail {
     pub extra: Vec<(String, String)>,
 }
 
-impl SfObject for SfEmail {
+impl Record for SfEmail {
     const OBJECT: &'static str = "EmailMessage";
     const COLUMNS: &'static [&'static str] = COLUMNS;
 

@@ -1,6 +1,6 @@
 //! `Event`: a meeting on someone's calendar.
 
-use crate::salesforce::{FieldFailure, Row, SfObject};
+use crate::salesforce::{FieldFailure, Record, Row};
 use crate::sfid::SfId;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -56,7 +56,7 @@ pub struct SfEvent {
     pub extra: Vec<(String, String)>,
 }
 
-impl SfObject for SfEvent {
+impl Record for SfEvent {
     const OBJECT: &'static str = "Event";
     const COLUMNS: &'static [&'static str] = COLUMNS;
 

@@ -1,7 +1,7 @@
 //! `OpportunityHistory`: one row per change of an opportunity's stage, amount, close date,
 //! probability or forecast category, each a snapshot of those fields after the change.
 
-use crate::salesforce::{FieldFailure, Row, SfObject};
+use crate::salesforce::{FieldFailure, Record, Row};
 use crate::sfid::SfId;
 use baton_model::Currency;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -52,7 +52,7 @@ pub struct SfOpportunityHistory {
     pub extra: Vec<(String, String)>,
 }
 
-impl SfObject for SfOpportunityHistory {
+impl Record for SfOpportunityHistory {
     const OBJECT: &'static str = "OpportunityHistory";
     const COLUMNS: &'static [&'static str] = COLUMNS;
 

@@ -4,21 +4,6 @@
 //! optional, because real exports leave out columns the exporting user could not see; an
 //! importer decides which absences matter. Columns an object does not know are kept in `extra`.
 
-/// Declares an object's known columns: a `COLUMNS` list of Salesforce field names and one index
-/// constant per column, in order. The first column must be the record's `Id`.
-macro_rules! columns {
-    ($($name:ident = $api:literal),+ $(,)?) => {
-        /// The Salesforce field names this object reads, `Id` first.
-        const COLUMNS: &[&str] = &[$($api),+];
-        columns!(@index 0_usize; $($name),+);
-    };
-    (@index $n:expr; $name:ident $(, $rest:ident)*) => {
-        const $name: usize = $n;
-        columns!(@index $n + 1; $($rest),*);
-    };
-    (@index $n:expr;) => {};
-}
-
 pub mod account;
 pub mod contact;
 pub mod contact_role;

@@ -1,6 +1,6 @@
 //! `Opportunity`: a deal, in its state at export time.
 
-use crate::salesforce::{FieldFailure, Row, SfObject};
+use crate::salesforce::{FieldFailure, Record, Row};
 use crate::sfid::SfId;
 use baton_model::{Currency, Money};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -76,7 +76,7 @@ pub struct SfOpportunity {
     pub extra: Vec<(String, String)>,
 }
 
-impl SfObject for SfOpportunity {
+impl Record for SfOpportunity {
     const OBJECT: &'static str = "Opportunity";
     const COLUMNS: &'static [&'static str] = COLUMNS;
 

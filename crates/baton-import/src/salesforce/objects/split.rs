@@ -1,6 +1,6 @@
 //! `OpportunitySplit`: how a deal's credit is shared between users.
 
-use crate::salesforce::{FieldFailure, Row, SfObject};
+use crate::salesforce::{FieldFailure, Record, Row};
 use crate::sfid::SfId;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -37,7 +37,7 @@ pub struct SfSplit {
     pub extra: Vec<(String, String)>,
 }
 
-impl SfObject for SfSplit {
+impl Record for SfSplit {
     const OBJECT: &'static str = "OpportunitySplit";
     const COLUMNS: &'static [&'static str] = COLUMNS;
 

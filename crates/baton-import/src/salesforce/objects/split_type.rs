@@ -1,7 +1,7 @@
 //! `OpportunitySplitType`: the kinds of split an org uses. The revenue type is the one whose
 //! splits must total 100% (`IsTotalValidated`); overlay types need not.
 
-use crate::salesforce::{FieldFailure, Row, SfObject};
+use crate::salesforce::{FieldFailure, Record, Row};
 use crate::sfid::SfId;
 
 columns! {
@@ -32,7 +32,7 @@ pub struct SfSplitType {
     pub extra: Vec<(String, String)>,
 }
 
-impl SfObject for SfSplitType {
+impl Record for SfSplitType {
     const OBJECT: &'static str = "OpportunitySplitType";
     const COLUMNS: &'static [&'static str] = COLUMNS;
 

@@ -1,6 +1,6 @@
 //! `Task`: a call, an email logged as a task, or a to-do.
 
-use crate::salesforce::{FieldFailure, Row, SfObject};
+use crate::salesforce::{FieldFailure, Record, Row};
 use crate::sfid::SfId;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -59,7 +59,7 @@ pub struct SfTask {
     pub extra: Vec<(String, String)>,
 }
 
-impl SfObject for SfTask {
+impl Record for SfTask {
     const OBJECT: &'static str = "Task";
     const COLUMNS: &'static [&'static str] = COLUMNS;
 

@@ -1,6 +1,6 @@
 //! `User`: the people who own records (reps, managers).
 
-use crate::salesforce::{FieldFailure, Row, SfObject};
+use crate::salesforce::{FieldFailure, Record, Row};
 use crate::sfid::SfId;
 use chrono::{DateTime, Utc};
 
@@ -50,7 +50,7 @@ pub struct SfUser {
     pub extra: Vec<(String, String)>,
 }
 
-impl SfObject for SfUser {
+impl Record for SfUser {
     const OBJECT: &'static str = "User";
     const COLUMNS: &'static [&'static str] = COLUMNS;
 

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 /// One row of an export file, as an object's parser sees it.
 ///
 /// Columns are addressed by their index in the object's list of known columns
-/// ([`SfObject::COLUMNS`](super::SfObject::COLUMNS)); a column the file does not have reads as
+/// ([`Record::COLUMNS`](super::Record::COLUMNS)); a column the file does not have reads as
 /// empty. Every accessor treats an empty (or all-blank) field as `None`.
 pub struct Row<'a> {
     pub(crate) decoded: &'a Decoded,
@@ -46,7 +46,7 @@ impl<'a> Row<'a> {
         (!value.is_empty()).then_some(value)
     }
 
-    fn value<V>(
+    pub(crate) fn value<V>(
         &self,
         col: usize,
         parse: impl FnOnce(&str) -> Result<V, String>,
@@ -57,9 +57,9 @@ impl<'a> Row<'a> {
             .map_err(|reason| self.failure(col, reason))
     }
 
-    fn failure(&self, col: usize, reason: String) -> FieldFailure {
+    pub(crate) fn failure(&self, col: usize, reason: String) -> FieldFailure {
         FieldFailure {
-            field: self.names.get(col).copied().unwrap_or("?"),
+            field: self.names.get(col).map_or("?", |n| super::column_name(n)),
             reason,
         }
     }

@@ -1,9 +1,9 @@
 //! Streaming one export file into typed rows.
 
-use super::SfObject;
 use super::decode::{Decoded, LineCounter, Start, sniff};
 use super::error::{FileError, RowError};
 use super::row::Row;
+use super::{Record, column_name};
 use csv::ByteRecord;
 use std::fs::File;
 use std::io::Read;
@@ -33,7 +33,7 @@ pub struct Rows<T> {
 }
 
 /// Opens `path` as a file of `T` records.
-pub fn open<T: SfObject>(path: &Path) -> Result<Rows<T>, FileError> {
+pub fn open<T: Record>(path: &Path) -> Result<Rows<T>, FileError> {
     let file = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -45,7 +45,7 @@ pub fn open<T: SfObject>(path: &Path) -> Result<Rows<T>, FileError> {
     Rows::new(file, handle)
 }
 
-impl<T: SfObject> Rows<T> {
+impl<T: Record> Rows<T> {
     /// Reads the header of `reader`; `file` names it in errors.
     pub fn new(
         file: impl Into<String>,
@@ -83,11 +83,10 @@ impl<T: SfObject> Rows<T> {
         let mut claimed = vec![false; header.len()];
         let columns: Vec<Option<usize>> = T::COLUMNS
             .iter()
-            .map(|name| {
-                let i = header
-                    .iter()
-                    .zip(&claimed)
-                    .position(|(h, taken)| !taken && h.eq_ignore_ascii_case(name))?;
+            .map(|names| {
+                let i = header.iter().zip(&claimed).position(|(h, taken)| {
+                    !taken && names.split('|').any(|name| h.eq_ignore_ascii_case(name))
+                })?;
                 claimed[i] = true;
                 Some(i)
             })
@@ -95,7 +94,7 @@ impl<T: SfObject> Rows<T> {
         if columns.first().copied().flatten().is_none() {
             return Err(FileError::MissingColumn {
                 file,
-                column: T::COLUMNS[0],
+                column: column_name(T::COLUMNS[0]),
             });
         }
         let extra = (0..header.len()).filter(|&i| !claimed[i]).collect();
@@ -140,7 +139,7 @@ impl<T: SfObject> Rows<T> {
             .iter()
             .zip(&self.columns)
             .filter(|(_, c)| c.is_none())
-            .map(|(name, _)| *name)
+            .map(|(name, _)| column_name(name))
             .collect()
     }
 
@@ -154,7 +153,7 @@ impl<T: SfObject> Rows<T> {
     }
 }
 
-impl<T: SfObject> Iterator for Rows<T> {
+impl<T: Record> Iterator for Rows<T> {
     type Item = Result<T, RowError>;
 
     fn next(&mut self) -> Option<Self::Item> {

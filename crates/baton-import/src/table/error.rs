@@ -14,7 +14,7 @@ pub enum FileError {
         source: std::io::Error,
     },
     /// The file has no header row.
-    #[error("{file}: the file is empty; expected a header row of Salesforce field names")]
+    #[error("{file}: the file is empty; expected a header row of field names")]
     Empty {
         /// The file's name.
         file: String,
@@ -24,7 +24,7 @@ pub enum FileError {
     MissingColumn {
         /// The file's name.
         file: String,
-        /// The Salesforce field name that is missing.
+        /// The column that is missing.
         column: &'static str,
     },
     /// The file is UTF-16 (Excel's "Unicode text"), which this reader does not decode.
@@ -38,7 +38,7 @@ pub enum FileError {
 /// One field of one row that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldFailure {
-    /// The Salesforce field name, as the object declares it (`CloseDate`).
+    /// The column, as the record type names it (`CloseDate`).
     pub field: &'static str,
     /// Why the value was refused.
     pub reason: String,

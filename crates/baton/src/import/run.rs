@@ -1,0 +1,282 @@
+//! What every importer shares: writing records chunk by chunk while keeping the report, the
+//! default pipeline's stages, and small conversions.
+
+use super::CHUNK;
+use super::report::Report;
+use baton_import::salesforce::StageSeen;
+use baton_import::table::{Record, RowError, Rows};
+use baton_model::activity::ActivityKind;
+use baton_model::pipeline::{ForecastCategory, StageOutcome};
+use baton_model::records::{
+    Activity, Pipeline, PipelineChanges, Stage, StageSpec, default_forecast_category,
+};
+use baton_model::{AccountId, ActivityId, ContactId, DealId, UserId};
+use baton_store::{Actor, Import, ListQuery, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// Writes an import's records in transactions of about [`CHUNK`] rows (one for the whole run
+/// with `--all-or-nothing`) and keeps its report.
+pub struct Writer<'a> {
+    store: &'a Store,
+    /// Who the audit log says imported.
+    actor: UserId,
+    all_or_nothing: bool,
+    chunk: Option<Import>,
+    pending: usize,
+    pub report: Report,
+}
+
+impl<'a> Writer<'a> {
+    pub async fn new(
+        store: &'a Store,
+        actor: UserId,
+        all_or_nothing: bool,
+        report: Report,
+    ) -> anyhow::Result<Writer<'a>> {
+        Ok(Writer {
+            store,
+            actor,
+            all_or_nothing,
+            chunk: Some(store.import(Some(actor)).await?),
+            pending: 0,
+            report,
+        })
+    }
+
+    /// The open chunk, to write to.
+    pub fn chunk(&mut self) -> &mut Import {
+        self.chunk.as_mut().expect("a chunk is open until finish")
+    }
+
+    /// Commits after every [`CHUNK`] rows written (never with `--all-or-nothing`).
+    pub async fn wrote(&mut self, rows: usize) -> anyhow::Result<()> {
+        self.pending += rows;
+        if self.pending >= CHUNK && !self.all_or_nothing {
+            self.commit().await?;
+        }
+        Ok(())
+    }
+
+    async fn commit(&mut self) -> anyhow::Result<()> {
+        if let Some(chunk) = self.chunk.take() {
+            self.report.add(chunk.commit().await?);
+        }
+        self.chunk = Some(self.store.import(Some(self.actor)).await?);
+        self.pending = 0;
+        Ok(())
+    }
+
+    /// Commits what is left (with `--all-or-nothing`, only if no row was rejected) and prints
+    /// the summary.
+    pub async fn finish(mut self) -> anyhow::Result<()> {
+        let commit = !self.all_or_nothing || self.report.rejected() == 0;
+        if commit {
+            self.commit().await?;
+        }
+        let failed = self.report.rejected() > 0;
+        self.report.finish(commit)?;
+        if failed && !commit {
+            anyhow::bail!("rows were rejected; nothing was imported");
+        }
+        Ok(())
+    }
+}
+
+/// A row's fault, reported against the line the reader last returned.
+pub fn fault(rows: &Rows<impl Record>, field: &str, reason: impl Into<String>) -> RowError {
+    RowError {
+        file: rows.file().to_owned(),
+        line: rows.line(),
+        field: Some(field.to_owned()),
+        reason: reason.into(),
+    }
+}
+
+/// A stage name as matched across exports: lower case, letters and digits only, so HubSpot's
+/// `closedwon` is the stage called "Closed Won".
+pub fn stage_key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The default pipeline's stages by [`stage_key`], after adding the stages `seen` in the export
+/// that it lacks when `create` (`seen` is only called then). An organisation with no pipeline
+/// yet gets one, "Sales", with the export's stages.
+pub async fn pipeline_stages(
+    store: &Store,
+    actor: &Actor,
+    create: bool,
+    seen: impl FnOnce() -> anyhow::Result<Vec<StageSeen>>,
+) -> anyhow::Result<HashMap<String, Stage>> {
+    let pipeline = store
+        .list_pipelines(actor, &ListQuery::default())
+        .await?
+        .items
+        .into_iter()
+        .find(|p| p.is_default);
+    let by_key = |p: &Pipeline| {
+        p.stages
+            .iter()
+            .map(|s| (stage_key(&s.name), s.clone()))
+            .collect::<HashMap<_, _>>()
+    };
+    if let Some(pipeline) = &pipeline
+        && !create
+    {
+        return Ok(by_key(pipeline));
+    }
+    let mut specs: Vec<StageSpec> = pipeline.as_ref().map_or_else(Vec::new, |p| {
+        p.stages
+            .iter()
+            .map(|s| StageSpec {
+                id: Some(s.id),
+                name: s.name.clone(),
+                probability: s.probability,
+                forecast_category: s.forecast_category,
+                outcome: s.outcome,
+            })
+            .collect()
+    });
+    let mut added = 0;
+    for seen in seen()? {
+        if specs
+            .iter()
+            .any(|s| stage_key(&s.name) == stage_key(&seen.name))
+        {
+            continue;
+        }
+        let outcome = match (seen.is_closed, seen.is_won) {
+            (Some(true), Some(true)) => StageOutcome::Won,
+            (Some(true), _) => StageOutcome::Lost,
+            _ => StageOutcome::Open,
+        };
+        let probability = seen
+            .probability
+            .and_then(|p| i64::try_from(p.round().mantissa()).ok())
+            .unwrap_or(0)
+            .clamp(0, 100);
+        let forecast_category = seen
+            .forecast_category
+            .as_deref()
+            .and_then(forecast)
+            .unwrap_or_else(|| default_forecast_category(outcome, probability));
+        // Open stages go before the first closed one, closed ones at the end.
+        let at = match outcome {
+            StageOutcome::Open => specs
+                .iter()
+                .position(|s| s.outcome != StageOutcome::Open)
+                .unwrap_or(specs.len()),
+            _ => specs.len(),
+        };
+        specs.insert(
+            at,
+            StageSpec {
+                id: None,
+                name: seen.name.clone(),
+                probability,
+                forecast_category,
+                outcome,
+            },
+        );
+        added += 1;
+    }
+    let changes = PipelineChanges {
+        stages: Some(specs),
+        ..PipelineChanges::default()
+    };
+    let updated = match pipeline {
+        Some(p) if added == 0 => p,
+        Some(p) => {
+            store
+                .update_pipeline(actor, p.id, p.version, changes)
+                .await?
+        }
+        None => {
+            let changes = PipelineChanges {
+                name: Some("Sales".into()),
+                is_default: Some(true),
+                ..changes
+            };
+            store.create_pipeline(Some(actor), changes).await?
+        }
+    };
+    if added > 0 {
+        eprintln!("added {added} stages to pipeline {}", updated.name);
+    }
+    Ok(by_key(&updated))
+}
+
+/// A forecast category by its Salesforce or HubSpot name.
+pub fn forecast(name: &str) -> Option<ForecastCategory> {
+    Some(match stage_key(name).as_str() {
+        "pipeline" => ForecastCategory::Pipeline,
+        "bestcase" => ForecastCategory::BestCase,
+        "commit" => ForecastCategory::Commit,
+        "closed" => ForecastCategory::Closed,
+        "omitted" | "omit" => ForecastCategory::Omitted,
+        _ => return None,
+    })
+}
+
+/// What an activity is about: an account, a contact, a deal.
+pub type About = (Option<AccountId>, Option<ContactId>, Option<DealId>);
+
+/// An activity of `kind` with only its owner, time and links set.
+pub fn activity(kind: ActivityKind, owner: UserId, at: DateTime<Utc>, about: About) -> Activity {
+    Activity {
+        id: ActivityId(0),
+        kind,
+        subject: None,
+        body: None,
+        owner_id: owner,
+        account_id: about.0,
+        contact_id: about.1,
+        deal_id: about.2,
+        occurred_at: at,
+        ends_at: None,
+        direction: None,
+        thread_id: None,
+        meeting_status: None,
+        due_date: None,
+        completed_at: None,
+        archived_at: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+/// Noon UTC of a date-only value: the middle of the day, whatever the time zone.
+pub fn noon(date: NaiveDate) -> Option<DateTime<Utc>> {
+    date.and_hms_opt(12, 0, 0).map(|d| d.and_utc())
+}
+
+/// A website's host, lower-cased, without `www.`.
+pub fn domain(website: &str) -> Option<String> {
+    let rest = website.trim();
+    let rest = rest.split_once("://").map_or(rest, |(_, r)| r);
+    let host = rest.split(['/', '?', '#', ':']).next()?.to_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
+    (host.contains('.') && !host.contains(' ')).then_some(host)
+}
+
+/// The last of each id within a chunk: one statement cannot write one record twice.
+pub fn dedupe<K: Hash + Eq + Clone, T>(items: Vec<(K, T)>) -> Vec<(K, T)> {
+    let mut last: HashMap<K, usize> = HashMap::with_capacity(items.len());
+    for (i, (id, _)) in items.iter().enumerate() {
+        last.insert(id.clone(), i);
+    }
+    if last.len() == items.len() {
+        return items;
+    }
+    items
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (id, _))| last.get(id) == Some(i))
+        .map(|(_, item)| item)
+        .collect()
+}
