@@ -10,7 +10,7 @@
 //! become its stage history.
 //!
 //! Ids are HubSpot's numeric record ids, unique per object. Owners are named however the export
-//! names them: an owner id, an email address, `Name (email)` or just a name ([`OwnerRef`]).
+//! names them: an owner id, an email address, `Name (email)` or just a name ([`OwnerRef`](crate::parse::OwnerRef)).
 //! Times are ISO or US forms as [`parse`](crate::parse) reads them, or milliseconds since the
 //! epoch as the API writes them.
 
@@ -19,5 +19,5 @@ mod objects;
 
 pub use files::{HubSpotFile, HubSpotFiles, HubSpotObject, read_dir};
 pub use objects::{
-    EngagementKind, HsCompany, HsContact, HsDeal, HsEngagement, HsOwner, OwnerRef, StageEntered,
+    EngagementKind, HsCompany, HsContact, HsDeal, HsEngagement, HsOwner, StageEntered,
 };

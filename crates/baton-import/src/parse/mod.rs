@@ -6,8 +6,10 @@
 
 pub mod amount;
 pub mod date;
+pub mod owner;
 pub mod scalar;
 
 pub use amount::{parse_amount, to_minor};
 pub use date::{parse_date, parse_datetime};
+pub use owner::OwnerRef;
 pub use scalar::{parse_bool, parse_decimal, parse_int};

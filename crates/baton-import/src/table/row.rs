@@ -120,6 +120,11 @@ impl<'a> Row<'a> {
         })
     }
 
+    /// An owner, however the cell names them.
+    pub fn owner(&self, col: usize) -> Option<parse::OwnerRef> {
+        self.trimmed(col).map(parse::OwnerRef::parse)
+    }
+
     /// The non-empty values of columns the object does not know, as `(header, value)`.
     pub fn extra(&self) -> Vec<(String, String)> {
         self.extra

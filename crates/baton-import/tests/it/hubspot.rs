@@ -4,8 +4,9 @@
 
 use crate::support::read;
 use baton_import::hubspot::{
-    EngagementKind, HsContact, HsDeal, HsEngagement, HubSpotObject, OwnerRef, read_dir,
+    EngagementKind, HsContact, HsDeal, HsEngagement, HubSpotObject, read_dir,
 };
+use baton_import::parse::OwnerRef;
 
 #[test]
 fn internal_property_names_read_like_labels() {

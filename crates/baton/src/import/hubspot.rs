@@ -8,12 +8,12 @@
 use super::ExportArgs;
 use super::report::Report;
 use super::run::{
-    About, Writer, activity, dedupe, domain, fault, forecast, pipeline_stages, stage_key,
+    About, Owners, Writer, activity, dedupe, domain, fault, forecast, pipeline_stages, stage_key,
 };
 use anyhow::Context;
 use baton_import::hubspot::{
     EngagementKind, HsCompany, HsContact, HsDeal, HsEngagement, HsOwner, HubSpotFiles,
-    HubSpotObject, OwnerRef, read_dir,
+    HubSpotObject, read_dir,
 };
 use baton_import::parse::to_minor;
 use baton_import::salesforce::StageSeen;
@@ -21,8 +21,8 @@ use baton_import::table::{Record, RowError, Rows, open};
 use baton_model::activity::{ActivityKind, Direction, MeetingStatus};
 use baton_model::pipeline::StageOutcome;
 use baton_model::records::{Account, Contact, Deal, DealContact, FieldChange, Stage};
-use baton_model::{AccountId, ContactId, Currency, DealId, Email, Role, UserId};
-use baton_store::{Actor, ImportedUser, ListQuery, SourceKind, Store};
+use baton_model::{AccountId, ContactId, Currency, DealId, Email, UserId};
+use baton_store::{SourceKind, Store};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -59,13 +59,18 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
     let actor = crate::comp::operator(store, None).await?;
     let stages = pipeline_stages(store, &actor, args.create_stages, || seen_stages(&files)).await?;
     let mut report = Report::create(&report_path)?;
-    let owners = owners(&files, &mut report)?;
+    let owners = Owners::load(
+        store,
+        &actor,
+        ("hs", "hubspot"),
+        owners(&files, &mut report)?,
+    )
+    .await?;
     let mut run = Run {
         w: Writer::new(store, actor.user_id, args.all_or_nothing, report).await?,
-        ids: Ids::load(store, &actor).await?,
+        ids: Ids::load(store).await?,
         owners,
         operator: actor.user_id,
-        unowned: 0,
         currency: store.org_settings().await?.currency,
         stages,
         now: Utc::now(),
@@ -82,12 +87,7 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
     for (kind, path) in files.engagements() {
         run.engagements(kind, path).await?;
     }
-    if run.unowned > 0 {
-        eprintln!(
-            "{} records had no owner and were given to the importing operator",
-            run.unowned
-        );
-    }
+    run.owners.tell_unowned();
     run.w.finish().await
 }
 
@@ -173,8 +173,11 @@ fn percent(p: Decimal) -> Decimal {
     }
 }
 
-/// The owners files, by owner id.
-fn owners(files: &HubSpotFiles, report: &mut Report) -> anyhow::Result<HashMap<String, HsOwner>> {
+/// The owners files: email and name by owner id.
+fn owners(
+    files: &HubSpotFiles,
+    report: &mut Report,
+) -> anyhow::Result<HashMap<String, (Option<String>, Option<String>)>> {
     let mut owners = HashMap::new();
     for path in files.of(HubSpotObject::Owners) {
         let mut rows = open::<HsOwner>(path)?;
@@ -182,7 +185,13 @@ fn owners(files: &HubSpotFiles, report: &mut Report) -> anyhow::Result<HashMap<S
             report.read(rows.file());
             match row {
                 Ok(owner) => {
-                    owners.insert(owner.id.clone(), owner);
+                    let name = [owner.first_name.as_deref(), owner.last_name.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let name = (!name.is_empty()).then_some(name);
+                    owners.insert(owner.id, (owner.email, name));
                 }
                 Err(e) => report.reject(&e)?,
             }
@@ -191,19 +200,17 @@ fn owners(files: &HubSpotFiles, report: &mut Report) -> anyhow::Result<HashMap<S
     Ok(owners)
 }
 
-/// Baton ids of what is imported so far, by HubSpot id, and the users owners resolved to.
+/// Baton ids of what is imported so far, by HubSpot id.
 struct Ids {
     accounts: HashMap<String, AccountId>,
     contacts: HashMap<String, ContactId>,
     deals: HashMap<String, DealId>,
-    /// Users by `id:<owner id>`, `email:<address>` or `name:<name>`, all lower case.
-    users: HashMap<String, UserId>,
     deal_owners: HashMap<DealId, UserId>,
     account_owners: HashMap<AccountId, UserId>,
 }
 
 impl Ids {
-    async fn load(store: &Store, actor: &Actor) -> anyhow::Result<Ids> {
+    async fn load(store: &Store) -> anyhow::Result<Ids> {
         async fn of(
             store: &Store,
             kind: SourceKind,
@@ -215,30 +222,6 @@ impl Ids {
                 .into_iter()
                 .filter_map(|(s, id)| Some((s.strip_prefix(prefix)?.to_owned(), id)))
                 .collect())
-        }
-        let mut users = HashMap::new();
-        let mut query = ListQuery {
-            limit: Some(baton_store::MAX_LIMIT),
-            ..ListQuery::default()
-        };
-        loop {
-            let page = store.list_users(actor, &query).await?;
-            for user in page.items {
-                users.insert(
-                    format!("email:{}", user.email.as_str().to_lowercase()),
-                    user.id,
-                );
-                users
-                    .entry(format!("name:{}", user.name.to_lowercase()))
-                    .or_insert(user.id);
-            }
-            match page.next_cursor {
-                Some(cursor) => query.cursor = Some(cursor),
-                None => break,
-            }
-        }
-        for (owner, id) in of(store, SourceKind::User, "hs:owner:").await? {
-            users.insert(format!("id:{owner}"), UserId(id));
         }
         Ok(Ids {
             accounts: of(store, SourceKind::Account, "hs:company:")
@@ -256,7 +239,6 @@ impl Ids {
                 .into_iter()
                 .map(|(k, v)| (k, DealId(v)))
                 .collect(),
-            users,
             deal_owners: HashMap::new(),
             account_owners: HashMap::new(),
         })
@@ -267,133 +249,15 @@ impl Ids {
 struct Run<'a> {
     w: Writer<'a>,
     ids: Ids,
-    owners: HashMap<String, HsOwner>,
-    /// Who gets records without an owner.
+    owners: Owners,
+    /// Who owns activities with no owner, deal or company.
     operator: UserId,
-    /// Records given to the operator for want of an owner.
-    unowned: u64,
     currency: Currency,
     stages: HashMap<String, Stage>,
     now: DateTime<Utc>,
 }
 
-/// A person's name from an owners-file row.
-fn full_name(owner: &HsOwner) -> Option<String> {
-    let name = [owner.first_name.as_deref(), owner.last_name.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    (!name.is_empty()).then_some(name)
-}
-
 impl Run<'_> {
-    /// The user an owner cell names, created inactive when Baton does not know them: by owner
-    /// id through the owners file, by email, or by name (an unknown name gets a placeholder
-    /// address at `hubspot.invalid` to be corrected later). `None`: no owner.
-    async fn owner(
-        &mut self,
-        owner: Option<&OwnerRef>,
-        rows: &Rows<impl Record>,
-        column: &str,
-    ) -> anyhow::Result<Result<Option<UserId>, RowError>> {
-        let (key, source, email, name) = match owner {
-            None => return Ok(Ok(None)),
-            Some(OwnerRef::Id(id)) => {
-                let Some(o) = self.owners.get(id) else {
-                    return Ok(Err(fault(
-                        rows,
-                        column,
-                        format!(
-                            "owner {id} is not in an owners file; add the owners export, or \
-                             export owners by email"
-                        ),
-                    )));
-                };
-                let Some(email) = o.email.clone() else {
-                    return Ok(Err(fault(
-                        rows,
-                        column,
-                        format!("owner {id} has no email in the owners file"),
-                    )));
-                };
-                (
-                    format!("id:{id}"),
-                    format!("hs:owner:{id}"),
-                    email,
-                    full_name(o),
-                )
-            }
-            Some(OwnerRef::Email { email, name }) => {
-                let lower = email.to_lowercase();
-                if let Some(user) = self.ids.users.get(&format!("email:{lower}")) {
-                    return Ok(Ok(Some(*user)));
-                }
-                (
-                    format!("email:{lower}"),
-                    format!("hs:owner:{lower}"),
-                    email.clone(),
-                    name.clone(),
-                )
-            }
-            Some(OwnerRef::Name(name)) => {
-                let lower = name.to_lowercase();
-                if let Some(user) = self.ids.users.get(&format!("name:{lower}")) {
-                    return Ok(Ok(Some(*user)));
-                }
-                let slug: String = lower
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(".");
-                (
-                    format!("name:{lower}"),
-                    format!("hs:owner:{lower}"),
-                    format!("{slug}@hubspot.invalid"),
-                    Some(name.clone()),
-                )
-            }
-        };
-        if let Some(user) = self.ids.users.get(&key) {
-            return Ok(Ok(Some(*user)));
-        }
-        if Email::from_str(&email).is_err() {
-            return Ok(Err(fault(
-                rows,
-                column,
-                format!("{email:?} is not an email address"),
-            )));
-        }
-        let user = ImportedUser {
-            name: name.unwrap_or_else(|| email.clone()),
-            email: email.clone(),
-            role: Role::Rep,
-            time_zone: "UTC".to_owned(),
-            active: false,
-        };
-        let id = self.w.chunk().users(&[(source, user)]).await?[0];
-        self.ids.users.insert(key, id);
-        self.ids
-            .users
-            .insert(format!("email:{}", email.to_lowercase()), id);
-        Ok(Ok(Some(id)))
-    }
-
-    /// [`Run::owner`], or the operator for a record with none.
-    async fn owner_or_operator(
-        &mut self,
-        owner: Option<&OwnerRef>,
-        rows: &Rows<impl Record>,
-        column: &str,
-    ) -> anyhow::Result<Result<UserId, RowError>> {
-        Ok(self.owner(owner, rows, column).await?.map(|user| {
-            user.unwrap_or_else(|| {
-                self.unowned += 1;
-                self.operator
-            })
-        }))
-    }
-
     /// The first of `ids`, which must be in `map`.
     fn first<T: Copy>(
         map: &HashMap<String, T>,
@@ -438,7 +302,8 @@ impl Run<'_> {
         rows: &Rows<HsCompany>,
     ) -> anyhow::Result<Result<(String, Account), RowError>> {
         let owner = match self
-            .owner_or_operator(c.owner.as_ref(), rows, "Company owner")
+            .owners
+            .or_operator(&mut self.w, c.owner.as_ref(), rows, "Company owner")
             .await?
         {
             Ok(owner) => owner,
@@ -524,7 +389,8 @@ impl Run<'_> {
         rows: &Rows<HsContact>,
     ) -> anyhow::Result<Result<(String, Contact), RowError>> {
         let owner = match self
-            .owner_or_operator(c.owner.as_ref(), rows, "Contact owner")
+            .owners
+            .or_operator(&mut self.w, c.owner.as_ref(), rows, "Contact owner")
             .await?
         {
             Ok(owner) => owner,
@@ -631,7 +497,8 @@ impl Run<'_> {
         rows: &Rows<HsDeal>,
     ) -> anyhow::Result<Result<(String, Deal, Vec<ContactId>, Entered), RowError>> {
         let owner = match self
-            .owner_or_operator(d.owner.as_ref(), rows, "Deal owner")
+            .owners
+            .or_operator(&mut self.w, d.owner.as_ref(), rows, "Deal owner")
             .await?
         {
             Ok(owner) => owner,
@@ -816,7 +683,8 @@ impl Run<'_> {
         rows: &Rows<HsEngagement>,
     ) -> anyhow::Result<Result<(String, baton_model::records::Activity), RowError>> {
         let owner = match self
-            .owner(e.owner.as_ref(), rows, "Activity assigned to")
+            .owners
+            .resolve(&mut self.w, e.owner.as_ref(), rows, "Activity assigned to")
             .await?
         {
             Ok(owner) => owner,
@@ -922,7 +790,7 @@ impl Run<'_> {
                 EngagementKind::Note => {}
             }
             if owner.is_none() {
-                self.unowned += 1;
+                self.owners.unowned += 1;
             }
             Ok((e.id, a))
         })();

@@ -3,6 +3,7 @@
 
 use super::CHUNK;
 use super::report::Report;
+use baton_import::parse::OwnerRef;
 use baton_import::salesforce::StageSeen;
 use baton_import::table::{Record, RowError, Rows};
 use baton_model::activity::ActivityKind;
@@ -10,11 +11,12 @@ use baton_model::pipeline::{ForecastCategory, StageOutcome};
 use baton_model::records::{
     Activity, Pipeline, PipelineChanges, Stage, StageSpec, default_forecast_category,
 };
-use baton_model::{AccountId, ActivityId, ContactId, DealId, UserId};
-use baton_store::{Actor, Import, ListQuery, Store};
+use baton_model::{AccountId, ActivityId, ContactId, DealId, Email, Role, UserId};
+use baton_store::{Actor, Import, ImportedUser, ListQuery, SourceKind, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::str::FromStr;
 
 /// Writes an import's records in transactions of about [`CHUNK`] rows (one for the whole run
 /// with `--all-or-nothing`) and keeps its report.
@@ -279,4 +281,173 @@ pub fn dedupe<K: Hash + Eq + Clone, T>(items: Vec<(K, T)>) -> Vec<(K, T)> {
         .filter(|(i, (id, _))| last.get(id) == Some(i))
         .map(|(_, item)| item)
         .collect()
+}
+
+/// Resolves owner cells to users: by owner id through an export's owners list, by email, or by
+/// name; a person Baton does not know is created inactive (a name alone gets a placeholder
+/// address at `<crm>.invalid`, to be corrected later). Records with no owner go to the
+/// importing operator, counted in [`Owners::unowned`].
+pub struct Owners {
+    /// Users by `id:<owner id>`, `email:<address>` or `name:<name>`, all lower case.
+    users: HashMap<String, UserId>,
+    /// The export's owners list by owner id: email and name.
+    listed: HashMap<String, (Option<String>, Option<String>)>,
+    /// Source-id prefix of the users created (`hs`).
+    source: &'static str,
+    /// Whose export it is (`hubspot`), for placeholder addresses.
+    crm: &'static str,
+    operator: UserId,
+    /// Records given to the operator for want of an owner.
+    pub unowned: u64,
+}
+
+impl Owners {
+    /// Every user by email and name, and those an earlier import from `crm` created by id
+    /// (with source ids starting `<source>:owner:`).
+    pub async fn load(
+        store: &Store,
+        actor: &Actor,
+        (source, crm): (&'static str, &'static str),
+        listed: HashMap<String, (Option<String>, Option<String>)>,
+    ) -> anyhow::Result<Owners> {
+        let mut users = HashMap::new();
+        let mut query = ListQuery {
+            limit: Some(baton_store::MAX_LIMIT),
+            ..ListQuery::default()
+        };
+        loop {
+            let page = store.list_users(actor, &query).await?;
+            for user in page.items {
+                users.insert(
+                    format!("email:{}", user.email.as_str().to_lowercase()),
+                    user.id,
+                );
+                users
+                    .entry(format!("name:{}", user.name.to_lowercase()))
+                    .or_insert(user.id);
+            }
+            match page.next_cursor {
+                Some(cursor) => query.cursor = Some(cursor),
+                None => break,
+            }
+        }
+        let prefix = format!("{source}:owner:");
+        for (owner, id) in store.source_ids(SourceKind::User, &prefix).await? {
+            if let Some(owner) = owner.strip_prefix(&prefix) {
+                users.insert(format!("id:{owner}"), UserId(id));
+            }
+        }
+        Ok(Owners {
+            users,
+            listed,
+            source,
+            crm,
+            operator: actor.user_id,
+            unowned: 0,
+        })
+    }
+
+    /// The user `owner` names, `None` for no owner.
+    pub async fn resolve(
+        &mut self,
+        w: &mut Writer<'_>,
+        owner: Option<&OwnerRef>,
+        rows: &Rows<impl Record>,
+        column: &str,
+    ) -> anyhow::Result<Result<Option<UserId>, RowError>> {
+        let (key, email, name) = match owner {
+            None => return Ok(Ok(None)),
+            Some(OwnerRef::Id(id)) => {
+                let Some((email, name)) = self.listed.get(id) else {
+                    return Ok(Err(fault(
+                        rows,
+                        column,
+                        format!(
+                            "owner {id} is not in an owners file; add the owners export, or \
+                             name owners by email"
+                        ),
+                    )));
+                };
+                let Some(email) = email.clone() else {
+                    return Ok(Err(fault(
+                        rows,
+                        column,
+                        format!("owner {id} has no email in the owners file"),
+                    )));
+                };
+                (format!("id:{id}"), email, name.clone())
+            }
+            Some(OwnerRef::Email { email, name }) => (
+                format!("email:{}", email.to_lowercase()),
+                email.clone(),
+                name.clone(),
+            ),
+            Some(OwnerRef::Name(name)) => {
+                let lower = name.to_lowercase();
+                let slug = lower
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(".");
+                (
+                    format!("name:{lower}"),
+                    format!("{slug}@{}.invalid", self.crm),
+                    Some(name.clone()),
+                )
+            }
+        };
+        let by_email = format!("email:{}", email.to_lowercase());
+        if let Some(user) = self.users.get(&key).or_else(|| self.users.get(&by_email)) {
+            return Ok(Ok(Some(*user)));
+        }
+        if Email::from_str(&email).is_err() {
+            return Ok(Err(fault(
+                rows,
+                column,
+                format!("{email:?} is not an email address"),
+            )));
+        }
+        let user = ImportedUser {
+            name: name.unwrap_or_else(|| email.clone()),
+            email,
+            role: Role::Rep,
+            time_zone: "UTC".to_owned(),
+            active: false,
+        };
+        let source = format!(
+            "{}:owner:{}",
+            self.source,
+            &key[key.find(':').map_or(0, |i| i + 1)..]
+        );
+        let id = w.chunk().users(&[(source, user)]).await?[0];
+        self.users.insert(key, id);
+        self.users.insert(by_email, id);
+        Ok(Ok(Some(id)))
+    }
+
+    /// [`Owners::resolve`], or the operator for a record with no owner.
+    pub async fn or_operator(
+        &mut self,
+        w: &mut Writer<'_>,
+        owner: Option<&OwnerRef>,
+        rows: &Rows<impl Record>,
+        column: &str,
+    ) -> anyhow::Result<Result<UserId, RowError>> {
+        Ok(self.resolve(w, owner, rows, column).await?.map(|user| {
+            user.unwrap_or_else(|| {
+                self.unowned += 1;
+                self.operator
+            })
+        }))
+    }
+
+    /// Says how many records went to the operator.
+    pub fn tell_unowned(&self) {
+        if self.unowned > 0 {
+            eprintln!(
+                "{} records had no owner and were given to the importing operator",
+                self.unowned
+            );
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! Companies: Baton's accounts.
 
-use super::OwnerRef;
+use crate::parse::OwnerRef;
 use crate::table::{FieldFailure, Record, Row};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;

@@ -1,6 +1,6 @@
 //! Contacts: people at companies.
 
-use super::OwnerRef;
+use crate::parse::OwnerRef;
 use crate::table::{FieldFailure, Record, Row};
 use chrono::{DateTime, Utc};
 

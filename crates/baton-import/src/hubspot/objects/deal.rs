@@ -1,6 +1,7 @@
 //! Deals, with the stage history their `Date entered …` columns hold.
 
-use super::{OwnerRef, datetime};
+use super::datetime;
+use crate::parse::OwnerRef;
 use crate::table::{FieldFailure, Record, Row};
 use baton_model::Currency;
 use chrono::{DateTime, NaiveDate, Utc};

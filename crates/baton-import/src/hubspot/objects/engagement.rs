@@ -1,7 +1,8 @@
 //! Activities: calls, emails, meetings, notes and tasks, one file per kind or all of them in
 //! one engagements file with a type column.
 
-use super::{OwnerRef, datetime};
+use super::datetime;
+use crate::parse::OwnerRef;
 use crate::table::{FieldFailure, Record, Row};
 use chrono::{DateTime, Utc};
 

@@ -74,45 +74,4 @@ impl Row<'_> {
     pub(super) fn hs_date(&self, col: usize) -> Result<Option<NaiveDate>, FieldFailure> {
         self.value(col, date)
     }
-
-    pub(super) fn owner(&self, col: usize) -> Option<OwnerRef> {
-        self.text(col).map(|t| OwnerRef::parse(&t))
-    }
-}
-
-/// An owner as an export cell names them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OwnerRef {
-    /// A HubSpot owner id (`hubspot_owner_id`), resolved through the owners file.
-    Id(String),
-    /// An email address, from `jane@acme.com` or `Jane Doe (jane@acme.com)`.
-    Email { email: String, name: Option<String> },
-    /// Only a name (`Jane Doe`), as the export UI writes owner columns.
-    Name(String),
-}
-
-impl OwnerRef {
-    /// Reads an owner cell (trimmed, non-empty).
-    pub fn parse(text: &str) -> OwnerRef {
-        if let Ok(id) = record_id(text) {
-            return OwnerRef::Id(id);
-        }
-        if let Some((name, rest)) = text.split_once('(')
-            && let Some(email) = rest.strip_suffix(')')
-            && email.contains('@')
-        {
-            let name = name.trim();
-            return OwnerRef::Email {
-                email: email.trim().to_owned(),
-                name: (!name.is_empty()).then(|| name.to_owned()),
-            };
-        }
-        if text.contains('@') {
-            return OwnerRef::Email {
-                email: text.to_owned(),
-                name: None,
-            };
-        }
-        OwnerRef::Name(text.to_owned())
-    }
 }
