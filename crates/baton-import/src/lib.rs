@@ -5,6 +5,7 @@
 //! * [`generate`](mod@generate) writes a deterministic, realistic Salesforce-shaped export of any size, with a
 //!   ground-truth file describing the behaviours planted in it, for benchmarks, demos and signal
 //!   backtests.
+//! * [`generic`] reads any CSV of accounts, contacts, deals or activities, with a mapping.
 //! * [`hubspot`] reads HubSpot's CSV exports of companies, contacts, deals and activities.
 //! * [`table`] streams one CSV file into typed records; both readers build on it.
 //! * [`parse`] holds the field parsers they rely on (dates, amounts, booleans…).
@@ -30,6 +31,7 @@ macro_rules! columns {
 }
 
 pub mod generate;
+pub mod generic;
 pub mod hubspot;
 pub mod parse;
 pub mod salesforce;

@@ -27,6 +27,28 @@ pub enum FileError {
         /// The column that is missing.
         column: &'static str,
     },
+    /// A mapping names a field the record type does not have.
+    #[error("{file}: the mapping names {field:?}, which is not a field here; the fields are {}", known.join(", "))]
+    UnknownField {
+        /// The file's name.
+        file: String,
+        /// The field the mapping names.
+        field: String,
+        /// The fields there are.
+        known: Vec<&'static str>,
+    },
+    /// A mapping reads a field from a column the header lacks.
+    #[error(
+        "{file}: the mapping reads {field} from the column {column:?}, which the header does not have"
+    )]
+    MappedColumnMissing {
+        /// The file's name.
+        file: String,
+        /// The field.
+        field: String,
+        /// The column the mapping names.
+        column: String,
+    },
     /// The file is UTF-16 (Excel's "Unicode text"), which this reader does not decode.
     #[error("{file}: the file is UTF-16; save it as \"CSV UTF-8\" and import again")]
     Utf16 {

@@ -21,7 +21,7 @@ mod rows;
 
 pub use error::{FieldFailure, FileError, RowError};
 pub use row::Row;
-pub use rows::{Rows, open};
+pub use rows::{Rows, open, open_mapped};
 
 /// A kind of record whose export file this reader can parse.
 pub trait Record: Sized {
@@ -30,12 +30,15 @@ pub trait Record: Sized {
     /// The columns the record reads, its id first. A column known under several names lists
     /// them separated by `|` (`Deal Name|dealname`); errors call it by the first.
     const COLUMNS: &'static [&'static str];
+    /// Whether a file without the first column is refused (an export's id column); records
+    /// read from any CSV, which may identify rows otherwise, say no.
+    const FIRST_REQUIRED: bool = true;
 
     /// Builds a typed row, or names the first field that cannot be read.
     fn from_row(row: &Row<'_>) -> Result<Self, FieldFailure>;
 }
 
 /// The name errors give a column: the first of its names.
-pub(crate) fn column_name(column: &'static str) -> &'static str {
+pub fn column_name(column: &'static str) -> &'static str {
     column.split('|').next().unwrap_or(column)
 }

@@ -34,6 +34,15 @@ pub struct Rows<T> {
 
 /// Opens `path` as a file of `T` records.
 pub fn open<T: Record>(path: &Path) -> Result<Rows<T>, FileError> {
+    open_mapped(path, &[])
+}
+
+/// Opens `path` as a file of `T` records, reading each `(field, column)` of `mapping` from that
+/// column rather than the one its names would find.
+pub fn open_mapped<T: Record>(
+    path: &Path,
+    mapping: &[(String, String)],
+) -> Result<Rows<T>, FileError> {
     let file = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -42,7 +51,7 @@ pub fn open<T: Record>(path: &Path) -> Result<Rows<T>, FileError> {
         file: file.clone(),
         source,
     })?;
-    Rows::new(file, handle)
+    Rows::mapped(file, handle, mapping)
 }
 
 impl<T: Record> Rows<T> {
@@ -51,7 +60,26 @@ impl<T: Record> Rows<T> {
         file: impl Into<String>,
         reader: impl Read + Send + 'static,
     ) -> Result<Self, FileError> {
+        Self::mapped(file, reader, &[])
+    }
+
+    /// [`Rows::new`] with a mapping of fields to columns, as [`open_mapped`] takes it.
+    pub fn mapped(
+        file: impl Into<String>,
+        reader: impl Read + Send + 'static,
+        mapping: &[(String, String)],
+    ) -> Result<Self, FileError> {
         let file = file.into();
+        if let Some((field, _)) = mapping
+            .iter()
+            .find(|(field, _)| !T::COLUMNS.iter().any(|c| column_name(c) == field))
+        {
+            return Err(FileError::UnknownField {
+                file,
+                field: field.clone(),
+                known: T::COLUMNS.iter().map(|c| column_name(c)).collect(),
+            });
+        }
         let io = |source| FileError::Io {
             file: file.clone(),
             source,
@@ -84,14 +112,29 @@ impl<T: Record> Rows<T> {
         let columns: Vec<Option<usize>> = T::COLUMNS
             .iter()
             .map(|names| {
+                let mapped = mapping.iter().find(|(f, _)| f == column_name(names));
                 let i = header.iter().zip(&claimed).position(|(h, taken)| {
-                    !taken && names.split('|').any(|name| h.eq_ignore_ascii_case(name))
+                    !taken
+                        && match mapped {
+                            Some((_, column)) => h.eq_ignore_ascii_case(column),
+                            None => names.split('|').any(|name| h.eq_ignore_ascii_case(name)),
+                        }
                 })?;
                 claimed[i] = true;
                 Some(i)
             })
             .collect();
-        if columns.first().copied().flatten().is_none() {
+        if let Some((field, column)) = mapping.iter().find(|(field, _)| {
+            let at = T::COLUMNS.iter().position(|c| column_name(c) == field);
+            at.and_then(|at| columns[at]).is_none()
+        }) {
+            return Err(FileError::MappedColumnMissing {
+                file,
+                field: field.clone(),
+                column: column.clone(),
+            });
+        }
+        if T::FIRST_REQUIRED && columns.first().copied().flatten().is_none() {
             return Err(FileError::MissingColumn {
                 file,
                 column: column_name(T::COLUMNS[0]),

@@ -8,7 +8,8 @@
 use super::ExportArgs;
 use super::report::Report;
 use super::run::{
-    About, Owners, Writer, activity, dedupe, domain, fault, forecast, pipeline_stages, stage_key,
+    About, Owners, OwnersList, Writer, activity, dedupe, domain, fault, forecast, pipeline_stages,
+    stage_key,
 };
 use anyhow::Context;
 use baton_import::hubspot::{
@@ -174,10 +175,7 @@ fn percent(p: Decimal) -> Decimal {
 }
 
 /// The owners files: email and name by owner id.
-fn owners(
-    files: &HubSpotFiles,
-    report: &mut Report,
-) -> anyhow::Result<HashMap<String, (Option<String>, Option<String>)>> {
+fn owners(files: &HubSpotFiles, report: &mut Report) -> anyhow::Result<OwnersList> {
     let mut owners = HashMap::new();
     for path in files.of(HubSpotObject::Owners) {
         let mut rows = open::<HsOwner>(path)?;

@@ -1,11 +1,13 @@
-//! `baton import salesforce DIR`, `baton import hubspot DIR` and `baton generate`: CRM exports
-//! into the database, and realistic Salesforce exports of any size to try it on.
+//! `baton import salesforce DIR`, `baton import hubspot DIR`, `baton import csv FILE` and
+//! `baton generate`: CRM exports and spreadsheets into the database, and realistic Salesforce
+//! exports of any size to try it on.
 //!
 //! Files stream through in chunks of [`CHUNK`] rows, one transaction each, so memory stays
 //! bounded and a run killed at any point and run again ends where an uninterrupted run would
 //! (records keep their Salesforce ids; see `baton_store::Import`). With `--all-or-nothing`
 //! everything goes in one transaction, committed only if no row was rejected.
 
+mod csv;
 mod hubspot;
 mod report;
 mod run;
@@ -28,6 +30,43 @@ pub enum ImportCommand {
     /// A HubSpot export: a directory of CSV files named after what they hold (companies,
     /// contacts, deals, calls, emails, meetings, notes, tasks or engagements, owners).
     Hubspot(ExportArgs),
+    /// Any CSV of accounts, contacts, deals or activities; fields are found by their names or
+    /// common headers, or from the columns a mapping names.
+    Csv(CsvArgs),
+}
+
+/// `baton import csv`.
+#[derive(Args)]
+pub struct CsvArgs {
+    /// What the file holds.
+    #[arg(long)]
+    object: CsvKind,
+    /// A TOML file of `field = "Column"` lines (`close_date = "Expected Close"`).
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+    /// One field's column, `field=Column`; repeatable, and wins over the mapping file.
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    map: Vec<String>,
+    /// Write nothing unless every row can be imported.
+    #[arg(long, env = "BATON_ALL_OR_NOTHING")]
+    all_or_nothing: bool,
+    /// Add stages the default pipeline lacks (deals only).
+    #[arg(long, env = "BATON_CREATE_STAGES")]
+    create_stages: bool,
+    /// Where to write the rejected rows; default `<file>.report.csv` beside the file.
+    #[arg(long, env = "BATON_IMPORT_REPORT")]
+    report: Option<PathBuf>,
+    /// The CSV file.
+    file: PathBuf,
+}
+
+/// The objects `baton import csv` takes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvKind {
+    Accounts,
+    Contacts,
+    Deals,
+    Activities,
 }
 
 /// A directory of export files and how to import it.
@@ -80,6 +119,7 @@ pub async fn run(cli: &Cli, command: &ImportCommand) -> anyhow::Result<()> {
     match command {
         ImportCommand::Salesforce(args) => salesforce::import(&cli.open().await?, args).await,
         ImportCommand::Hubspot(args) => hubspot::import(&cli.open().await?, args).await,
+        ImportCommand::Csv(args) => csv::import(&cli.open().await?, args).await,
     }
 }
 

@@ -283,6 +283,9 @@ pub fn dedupe<K: Hash + Eq + Clone, T>(items: Vec<(K, T)>) -> Vec<(K, T)> {
         .collect()
 }
 
+/// An export's owners list: email and name by owner id.
+pub type OwnersList = HashMap<String, (Option<String>, Option<String>)>;
+
 /// Resolves owner cells to users: by owner id through an export's owners list, by email, or by
 /// name; a person Baton does not know is created inactive (a name alone gets a placeholder
 /// address at `<crm>.invalid`, to be corrected later). Records with no owner go to the
@@ -290,8 +293,7 @@ pub fn dedupe<K: Hash + Eq + Clone, T>(items: Vec<(K, T)>) -> Vec<(K, T)> {
 pub struct Owners {
     /// Users by `id:<owner id>`, `email:<address>` or `name:<name>`, all lower case.
     users: HashMap<String, UserId>,
-    /// The export's owners list by owner id: email and name.
-    listed: HashMap<String, (Option<String>, Option<String>)>,
+    listed: OwnersList,
     /// Source-id prefix of the users created (`hs`).
     source: &'static str,
     /// Whose export it is (`hubspot`), for placeholder addresses.
@@ -308,7 +310,7 @@ impl Owners {
         store: &Store,
         actor: &Actor,
         (source, crm): (&'static str, &'static str),
-        listed: HashMap<String, (Option<String>, Option<String>)>,
+        listed: OwnersList,
     ) -> anyhow::Result<Owners> {
         let mut users = HashMap::new();
         let mut query = ListQuery {

@@ -3,6 +3,7 @@
 mod backup;
 mod calendar;
 mod comp;
+mod csv;
 mod hubspot;
 mod import;
 mod support;
