@@ -29,6 +29,8 @@ pub struct Rows<T> {
     finished: bool,
     /// The line of the last record read.
     line: u64,
+    /// The byte offset the last record read starts at.
+    offset: u64,
     object: PhantomData<fn() -> T>,
 }
 
@@ -151,6 +153,7 @@ impl<T: Record> Rows<T> {
             extra,
             finished: false,
             line: 1,
+            offset: 0,
             object: PhantomData,
         })
     }
@@ -159,6 +162,11 @@ impl<T: Record> Rows<T> {
     /// for errors an importer finds in a row the reader accepted (a dangling reference).
     pub fn line(&self) -> u64 {
         self.line
+    }
+
+    /// How far into the file the last record read starts, in bytes: progress through it.
+    pub fn offset(&self) -> u64 {
+        self.offset
     }
 
     /// The file's name, as errors give it.
@@ -220,6 +228,7 @@ impl<T: Record> Iterator for Rows<T> {
             let byte = self.record.position().map_or(0, csv::Position::byte);
             let line = self.csv.get_mut().line_at(byte);
             self.line = line;
+            self.offset = byte;
             if self.record.iter().all(<[u8]>::is_empty) {
                 continue;
             }

@@ -110,7 +110,7 @@ pub async fn import(store: &Store, args: &CsvArgs) -> anyhow::Result<()> {
             store,
             actor.user_id,
             args.all_or_nothing,
-            Report::create(&report_path)?,
+            Report::create(&report_path, [args.file.as_path()])?,
         )
         .await?,
         owners: Owners::load(store, &actor, ("csv", "csv-import"), HashMap::new()).await?,
@@ -259,7 +259,7 @@ impl Run<'_> {
     async fn accounts(&mut self, mut rows: Rows<CsvAccount>) -> anyhow::Result<()> {
         let mut batch: Vec<(String, Account)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = match row {
                 Ok(a) => match self
                     .owners
@@ -342,7 +342,7 @@ impl Run<'_> {
     async fn contacts(&mut self, mut rows: Rows<CsvContact>) -> anyhow::Result<()> {
         let mut batch: Vec<(String, Contact)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = match row {
                 Ok(c) => match self
                     .owners
@@ -447,7 +447,7 @@ impl Run<'_> {
     async fn deals(&mut self, mut rows: Rows<CsvDeal>) -> anyhow::Result<()> {
         let mut batch: Vec<(String, Deal, Option<ContactId>)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = match row {
                 Ok(d) => match self
                     .owners
@@ -592,7 +592,7 @@ impl Run<'_> {
     async fn activities(&mut self, mut rows: Rows<CsvActivity>) -> anyhow::Result<()> {
         let mut batch: Vec<(String, Activity)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = match row {
                 Ok(a) => match self
                     .owners

@@ -41,7 +41,12 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
             args.dir.display()
         );
     }
-    for path in &files.unrecognised {
+    // An earlier run's report is no export file.
+    for path in files
+        .unrecognised
+        .iter()
+        .filter(|p| !p.ends_with("import-report.csv"))
+    {
         eprintln!(
             "{}: not a HubSpot export Baton imports; skipped",
             path.display()
@@ -59,7 +64,7 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
         .await?;
     let actor = crate::comp::operator(store, None).await?;
     let stages = pipeline_stages(store, &actor, args.create_stages, || seen_stages(&files)).await?;
-    let mut report = Report::create(&report_path)?;
+    let mut report = Report::create(&report_path, files.found.iter().map(|f| f.path.as_path()))?;
     let owners = Owners::load(
         store,
         &actor,
@@ -180,7 +185,7 @@ fn owners(files: &HubSpotFiles, report: &mut Report) -> anyhow::Result<OwnersLis
     for path in files.of(HubSpotObject::Owners) {
         let mut rows = open::<HsOwner>(path)?;
         while let Some(row) = rows.next() {
-            report.read(rows.file());
+            report.read(&rows);
             match row {
                 Ok(owner) => {
                     let name = [owner.first_name.as_deref(), owner.last_name.as_deref()]
@@ -278,7 +283,7 @@ impl Run<'_> {
         let mut rows = open::<HsCompany>(path)?;
         let mut batch: Vec<(String, Account)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = match row {
                 Ok(c) => self.account(c, &rows).await?,
                 Err(e) => Err(e),
@@ -365,7 +370,7 @@ impl Run<'_> {
         let mut rows = open::<HsContact>(path)?;
         let mut batch: Vec<(String, Contact)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = match row {
                 Ok(c) => self.contact(c, &rows).await?,
                 Err(e) => Err(e),
@@ -473,7 +478,7 @@ impl Run<'_> {
         let mut rows = open::<HsDeal>(path)?;
         let mut batch: Vec<(String, Deal, Vec<ContactId>, Entered)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = match row {
                 Ok(d) => self.deal(d, &rows).await?,
                 Err(e) => Err(e),
@@ -658,7 +663,7 @@ impl Run<'_> {
         let mut rows = open::<HsEngagement>(path)?;
         let mut batch = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = match row {
                 Ok(e) => self.engagement(e, kind, &rows).await?,
                 Err(e) => Err(e),

@@ -38,7 +38,12 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
             args.dir.display()
         );
     }
-    for path in &files.unrecognised {
+    // An earlier run's report is no export file.
+    for path in files
+        .unrecognised
+        .iter()
+        .filter(|p| !p.ends_with("import-report.csv"))
+    {
         eprintln!("{}: not an object Baton imports; skipped", path.display());
     }
     let report_path = args
@@ -60,7 +65,7 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
             store,
             actor.user_id,
             args.all_or_nothing,
-            Report::create(&report_path)?,
+            Report::create(&report_path, files.found.iter().map(|(_, p)| p.as_path()))?,
         )
         .await?,
         ids: Ids::load(store).await?,
@@ -224,7 +229,7 @@ impl Run<'_> {
         let mut people = Vec::new();
         let mut managers = std::collections::HashSet::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let user = match row {
                 Ok(u) => u,
                 Err(e) => {
@@ -295,7 +300,7 @@ impl Run<'_> {
         };
         let mut batch: Vec<(SfId, Account)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             match row.and_then(|a| self.account(a, &rows)) {
                 Ok(item) => batch.push(item),
                 Err(e) => self.w.report.reject(&e)?,
@@ -350,7 +355,7 @@ impl Run<'_> {
         };
         let mut batch: Vec<(SfId, Contact)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             match row.and_then(|c| self.contact(c, &rows)) {
                 Ok(item) => batch.push(item),
                 Err(e) => self.w.report.reject(&e)?,
@@ -416,7 +421,7 @@ impl Run<'_> {
         };
         let mut batch: Vec<(SfId, Deal)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             match row.and_then(|o| self.deal(o, &rows)) {
                 Ok(item) => batch.push(item),
                 Err(e) => self.w.report.reject(&e)?,
@@ -512,7 +517,7 @@ impl Run<'_> {
         };
         let mut batch: Vec<(String, FieldChange)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             match row.and_then(|h| self.changes(&h, &rows)) {
                 Ok(changes) => batch.extend(changes),
                 Err(e) => self.w.report.reject(&e)?,
@@ -626,7 +631,7 @@ impl Run<'_> {
         };
         let mut batch: Vec<(DealId, DealContact)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = row.and_then(|r| {
                 let deal = Self::required(
                     &self.ids.deals,
@@ -685,7 +690,7 @@ impl Run<'_> {
         };
         let mut groups: Vec<(DealId, Vec<DealSplit>)> = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = row.and_then(|s| {
                 let deal = Self::required(
                     &self.ids.deals,
@@ -821,7 +826,7 @@ impl Run<'_> {
         };
         let mut batch = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = row.and_then(|t| {
                 let owner = self.user(t.owner_id.as_ref(), &rows, "OwnerId")?;
                 let about = self.about(t.what_id.as_ref(), t.who_id.as_ref(), &rows, "WhatId")?;
@@ -867,7 +872,7 @@ impl Run<'_> {
         };
         let mut batch = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = row.and_then(|e| {
                 let owner = self.user(e.owner_id.as_ref(), &rows, "OwnerId")?;
                 let about = self.about(e.what_id.as_ref(), e.who_id.as_ref(), &rows, "WhatId")?;
@@ -904,7 +909,7 @@ impl Run<'_> {
         };
         let mut batch = Vec::new();
         while let Some(row) = rows.next() {
-            self.w.report.read(rows.file());
+            self.w.report.read(&rows);
             let item = row.and_then(|m| {
                 let about = self.about(m.related_to_id.as_ref(), None, &rows, "RelatedToId")?;
                 // An email belongs to its deal's owner, or its account's.
