@@ -8,8 +8,8 @@
 use super::ExportArgs;
 use super::report::Report;
 use super::run::{
-    About, Owners, OwnersList, Writer, activity, dedupe, domain, fault, forecast, pipeline_stages,
-    stage_key,
+    About, Extras, Owners, OwnersList, Writer, activity, dedupe, domain, fault, forecast,
+    pipeline_stages, stage_key,
 };
 use anyhow::Context;
 use baton_import::hubspot::{
@@ -21,7 +21,9 @@ use baton_import::salesforce::StageSeen;
 use baton_import::table::{Record, RowError, Rows, open};
 use baton_model::activity::{ActivityKind, Direction, MeetingStatus};
 use baton_model::pipeline::StageOutcome;
-use baton_model::records::{Account, Contact, Deal, DealContact, FieldChange, Stage};
+use baton_model::records::{
+    Account, Contact, CustomFieldEntity, Deal, DealContact, FieldChange, Stage,
+};
 use baton_model::{AccountId, ContactId, Currency, DealId, Email, UserId};
 use baton_store::{SourceKind, Store};
 use chrono::{DateTime, Utc};
@@ -72,8 +74,26 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
         owners(&files, &mut report)?,
     )
     .await?;
+    // Before the first chunk's transaction: defining fields takes a connection of its own.
+    let mut extras = Extras::new(store, actor, args.custom_fields);
+    for path in files.of(HubSpotObject::Companies) {
+        extras
+            .prepare(CustomFieldEntity::Account, &open::<HsCompany>(path)?)
+            .await?;
+    }
+    for path in files.of(HubSpotObject::Contacts) {
+        extras
+            .prepare(CustomFieldEntity::Contact, &open::<HsContact>(path)?)
+            .await?;
+    }
+    for path in files.of(HubSpotObject::Deals) {
+        extras
+            .prepare(CustomFieldEntity::Deal, &open::<HsDeal>(path)?)
+            .await?;
+    }
     let mut run = Run {
         w: Writer::new(store, actor.user_id, args.all_or_nothing, report).await?,
+        extras,
         ids: Ids::load(store).await?,
         owners,
         operator: actor.user_id,
@@ -251,6 +271,7 @@ impl Ids {
 /// One import in progress.
 struct Run<'a> {
     w: Writer<'a>,
+    extras: Extras<'a>,
     ids: Ids,
     owners: Owners,
     /// Who owns activities with no owner, deal or company.
@@ -345,7 +366,7 @@ impl Run<'_> {
                 currency: self.currency,
                 tier: None,
                 owner_id: owner,
-                custom_fields: serde_json::Map::new(),
+                custom_fields: self.extras.values(CustomFieldEntity::Account, c.extra),
                 archived_at: None,
                 version: 1,
                 created_at: created,
@@ -441,7 +462,7 @@ impl Run<'_> {
                     email,
                     phone: c.phone,
                     title: c.title,
-                    custom_fields: serde_json::Map::new(),
+                    custom_fields: self.extras.values(CustomFieldEntity::Contact, c.extra),
                     archived_at: None,
                     version: 1,
                     created_at: created,
@@ -584,7 +605,7 @@ impl Run<'_> {
                     closed_at,
                     splits: Vec::new(),
                     contacts: Vec::new(),
-                    custom_fields: serde_json::Map::new(),
+                    custom_fields: self.extras.values(CustomFieldEntity::Deal, d.extra),
                     archived_at: None,
                     version: 1,
                     created_at: created,

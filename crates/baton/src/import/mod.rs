@@ -82,6 +82,10 @@ pub struct ExportArgs {
     /// reject deals in unknown stages).
     #[arg(long, env = "BATON_CREATE_STAGES")]
     create_stages: bool,
+    /// Keep columns Baton does not read as text custom fields of their record type (default:
+    /// name them and leave them out).
+    #[arg(long, env = "BATON_CUSTOM_FIELDS")]
+    custom_fields: bool,
     /// Where to write the rejected rows (CSV: file, line, field, reason); default
     /// `import-report.csv` in the export directory.
     #[arg(long, env = "BATON_IMPORT_REPORT")]

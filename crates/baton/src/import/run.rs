@@ -9,10 +9,11 @@ use baton_import::table::{Record, RowError, Rows};
 use baton_model::activity::ActivityKind;
 use baton_model::pipeline::{ForecastCategory, StageOutcome};
 use baton_model::records::{
-    Activity, Pipeline, PipelineChanges, Stage, StageSpec, default_forecast_category,
+    Activity, CustomFieldChanges, CustomFieldEntity, CustomFieldKind, Pipeline, PipelineChanges,
+    Stage, StageSpec, default_forecast_category,
 };
 use baton_model::{AccountId, ActivityId, ContactId, DealId, Email, Role, UserId};
-use baton_store::{Actor, Import, ImportedUser, ListQuery, SourceKind, Store};
+use baton_store::{Actor, Import, ImportedUser, ListQuery, MAX_LIMIT, SourceKind, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -314,7 +315,7 @@ impl Owners {
     ) -> anyhow::Result<Owners> {
         let mut users = HashMap::new();
         let mut query = ListQuery {
-            limit: Some(baton_store::MAX_LIMIT),
+            limit: Some(MAX_LIMIT),
             ..ListQuery::default()
         };
         loop {
@@ -451,5 +452,143 @@ impl Owners {
                 self.unowned
             );
         }
+    }
+}
+
+/// Columns an export has that Baton does not read: with `--custom-fields` each becomes a text
+/// custom field of its record type (an existing text field with the same key is reused), else
+/// they are named once per file and left out.
+pub struct Extras<'a> {
+    store: &'a Store,
+    actor: Actor,
+    keep: bool,
+    /// Custom field keys by record type and column.
+    keys: HashMap<(CustomFieldEntity, String), String>,
+}
+
+/// Salesforce's system columns, never worth a custom field.
+const SYSTEM_COLUMNS: &[&str] = &[
+    "SystemModstamp",
+    "LastViewedDate",
+    "LastReferencedDate",
+    "CreatedById",
+    "LastModifiedById",
+    "MasterRecordId",
+    "PhotoUrl",
+];
+
+/// A custom field key for a column: `Region__c` → `region_c`.
+fn field_key(column: &str) -> Option<String> {
+    let mut key = String::new();
+    for c in column.chars() {
+        match c.to_ascii_lowercase() {
+            c @ ('a'..='z' | '0'..='9') => key.push(c),
+            _ if !key.is_empty() && !key.ends_with('_') => key.push('_'),
+            _ => {}
+        }
+    }
+    let key = key.trim_end_matches('_');
+    let key: String = key.chars().take(40).collect();
+    key.starts_with(|c: char| c.is_ascii_lowercase())
+        .then_some(key)
+}
+
+impl<'a> Extras<'a> {
+    pub fn new(store: &'a Store, actor: Actor, keep: bool) -> Extras<'a> {
+        Extras {
+            store,
+            actor,
+            keep,
+            keys: HashMap::new(),
+        }
+    }
+
+    /// Looks at a file's unknown columns before its rows are read.
+    pub async fn prepare(
+        &mut self,
+        entity: CustomFieldEntity,
+        rows: &Rows<impl Record>,
+    ) -> anyhow::Result<()> {
+        let columns: Vec<&str> = rows
+            .extra_columns()
+            .filter(|c| !SYSTEM_COLUMNS.iter().any(|s| s.eq_ignore_ascii_case(c)))
+            .collect();
+        if columns.is_empty() {
+            return Ok(());
+        }
+        if !self.keep {
+            eprintln!(
+                "{}: not imported: {} (--custom-fields keeps them as custom fields)",
+                rows.file(),
+                columns.join(", ")
+            );
+            return Ok(());
+        }
+        let existing = self
+            .store
+            .list_custom_fields(
+                &self.actor,
+                &ListQuery {
+                    limit: Some(MAX_LIMIT),
+                    ..ListQuery::default()
+                },
+            )
+            .await?
+            .items;
+        for column in columns {
+            let Some(key) = field_key(column) else {
+                eprintln!(
+                    "{}: column {column:?} has no usable name; not imported",
+                    rows.file()
+                );
+                continue;
+            };
+            match existing.iter().find(|f| f.entity == entity && f.key == key) {
+                Some(f) if f.kind != CustomFieldKind::Text => {
+                    eprintln!(
+                        "{}: column {column:?} would be the {} field {key:?}, which is not text; not imported",
+                        rows.file(),
+                        entity
+                    );
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    self.store
+                        .create_custom_field(
+                            &self.actor,
+                            CustomFieldChanges {
+                                entity: Some(entity),
+                                key: Some(key.clone()),
+                                label: Some(column.to_owned()),
+                                kind: Some(CustomFieldKind::Text),
+                                ..CustomFieldChanges::default()
+                            },
+                        )
+                        .await?;
+                    eprintln!(
+                        "{}: column {column:?} kept as the custom field {key}",
+                        rows.file()
+                    );
+                }
+            }
+            self.keys.insert((entity, column.to_owned()), key);
+        }
+        Ok(())
+    }
+
+    /// A row's unknown columns as custom field values.
+    pub fn values(
+        &self,
+        entity: CustomFieldEntity,
+        extra: Vec<(String, String)>,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        extra
+            .into_iter()
+            .filter_map(|(column, value)| {
+                let key = self.keys.get(&(entity, column))?;
+                Some((key.clone(), serde_json::Value::String(value)))
+            })
+            .collect()
     }
 }

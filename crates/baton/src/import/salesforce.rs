@@ -6,7 +6,8 @@
 
 use super::report::Report;
 use super::run::{
-    About, Writer, activity, dedupe, domain, fault, forecast, noon, pipeline_stages, stage_key,
+    About, Extras, Writer, activity, dedupe, domain, fault, forecast, noon, pipeline_stages,
+    stage_key,
 };
 use super::{CHUNK, ExportArgs};
 use baton_import::SfId;
@@ -19,7 +20,8 @@ use baton_import::sfid::prefix;
 use baton_model::activity::{ActivityKind, Direction, MeetingStatus};
 use baton_model::pipeline::StageOutcome;
 use baton_model::records::{
-    Account, Activity, Contact, Deal, DealContact, DealSplit, FieldChange, SplitKind, Stage,
+    Account, Activity, Contact, CustomFieldEntity, Deal, DealContact, DealSplit, FieldChange,
+    SplitKind, Stage,
 };
 use baton_model::{AccountId, ContactId, Currency, DealId, Email, Percent, Role, UserId};
 use baton_store::{Actor, ImportedUser, SourceKind, Store};
@@ -60,6 +62,17 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
     let actor = crate::comp::operator(store, None).await?;
     let currency = store.org_settings().await?.currency;
     let stages = stages(store, &actor, &files, args.create_stages).await?;
+    // Before the first chunk's transaction: defining fields takes a connection of its own.
+    let mut extras = Extras::new(store, actor, args.custom_fields);
+    if let Some(rows) = open_rows::<SfAccount>(&files)? {
+        extras.prepare(CustomFieldEntity::Account, &rows).await?;
+    }
+    if let Some(rows) = open_rows::<SfContact>(&files)? {
+        extras.prepare(CustomFieldEntity::Contact, &rows).await?;
+    }
+    if let Some(rows) = open_rows::<SfOpportunity>(&files)? {
+        extras.prepare(CustomFieldEntity::Deal, &rows).await?;
+    }
     let mut run = Run {
         w: Writer::new(
             store,
@@ -68,6 +81,7 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
             Report::create(&report_path, files.found.iter().map(|(_, p)| p.as_path()))?,
         )
         .await?,
+        extras,
         ids: Ids::load(store).await?,
         currency,
         stages,
@@ -169,6 +183,7 @@ struct Snapshot {
 /// One import in progress.
 struct Run<'a> {
     w: Writer<'a>,
+    extras: Extras<'a>,
     ids: Ids,
     currency: Currency,
     stages: HashMap<String, Stage>,
@@ -328,7 +343,7 @@ impl Run<'_> {
                 currency: a.annual_revenue.map_or(self.currency, |m| m.currency),
                 tier: None,
                 owner_id: owner,
-                custom_fields: serde_json::Map::new(),
+                custom_fields: self.extras.values(CustomFieldEntity::Account, a.extra),
                 archived_at: None,
                 version: 1,
                 created_at: created,
@@ -397,7 +412,7 @@ impl Run<'_> {
                 email,
                 phone: c.phone,
                 title: c.title,
-                custom_fields: serde_json::Map::new(),
+                custom_fields: self.extras.values(CustomFieldEntity::Contact, c.extra),
                 archived_at: None,
                 version: 1,
                 created_at: created,
@@ -489,7 +504,7 @@ impl Run<'_> {
                 closed_at,
                 splits: Vec::new(),
                 contacts: Vec::new(),
-                custom_fields: serde_json::Map::new(),
+                custom_fields: self.extras.values(CustomFieldEntity::Deal, o.extra),
                 archived_at: None,
                 version: 1,
                 created_at: created,

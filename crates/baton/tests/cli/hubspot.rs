@@ -1,6 +1,7 @@
 //! `baton import hubspot`: owners resolved by id, email or name, stage history from the deals'
-//! `Date entered` columns, activities of every kind with their links, every bad row reported
-//! with its file, line and reason, and a second import changing nothing.
+//! `Date entered` columns, activities of every kind with their links, unknown columns kept as
+//! custom fields, every bad row reported with its file, line and reason, and a second import
+//! changing nothing.
 
 use crate::import::data_dir;
 use crate::support::{baton, text};
@@ -49,6 +50,7 @@ fn a_hubspot_export_imports_with_owners_history_and_activities_and_reports_bad_r
         "hubspot",
         EXPORT,
         "--create-stages",
+        "--custom-fields",
         "--report",
         report.to_str().unwrap(),
     ];
@@ -58,6 +60,10 @@ fn a_hubspot_export_imports_with_owners_history_and_activities_and_reports_bad_r
     assert!(summary.contains("22 rows read, 5 rejected"), "{summary}");
     assert!(
         summary.contains("3 records had no owner and were given to the importing operator"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("column \"Region\" kept as the custom field region"),
         "{summary}"
     );
     let rejected = std::fs::read_to_string(&report).unwrap();
@@ -97,6 +103,11 @@ fn a_hubspot_export_imports_with_owners_history_and_activities_and_reports_bad_r
         let globex = all_accounts.iter().find(|a| a.name == "Globex").unwrap();
         assert_eq!(globex.employees, Some(1200));
         assert_eq!(globex.annual_revenue_minor, Some(450_000_000));
+        assert_eq!(
+            globex.custom_fields.get("region"),
+            Some(&serde_json::json!("EMEA")),
+            "an unknown column kept as a custom field"
+        );
         let umbrella = all_accounts.iter().find(|a| a.name == "Umbrella").unwrap();
         assert_eq!(umbrella.owner_id, admin.user_id);
         assert_eq!(

@@ -77,6 +77,12 @@ fn bad_rows_are_reported_with_file_line_and_reason_and_the_rest_is_imported() {
         "{}",
         text(&out)
     );
+    assert!(
+        text(&out)
+            .contains("Opportunity.csv: not imported: Custom_Score__c (--custom-fields keeps them"),
+        "unknown columns are named: {}",
+        text(&out)
+    );
     // A new organisation's pipeline takes the export's stages, the one only its history knows
     // among them; the first snapshot records every field, the next what changed.
     let summary = text(&out);
