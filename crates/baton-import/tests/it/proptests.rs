@@ -1,5 +1,7 @@
-//! No input makes the reader panic.
+//! No input makes a reader panic: Salesforce, HubSpot or any CSV with a mapping.
 
+use baton_import::generic::{CsvActivity, CsvContact, CsvDeal};
+use baton_import::hubspot::{HsDeal, HsEngagement};
 use baton_import::parse;
 use baton_import::salesforce::{Record, Rows, SfEmail, SfOpportunity, SfTask};
 use proptest::prelude::*;
@@ -24,6 +26,9 @@ fn csvish() -> impl Strategy<Value = Vec<u8>> {
         Just(b"006A0000001aaaa".to_vec()),
         Just(b"2026-03-04T17:22:05.000Z".to_vec()),
         Just(b"$1,234.50".to_vec()),
+        Just(b"1767225600000".to_vec()),
+        Just(b"123;456".to_vec()),
+        Just(b"Jane Doe (jane@x.com)".to_vec()),
         Just(b"\xEF\xBB\xBF".to_vec()),
         Just(b"\xe9\x80".to_vec()),
     ];
@@ -40,6 +45,22 @@ proptest! {
         drain::<SfOpportunity>(&with_header);
         drain::<SfTask>(&body);
         drain::<SfEmail>(&raw);
+        let mut deals = b"Record ID,Amount,Close Date,Deal owner,Associated Company IDs,Date entered \"Won (P)\"\n".to_vec();
+        deals.extend_from_slice(&body);
+        drain::<HsDeal>(&deals);
+        drain::<HsEngagement>(&body);
+        drain::<CsvDeal>(&body);
+        drain::<CsvContact>(&raw);
+        let mut mapped = b"Value,kind,When\n".to_vec();
+        mapped.extend_from_slice(&body);
+        let when = [("occurred_at".to_owned(), "When".to_owned())];
+        if let Ok(rows) = Rows::<CsvActivity>::mapped("fuzz.csv", Cursor::new(mapped.clone()), &when) {
+            rows.for_each(drop);
+        }
+        let value = [("amount".to_owned(), "Value".to_owned())];
+        if let Ok(rows) = Rows::<CsvDeal>::mapped("fuzz.csv", Cursor::new(mapped), &value) {
+            rows.for_each(drop);
+        }
     }
 
     #[test]
@@ -51,6 +72,8 @@ proptest! {
         let _ = parse::parse_decimal(&text);
         let _ = parse::parse_bool(&text);
         let _ = baton_import::SfId::parse(&text);
+        let _ = parse::OwnerRef::parse(&text);
+        let _ = baton_import::hubspot::EngagementKind::parse(&text);
     }
 
     #[test]
