@@ -82,3 +82,26 @@ both_backends! {
         assert_eq!(history.as_array().unwrap().len(), 1, "{history}");
     }
 }
+
+both_backends! {
+    async fn a_bulk_load_defers_an_empty_tables_indexes_and_a_later_run_rebuilds_them(app) {
+        // Deferred and committed, as an import does before loading activities…
+        let mut chunk = app.store.import(Some(app.org.admin.id)).await.unwrap();
+        assert!(chunk.defer_indexes("activities").await.unwrap(), "activities start empty");
+        chunk.commit().await.unwrap();
+        assert!(
+            app.raw_execute("DROP INDEX activities_owner").await.is_err(),
+            "the secondary index is gone while the load runs"
+        );
+        // …then killed: the next import's first step builds them again.
+        let rebuilt = app.store.rebuild_deferred_indexes().await.unwrap();
+        assert!(rebuilt >= 5, "every secondary index of activities, got {rebuilt}");
+        app.raw_execute("DROP INDEX activities_owner").await.expect("rebuilt");
+        assert_eq!(app.store.rebuild_deferred_indexes().await.unwrap(), 0);
+
+        // A table with rows keeps its indexes.
+        let mut chunk = app.store.import(None).await.unwrap();
+        assert!(!chunk.defer_indexes("users").await.unwrap());
+        chunk.commit().await.unwrap();
+    }
+}

@@ -124,7 +124,10 @@ pub async fn import(store: &Store, args: &CsvArgs) -> anyhow::Result<()> {
         CsvKind::Accounts => run.accounts(open_mapped(file, &mapping)?).await?,
         CsvKind::Contacts => run.contacts(open_mapped(file, &mapping)?).await?,
         CsvKind::Deals => run.deals(open_mapped(file, &mapping)?).await?,
-        CsvKind::Activities => run.activities(open_mapped(file, &mapping)?).await?,
+        CsvKind::Activities => {
+            run.w.defer_indexes("activities").await?;
+            run.activities(open_mapped(file, &mapping)?).await?;
+        }
     }
     run.owners.tell_unowned();
     run.w.finish().await

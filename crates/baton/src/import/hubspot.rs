@@ -107,9 +107,11 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
     for path in files.of(HubSpotObject::Contacts) {
         run.contacts(path).await?;
     }
+    run.w.defer_indexes("field_history").await?;
     for path in files.of(HubSpotObject::Deals) {
         run.deals(path).await?;
     }
+    run.w.defer_indexes("activities").await?;
     for (kind, path) in files.engagements() {
         run.engagements(kind, path).await?;
     }

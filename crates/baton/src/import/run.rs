@@ -32,12 +32,14 @@ pub struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
+    /// A writer, after building any indexes an earlier import killed mid-way left deferred.
     pub async fn new(
         store: &'a Store,
         actor: UserId,
         all_or_nothing: bool,
         report: Report,
     ) -> anyhow::Result<Writer<'a>> {
+        store.rebuild_deferred_indexes().await?;
         Ok(Writer {
             store,
             actor,
@@ -62,6 +64,16 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// Defers `table`'s secondary indexes when it is empty (see
+    /// [`Import::defer_indexes`](baton_store::Import::defer_indexes)); [`Writer::finish`]
+    /// builds them again.
+    pub async fn defer_indexes(&mut self, table: &'static str) -> anyhow::Result<()> {
+        if self.chunk().defer_indexes(table).await? && !self.all_or_nothing {
+            self.commit().await?;
+        }
+        Ok(())
+    }
+
     async fn commit(&mut self) -> anyhow::Result<()> {
         if let Some(chunk) = self.chunk.take() {
             self.report.add(chunk.commit().await?);
@@ -76,6 +88,7 @@ impl<'a> Writer<'a> {
     pub async fn finish(mut self) -> anyhow::Result<()> {
         let commit = !self.all_or_nothing || self.report.rejected() == 0;
         if commit {
+            self.chunk().rebuild_indexes().await?;
             self.commit().await?;
         }
         let failed = self.report.rejected() > 0;

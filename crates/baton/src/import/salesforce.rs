@@ -91,9 +91,11 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
     run.accounts(&files).await?;
     run.contacts(&files).await?;
     run.opportunities(&files).await?;
+    run.w.defer_indexes("field_history").await?;
     run.history(&files).await?;
     run.contact_roles(&files).await?;
     run.splits(&files).await?;
+    run.w.defer_indexes("activities").await?;
     run.tasks(&files).await?;
     run.events(&files).await?;
     run.emails(&files).await?;
