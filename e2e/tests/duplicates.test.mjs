@@ -13,7 +13,8 @@ withDemo((started) => ({ baton, browser } = started));
 test("the coordinator merges two spellings of one company and an admin undoes it", async () => {
   const page = await signIn(browser.context, baton.url, loginFor(baton.logins, "coordinator"));
   const card = page.locator("#duplicates");
-  await card.waitFor();
+  // The card's contents arrive after the page.
+  await card.getByText(/NORTHWIND TRADERS, INC\./).waitFor();
   assert.ok(Number(await card.locator(".count").textContent()) >= 2, "the demo plants an account and a contact duplicate");
   assert.match(await card.textContent(), /NORTHWIND TRADERS, INC\./);
   await card.getByRole("link", { name: "Review duplicates" }).click();

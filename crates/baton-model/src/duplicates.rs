@@ -50,9 +50,7 @@ fn words(text: &str) -> Vec<String> {
     for c in text.chars() {
         if c.is_alphanumeric() {
             word.extend(c.to_lowercase());
-        } else if matches!(c, '.' | '\'' | '’') {
-            continue;
-        } else if !word.is_empty() {
+        } else if !matches!(c, '.' | '\'' | '’') && !word.is_empty() {
             out.push(std::mem::take(&mut word));
         }
     }

@@ -42,15 +42,12 @@ pub struct DuplicatesPage {
     pub total: usize,
 }
 
-/// `accounts` or `contacts`, or a problem naming `field`.
-pub(crate) fn entity(field: &str, text: &str) -> Result<MergeEntity, ApiError> {
+/// `accounts` or `contacts`, or the message saying what is expected.
+pub(crate) fn entity(text: &str) -> Result<MergeEntity, String> {
     match text {
-        "accounts" | "contacts" => MergeEntity::parse(text)
-            .ok_or_else(|| ApiError::bad(field, "expected accounts or contacts")),
-        _ => Err(ApiError::bad(
-            field,
-            format!("{text:?}: expected accounts or contacts"),
-        )),
+        "accounts" => Ok(MergeEntity::Account),
+        "contacts" => Ok(MergeEntity::Contact),
+        _ => Err(format!("{text:?}: expected accounts or contacts")),
     }
 }
 
@@ -68,7 +65,7 @@ async fn list(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<DuplicatesPage>> {
     let q: DuplicatesQuery = crate::extract::query_string(raw.as_deref())?;
-    let entity = entity("entity", &q.entity)?;
+    let entity = entity(&q.entity).map_err(|m| ApiError::bad("entity", m))?;
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(ApiError::bad("limit", "a number from 1 to 200"));
@@ -102,10 +99,8 @@ async fn dismiss(
     Auth(actor): Auth,
     ApiJson(input): ApiJson<DismissInput>,
 ) -> ApiResult<Response> {
-    let entity = entity("entity", &input.entity).map_err(|e| match e {
-        ApiError::BadRequest(errors) => ApiError::Invalid(errors),
-        other => other,
-    })?;
+    let entity = entity(&input.entity)
+        .map_err(|m| ApiError::Invalid(baton_model::FieldErrors::one("entity", m)))?;
     s.store
         .dismiss_duplicates(&actor, entity, &input.ids)
         .await?;

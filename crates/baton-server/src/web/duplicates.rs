@@ -18,7 +18,6 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use baton_model::duplicates::{DuplicateGroup, Merge, MergeEntity};
 use baton_model::{AccountId, ContactId, Role};
-use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
 /// Groups on one review page.
@@ -65,7 +64,7 @@ pub struct DuplicatesPage {
     tabs: Vec<Tab>,
     entity: MergeEntity,
     total: usize,
-    groups: Vec<DuplicateGroup>,
+    groups: Vec<GroupView>,
     next_page: Option<usize>,
     notice: Option<String>,
 }
@@ -80,24 +79,34 @@ fn reasons(group: &DuplicateGroup) -> String {
         .join(" · ")
 }
 
-impl DuplicatesPage {
-    /// Why the group's records look alike.
-    fn reasons(&self, group: &DuplicateGroup) -> String {
-        reasons(group)
-    }
+/// A group as the review page shows it.
+pub struct GroupView {
+    group: DuplicateGroup,
+    /// Why its records look alike.
+    reasons: String,
+    /// Every id, comma-separated, for the "not duplicates" form.
+    ids: String,
+    /// Each record's creation day.
+    created: Vec<String>,
+}
 
-    /// Every id of a group, comma-separated, for the "not duplicates" form.
-    fn ids(&self, group: &DuplicateGroup) -> String {
-        group
-            .records
-            .iter()
-            .map(|r| r.id.to_string())
-            .collect::<Vec<_>>()
-            .join(",")
-    }
-
-    fn created(&self, at: &DateTime<Utc>) -> String {
-        day(at.date_naive())
+impl From<DuplicateGroup> for GroupView {
+    fn from(group: DuplicateGroup) -> Self {
+        GroupView {
+            reasons: reasons(&group),
+            ids: group
+                .records
+                .iter()
+                .map(|r| r.id.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+            created: group
+                .records
+                .iter()
+                .map(|r| day(r.created_at.date_naive()))
+                .collect(),
+            group,
+        }
     }
 }
 
@@ -117,7 +126,7 @@ pub async fn page(
     ensure_may_merge(&user)?;
     let entity = match q.entity.as_deref() {
         None => MergeEntity::Account,
-        Some(text) => crate::api::duplicate_entity("entity", text)?,
+        Some(text) => crate::api::duplicate_entity(text).map_err(|m| ApiError::bad("entity", m))?,
     };
     let page = q.page.unwrap_or(0);
     let (total, groups) = s
@@ -130,7 +139,7 @@ pub async fn page(
         tabs: tabs(&current),
         entity,
         total,
-        groups,
+        groups: groups.into_iter().map(GroupView::from).collect(),
         next_page: ((page + 1) * PER_PAGE < total).then_some(page + 1),
         notice: q.notice,
     })
@@ -152,10 +161,8 @@ fn form_urlencoded(text: &str) -> String {
 }
 
 fn submitted_entity(submitted: &Submitted) -> Result<MergeEntity, PageError> {
-    Ok(crate::api::duplicate_entity(
-        "entity",
-        &submitted.get("entity"),
-    )?)
+    Ok(crate::api::duplicate_entity(&submitted.get("entity"))
+        .map_err(|m| ApiError::bad("entity", m))?)
 }
 
 /// `POST /duplicates/merge`: keeps `keep` and merges the other checked records into it.
@@ -317,52 +324,73 @@ pub async fn undo(
     .into_response())
 }
 
-/// Today's "Possible duplicates" card, for admins and coordinators: how many groups there are
-/// and the first few, linking to the review page.
+const CARD_NOTE: &str = "Accounts with the same name or domain, contacts with the same email or \
+    the same name at one account.";
+
+/// Today's "Possible duplicates" card, for admins and coordinators. Finding duplicates reads
+/// every live account and contact, so the page shows the card's frame at once and fetches its
+/// contents from [`card`] after loading.
 pub struct PossibleDuplicates;
 
 impl TodayCard for PossibleDuplicates {
     fn load<'a>(&'a self, ctx: &'a TodayContext) -> BoxFuture<'a, Result<Option<Card>, ApiError>> {
         Box::pin(async move {
-            if !may_merge(ctx.role) {
-                return Ok(None);
-            }
-            let mut items = Vec::new();
-            let mut total = 0;
-            for entity in [MergeEntity::Account, MergeEntity::Contact] {
-                let (count, groups) = ctx.store.duplicate_groups(&ctx.actor, entity, 0, 3).await?;
-                total += count;
-                items.extend(groups.into_iter().map(|g| {
-                    CardItem {
-                        href: format!("/duplicates?entity={}", entity.plural()),
-                        title: g
-                            .records
-                            .iter()
-                            .map(|r| r.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" · "),
-                        detail: format!(
-                            "{} {} · {}",
-                            g.records.len(),
-                            entity.plural(),
-                            reasons(&g)
-                        ),
-                        badge: None,
-                        urgent: false,
-                    }
-                }));
-            }
-            Ok(Some(Card {
+            Ok(may_merge(ctx.role).then(|| Card {
                 id: "duplicates",
                 title: "Possible duplicates".into(),
-                note: "Accounts with the same name or domain, contacts with the same email or \
-                       the same name at one account."
-                    .into(),
-                items,
-                empty: "No likely duplicates.",
-                total: Some(total),
+                note: CARD_NOTE.into(),
+                items: Vec::new(),
+                empty: "",
+                total: None,
                 link: Some(("/duplicates".into(), "Review duplicates".into())),
+                lazy: Some("/duplicates/card".into()),
             }))
         })
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "duplicates/card.html")]
+pub struct CardFragment {
+    card: Card,
+}
+
+/// `GET /duplicates/card`: the Today card with how many groups there are and the first few.
+pub async fn card(State(s): State<AppState>, user: WebUser) -> Result<CardFragment, PageError> {
+    ensure_may_merge(&user)?;
+    let mut items = Vec::new();
+    let mut total = 0;
+    for entity in [MergeEntity::Account, MergeEntity::Contact] {
+        let (count, groups) = s
+            .store
+            .duplicate_groups(&user.0.actor, entity, 0, 3)
+            .await?;
+        total += count;
+        items.extend(groups.into_iter().map(|g| {
+            CardItem {
+                href: format!("/duplicates?entity={}", entity.plural()),
+                title: g
+                    .records
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                detail: format!("{} {} · {}", g.records.len(), entity.plural(), reasons(&g)),
+                badge: None,
+                urgent: false,
+            }
+        }));
+    }
+    Ok(CardFragment {
+        card: Card {
+            id: "duplicates",
+            title: "Possible duplicates".into(),
+            note: CARD_NOTE.into(),
+            items,
+            empty: "No likely duplicates.",
+            total: Some(total),
+            link: Some(("/duplicates".into(), "Review duplicates".into())),
+            lazy: None,
+        },
+    })
 }

@@ -39,6 +39,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/today", get(today::page))
         .route("/search", get(search::search))
         .route("/duplicates", get(duplicates::page))
+        .route("/duplicates/card", get(duplicates::card))
         .route("/duplicates/merge", post(duplicates::merge))
         .route("/duplicates/dismiss", post(duplicates::dismiss))
         .route("/duplicates/merges", get(duplicates::merges))

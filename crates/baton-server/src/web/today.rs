@@ -30,6 +30,9 @@ pub struct Card {
     pub total: Option<usize>,
     /// Where to see them all: the address and the link's text.
     pub link: Option<(String, String)>,
+    /// Where to fetch the card from after the page has loaded, for a card whose question takes
+    /// longer than the page should wait (it grows with the number of records).
+    pub lazy: Option<String>,
 }
 
 /// One line of a card: where to go to act on it, and what it is.
@@ -188,6 +191,7 @@ impl TodayCard for ClosingThisMonth {
                 empty: "No open deal is due to close this month.",
                 total: None,
                 link: None,
+                lazy: None,
             }))
         })
     }
@@ -233,6 +237,7 @@ impl TodayCard for GoneQuiet {
                 empty: "Every open deal has been touched recently.",
                 total: None,
                 link: None,
+                lazy: None,
             }))
         })
     }
@@ -283,6 +288,7 @@ impl TodayCard for OverdueTasks {
                 empty: "No task is overdue.",
                 total: None,
                 link: None,
+                lazy: None,
             }))
         })
     }
@@ -345,6 +351,7 @@ impl TodayCard for CalendarConflicts {
                 empty: "No conflicts in your calendar.",
                 total: None,
                 link: None,
+                lazy: None,
             }))
         })
     }
@@ -403,6 +410,7 @@ impl TodayCard for MeetingsToday {
                 empty: "No meetings today.",
                 total: None,
                 link: None,
+                lazy: None,
             }))
         })
     }
@@ -432,6 +440,7 @@ impl TodayCard for DataToFix {
                 empty: "Nothing breaks the data rules.",
                 total: None,
                 link: None,
+                lazy: None,
             }))
         })
     }
@@ -461,6 +470,7 @@ impl TodayCard for LatestChanges {
                 empty: "No changes yet.",
                 total: None,
                 link: None,
+                lazy: None,
             }))
         })
     }

@@ -343,8 +343,10 @@ both_backends! {
         let cookie = crate::web::session_of(app, &org.coordinator, "coordinator@example.com").await;
         let page = client.get(app.url("/today")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("id=\"duplicates\""), "{page}");
-        assert!(page.contains("STARK INDUSTRIES, INC."));
-        assert!(page.contains("href=\"/duplicates\""));
+        assert!(page.contains("hx-get=\"/duplicates/card\""), "the card loads after the page");
+        let card = client.get(app.url("/duplicates/card")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
+        assert!(card.contains("STARK INDUSTRIES, INC."), "{card}");
+        assert!(card.contains("href=\"/duplicates\""));
         let review = client.get(app.url("/duplicates?entity=accounts")).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(review.status(), StatusCode::OK);
         assert!(review.text().await.unwrap().contains("Keep Stark Industries"));
@@ -352,6 +354,8 @@ both_backends! {
         let rep = crate::web::session_of(app, &org.rep_a1, "rep_a1@example.com").await;
         let page = client.get(app.url("/today")).header("cookie", &rep).send().await.unwrap().text().await.unwrap();
         assert!(!page.contains("id=\"duplicates\""));
+        let card = client.get(app.url("/duplicates/card")).header("cookie", &rep).send().await.unwrap();
+        assert_eq!(card.status(), StatusCode::FORBIDDEN);
         let review = client.get(app.url("/duplicates")).header("cookie", &rep).send().await.unwrap();
         assert_eq!(review.status(), StatusCode::FORBIDDEN);
     }
