@@ -80,7 +80,7 @@ async fn list(
         .store
         .duplicate_groups(&actor, entity, offset, limit)
         .await?;
-    let next = offset + limit;
+    let next = offset.saturating_add(limit);
     Ok(Json(DuplicatesPage {
         items,
         next_cursor: (next < total).then(|| next.to_string()),

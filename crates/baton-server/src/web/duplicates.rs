@@ -131,7 +131,12 @@ pub async fn page(
     let page = q.page.unwrap_or(0);
     let (total, groups) = s
         .store
-        .duplicate_groups(&user.0.actor, entity, page * PER_PAGE, PER_PAGE)
+        .duplicate_groups(
+            &user.0.actor,
+            entity,
+            page.saturating_mul(PER_PAGE),
+            PER_PAGE,
+        )
         .await?;
     let current = format!("/duplicates?entity={}", entity.plural());
     Ok(DuplicatesPage {
@@ -140,7 +145,7 @@ pub async fn page(
         entity,
         total,
         groups: groups.into_iter().map(GroupView::from).collect(),
-        next_page: ((page + 1) * PER_PAGE < total).then_some(page + 1),
+        next_page: (page.saturating_add(1).saturating_mul(PER_PAGE) < total).then_some(page + 1),
         notice: q.notice,
     })
 }
