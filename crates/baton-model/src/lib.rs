@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod activity;
+pub mod duplicates;
 pub mod email;
 pub mod field_error;
 pub mod ids;

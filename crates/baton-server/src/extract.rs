@@ -173,3 +173,16 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
             .map_err(|e| ApiError::bad("id", format!("{}: ids are whole numbers", e.body_text())))
     }
 }
+
+/// A query string read into `T`; a missing or malformed parameter is a problem document naming
+/// it, not axum's plain-text rejection.
+pub fn query_string<T: DeserializeOwned>(raw: Option<&str>) -> Result<T, ApiError> {
+    serde_urlencoded::from_str(raw.unwrap_or("")).map_err(|e| {
+        let message = e.to_string();
+        let field = message
+            .split('`')
+            .nth(1)
+            .map_or_else(|| "query".to_owned(), str::to_owned);
+        ApiError::bad(field, message)
+    })
+}

@@ -22,6 +22,7 @@ mod crm;
 mod custom_fields;
 mod db;
 mod deals;
+mod duplicates;
 mod error;
 mod idempotency;
 mod import;

@@ -10,8 +10,10 @@ pub(crate) mod commissions;
 mod contacts;
 mod custom_fields;
 mod deals;
+mod duplicates;
 mod exchange_rates;
 mod me;
+mod merges;
 mod org;
 mod pipelines;
 mod quotas;
@@ -21,6 +23,7 @@ mod tokens;
 mod users;
 
 pub use calendar::feed as calendar_feed;
+pub(crate) use duplicates::entity as duplicate_entity;
 
 use crate::AppState;
 use crate::error::Problem;
@@ -85,8 +88,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(contacts::router())
         .merge(custom_fields::router())
         .merge(deals::router())
+        .merge(duplicates::router())
         .merge(exchange_rates::router())
         .merge(me::router())
+        .merge(merges::router())
         .merge(org::router())
         .merge(pipelines::router())
         .merge(quotas::router())

@@ -8,6 +8,7 @@ mod board;
 mod calendar;
 mod chrome;
 mod commission;
+mod duplicates;
 mod error;
 mod format;
 mod forms;
@@ -37,6 +38,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/today") }))
         .route("/today", get(today::page))
         .route("/search", get(search::search))
+        .route("/duplicates", get(duplicates::page))
+        .route("/duplicates/card", get(duplicates::card))
+        .route("/duplicates/merge", post(duplicates::merge))
+        .route("/duplicates/dismiss", post(duplicates::dismiss))
+        .route("/duplicates/merges", get(duplicates::merges))
+        .route("/duplicates/merges/{id}/undo", post(duplicates::undo))
         .route("/deals", get(lists::list::<Deal>))
         .route("/deals/views", post(lists::save_view::<Deal>))
         .route("/deals/bulk", post(lists::bulk::<Deal>))

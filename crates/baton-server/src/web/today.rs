@@ -26,6 +26,13 @@ pub struct Card {
     pub items: Vec<CardItem>,
     /// What the card says when it has nothing.
     pub empty: &'static str,
+    /// How many there are in all, when the card shows only the first few.
+    pub total: Option<usize>,
+    /// Where to see them all: the address and the link's text.
+    pub link: Option<(String, String)>,
+    /// Where to fetch the card from after the page has loaded, for a card whose question takes
+    /// longer than the page should wait (it grows with the number of records).
+    pub lazy: Option<String>,
 }
 
 /// One line of a card: where to go to act on it, and what it is.
@@ -66,6 +73,7 @@ fn cards() -> Vec<Box<dyn TodayCard>> {
         Box::new(MeetingsToday),
         Box::new(CalendarConflicts),
         Box::new(DataToFix),
+        Box::new(super::duplicates::PossibleDuplicates),
         Box::new(LatestChanges),
     ]
 }
@@ -181,6 +189,9 @@ impl TodayCard for ClosingThisMonth {
                 note: "Open deals with a close date this month, soonest first.".into(),
                 items,
                 empty: "No open deal is due to close this month.",
+                total: None,
+                link: None,
+                lazy: None,
             }))
         })
     }
@@ -224,6 +235,9 @@ impl TodayCard for GoneQuiet {
                 ),
                 items,
                 empty: "Every open deal has been touched recently.",
+                total: None,
+                link: None,
+                lazy: None,
             }))
         })
     }
@@ -272,6 +286,9 @@ impl TodayCard for OverdueTasks {
                 note: "Tasks past their due date and not done, most recently due first.".into(),
                 items,
                 empty: "No task is overdue.",
+                total: None,
+                link: None,
+                lazy: None,
             }))
         })
     }
@@ -332,6 +349,9 @@ impl TodayCard for CalendarConflicts {
                 note: "Moves of your meetings to answer, and your meetings that overlap in the next 7 days.".into(),
                 items,
                 empty: "No conflicts in your calendar.",
+                total: None,
+                link: None,
+                lazy: None,
             }))
         })
     }
@@ -388,6 +408,9 @@ impl TodayCard for MeetingsToday {
                 ),
                 items,
                 empty: "No meetings today.",
+                total: None,
+                link: None,
+                lazy: None,
             }))
         })
     }
@@ -415,6 +438,9 @@ impl TodayCard for DataToFix {
                 note: "Records breaking the data rules: late-stage deals missing a close date or amount, contacts without an account or with a malformed email, likely duplicate accounts.".into(),
                 items,
                 empty: "Nothing breaks the data rules.",
+                total: None,
+                link: None,
+                lazy: None,
             }))
         })
     }
@@ -442,6 +468,9 @@ impl TodayCard for LatestChanges {
                 note: "Stage, amount, close date, owner and forecast changes by the team, newest first.".into(),
                 items,
                 empty: "No changes yet.",
+                total: None,
+                link: None,
+                lazy: None,
             }))
         })
     }

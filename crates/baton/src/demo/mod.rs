@@ -261,6 +261,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<(Role, String, String)>> 
         role: Role::Rep,
     };
     plant_data_issues(store, &ben, proposal).await?;
+    plant_duplicates(store, &ben).await?;
     let finance = Actor {
         user_id: ids[2],
         role: Role::Finance,
@@ -414,6 +415,63 @@ async fn plant_data_issues(store: &Store, rep: &Actor, late_stage: StageId) -> a
             )
             .await?;
     }
+    Ok(())
+}
+
+/// What the "Possible duplicates" review is for, as imports and hurried reps make them: a
+/// company entered twice under two spellings of its legal name, each with its own contact, and
+/// a trade-show contact entered again with the email typed in another case.
+async fn plant_duplicates(store: &Store, rep: &Actor) -> anyhow::Result<()> {
+    let invalid = |e: baton_model::FieldErrors| anyhow::anyhow!("{e}");
+    let mut accounts = Vec::new();
+    for (name, domain, industry) in [
+        (
+            "Northwind Traders Inc",
+            Some("northwindtraders.com"),
+            Some("Retail"),
+        ),
+        ("NORTHWIND TRADERS, INC.", None, None),
+    ] {
+        let account = AccountInput {
+            name: Some(name.to_owned()),
+            domain: Some(domain.map(str::to_owned)),
+            industry: Some(industry.map(str::to_owned)),
+            ..AccountInput::default()
+        };
+        accounts.push(
+            store
+                .create_account(rep, account.validate(true).map_err(invalid)?)
+                .await?,
+        );
+    }
+    for ((first, last, email), account) in [
+        ("Nancy", "Davolio", "nancy.davolio@northwindtraders.com"),
+        ("Andrew", "Fuller", "andrew.fuller@northwindtraders.com"),
+    ]
+    .into_iter()
+    .zip(&accounts)
+    {
+        let contact = ContactInput {
+            first_name: Some(Some(first.to_owned())),
+            last_name: Some(last.to_owned()),
+            email: Some(Some(email.to_owned())),
+            account_id: Some(Some(account.id)),
+            ..ContactInput::default()
+        };
+        store
+            .create_contact(rep, contact.validate(true).map_err(invalid)?)
+            .await?;
+    }
+    let again = ContactInput {
+        first_name: Some(Some("Priya".to_owned())),
+        last_name: Some("Raman".to_owned()),
+        email: Some(Some("Priya.Raman@Gmail.com".to_owned())),
+        phone: Some(Some("+1 415 555 0142".to_owned())),
+        ..ContactInput::default()
+    };
+    store
+        .create_contact(rep, again.validate(true).map_err(invalid)?)
+        .await?;
     Ok(())
 }
 
