@@ -7,10 +7,12 @@
 //!   backtests.
 //! * [`parse`] holds the field parsers both rely on (dates, amounts, booleans…).
 //! * [`sfid`] handles Salesforce's 15- and 18-character ids.
+//! * [`formula`] neutralises spreadsheet formulas in exported text cells, and undoes it.
 //!
 //! No database and no HTTP here: the importer that writes rows into the store builds on this.
 #![forbid(unsafe_code)]
 
+pub mod formula;
 pub mod generate;
 pub mod parse;
 pub mod salesforce;

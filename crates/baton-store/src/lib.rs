@@ -23,6 +23,7 @@ mod custom_fields;
 mod db;
 mod deals;
 mod error;
+mod export;
 mod idempotency;
 mod import;
 mod list;

@@ -11,6 +11,7 @@ mod contacts;
 mod custom_fields;
 mod deals;
 mod exchange_rates;
+mod export;
 mod me;
 mod org;
 mod pipelines;
@@ -86,6 +87,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(custom_fields::router())
         .merge(deals::router())
         .merge(exchange_rates::router())
+        .merge(export::router())
         .merge(me::router())
         .merge(org::router())
         .merge(pipelines::router())

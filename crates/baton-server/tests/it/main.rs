@@ -10,6 +10,7 @@ mod commissions;
 mod comp_carry;
 mod concurrency;
 mod crud;
+mod export;
 mod history;
 mod idempotency;
 mod import;
