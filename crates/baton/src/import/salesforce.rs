@@ -203,7 +203,8 @@ fn forecast(name: &str) -> Option<ForecastCategory> {
     Some(match name.trim().to_lowercase().as_str() {
         "pipeline" => ForecastCategory::Pipeline,
         "best case" | "bestcase" => ForecastCategory::BestCase,
-        "commit" => ForecastCategory::Commit,
+        // `Forecast` is the API value of the category labelled Commit (OpportunityHistory).
+        "commit" | "forecast" => ForecastCategory::Commit,
         "closed" => ForecastCategory::Closed,
         "omitted" => ForecastCategory::Omitted,
         _ => return None,
@@ -1028,6 +1029,13 @@ impl Run<'_> {
                 a.body = t.description;
                 if kind == ActivityKind::Email {
                     a.direction = Some(Direction::Outbound);
+                }
+                if kind == ActivityKind::Call {
+                    a.direction = match t.call_type.as_deref().map(str::to_lowercase).as_deref() {
+                        Some("inbound") => Some(Direction::Inbound),
+                        Some("outbound") => Some(Direction::Outbound),
+                        _ => None,
+                    };
                 }
                 if kind == ActivityKind::Task {
                     a.due_date = t.activity_date;

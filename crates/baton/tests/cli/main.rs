@@ -3,5 +3,6 @@
 mod backup;
 mod calendar;
 mod comp;
+mod export;
 mod import;
 mod support;
