@@ -10,7 +10,8 @@
 //!
 //! [`restore`] is the inverse the Salesforce reader applies, so that an export imported again
 //! gives back the original text: a `'` followed by one of those characters is dropped. (A text
-//! that itself starts with `'=` is exported as `''=`, and comes back intact.)
+//! that itself starts with `'=` is exported as `''=`, and comes back intact: one quote is
+//! added, and dropped, whenever the quotes lead to a formula character.)
 
 use std::borrow::Cow;
 
@@ -19,20 +20,22 @@ const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// The text as it is safe to put in a CSV cell: a `'` before text that would start a formula.
 pub fn neutralise(text: &str) -> Cow<'_, str> {
-    let risky = text.starts_with(TRIGGERS) && !is_number(text)
-        // Escaped too, so that `restore` gives back exactly this text.
-        || text.starts_with('\'') && text[1..].starts_with(TRIGGERS);
-    if risky {
+    let rest = text.trim_start_matches('\'');
+    let quoted = rest.len() < text.len();
+    // Text already starting with quotes before a formula character gets one more, so that
+    // `restore` gives back exactly this text.
+    if rest.starts_with(TRIGGERS) && (quoted || !is_number(text)) {
         Cow::Owned(format!("'{text}"))
     } else {
         Cow::Borrowed(text)
     }
 }
 
-/// The text a neutralised cell stood for: a leading `'` before a formula character is dropped.
+/// The text a neutralised cell stood for: one leading `'` is dropped when what follows the
+/// leading quotes is a formula character.
 pub fn restore(text: &str) -> &str {
     match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(TRIGGERS) => rest,
+        Some(rest) if rest.trim_start_matches('\'').starts_with(TRIGGERS) => rest,
         _ => text,
     }
 }
@@ -83,7 +86,8 @@ mod tests {
     proptest! {
         #[test]
         fn restore_undoes_neutralise(text in "['=+@\\-\t\r0-9a-z. ]{0,8}") {
-            prop_assert_eq!(restore(&neutralise(&text)), text.as_str());
+            let written = neutralise(&text);
+            prop_assert_eq!(restore(&written), text.as_str());
         }
     }
 }

@@ -72,7 +72,7 @@ pub async fn write_org<W: Write + Seek + Send>(
     ctx.opportunities(&mut zip).await?;
     ctx.history(&mut zip).await?;
     ctx.contact_roles(&mut zip).await?;
-    ctx.split_types(&mut zip)?;
+    Ctx::split_types(&mut zip)?;
     ctx.splits(&mut zip).await?;
     ctx.activities(&mut zip, SfTask::OBJECT, SfTask::COLUMNS, TASK_FILTERS)
         .await?;
@@ -633,7 +633,7 @@ impl<'a> Ctx<'a> {
         sheet.finish()
     }
 
-    fn split_types<W: Write + Seek>(&self, zip: &mut Zip<W>) -> Result<()> {
+    fn split_types<W: Write + Seek>(zip: &mut Zip<W>) -> Result<()> {
         let mut sheet = zip.sheet(SfSplitType::OBJECT, SfSplitType::COLUMNS, &[])?;
         for (id, label, validated) in [
             (REVENUE_SPLIT, "Revenue", true),
@@ -702,7 +702,7 @@ impl<'a> Ctx<'a> {
                 for a in &page.items {
                     let r = match object {
                         "Event" => self.event(a, &refs),
-                        "EmailMessage" => self.email(a, &refs),
+                        "EmailMessage" => Self::email(a, &refs),
                         _ => self.task(a, &refs),
                     };
                     sheet.write(&r)?;
@@ -790,7 +790,7 @@ impl<'a> Ctx<'a> {
         r
     }
 
-    fn email(&self, a: &Activity, refs: &Refs) -> Record {
+    fn email(a: &Activity, refs: &Refs) -> Record {
         let incoming = a.direction == Some(Direction::Inbound);
         let mut r = Record::new(SfEmail::COLUMNS, &[]);
         r.set("Id", refs.activities.of(a.id.0))

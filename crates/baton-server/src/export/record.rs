@@ -36,6 +36,10 @@ impl Record {
     }
 
     /// Sets a column to a value's text.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "callers pass temporaries and references alike"
+    )]
     pub(crate) fn set(&mut self, column: &str, value: impl ToString) -> &mut Self {
         let i = self.index(column);
         self.cells[i] = value.to_string();
