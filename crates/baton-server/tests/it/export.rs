@@ -6,6 +6,7 @@ use crate::helpers::{Person, TestApp, both_backends};
 use crate::web::{browser, session_of};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE};
+use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Read;
 
@@ -65,9 +66,19 @@ both_backends! {
         assert!(rep["Account.csv"].contains("Mine Account") && !rep["Account.csv"].contains("Theirs"));
         assert!(rep["OpportunityHistory.csv"].lines().count() >= 2, "the deal's first snapshot");
 
+        // Custom fields are extra `<key>__c` columns.
+        app.post(&org.admin, "/api/v1/custom-fields", json!({"entity": "deal", "key": "seats", "label": "Seats", "kind": "number"}))
+            .await
+            .expect(StatusCode::CREATED);
+        app.post(&org.rep_a1, "/api/v1/deals", json!({"name": "Seated deal", "custom_fields": {"seats": 40}}))
+            .await
+            .expect(StatusCode::CREATED);
         let (status, _, zip) = download(app, &org.admin, "/api/v1/export").await;
         assert_eq!(status, StatusCode::OK);
         let all = files(zip);
+        let deals = &all["Opportunity.csv"];
+        assert!(deals.lines().next().unwrap().ends_with(",IsDeleted,seats__c"), "{deals}");
+        assert!(deals.lines().any(|l| l.contains("Seated deal") && l.ends_with(",false,40")), "{deals}");
         assert!(all["Opportunity.csv"].contains("Mine deal") && all["Opportunity.csv"].contains("Theirs deal"));
         assert!(all["User.csv"].contains("rep_b1@example.com"));
     }
