@@ -1,6 +1,7 @@
 // Lists: filter, sort, choose columns, page, save a view, and change many deals at once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { withDemo } from "../lib/baton.mjs";
 import { signIn, shot, loginFor } from "../lib/pages.mjs";
 
@@ -68,4 +69,20 @@ test("the coordinator reassigns several deals at once; a rep may not, and is tol
   assert.match(await notice.textContent(), /Changed 0 of 1\. Not changed: #\d+: owner_id: you cannot assign records to user \d+/);
   await shot(ana, "deals-bulk-refused");
   await ana.close();
+});
+
+test("Export CSV downloads every deal the page's filters match, not one page", async () => {
+  const page = await signIn(browser.context, baton.url, loginFor(baton.logins, "coordinator"));
+  await page.goto(`${baton.url}/deals?outcome=open&sort=name`);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export CSV" }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^deals-\d{4}-\d{2}-\d{2}\.csv$/);
+  const lines = (await readFile(await download.path(), "utf8")).trim().split("\n");
+  assert.ok(lines[0].startsWith("ID,Name,Account,Owner,Stage,Amount,Currency"), lines[0]);
+  assert.ok(lines.length - 1 > 50, `every open deal, not one page: ${lines.length - 1}`);
+  const first = (await page.locator("table.list tbody tr td:nth-child(2)").first().textContent()).trim();
+  assert.ok(lines[1].includes(first), `the page's first row comes first: ${lines[1]} / ${first}`);
+  await page.close();
 });

@@ -10,6 +10,7 @@
 //! * [`table`] streams one CSV file into typed records; both readers build on it.
 //! * [`parse`] holds the field parsers they rely on (dates, amounts, booleans…).
 //! * [`sfid`] handles Salesforce's 15- and 18-character ids.
+//! * [`formula`] neutralises spreadsheet formulas in exported text cells, and undoes it.
 //!
 //! No database and no HTTP here: the importer that writes rows into the store builds on this.
 #![forbid(unsafe_code)]
@@ -30,6 +31,7 @@ macro_rules! columns {
     (@index $n:expr;) => {};
 }
 
+pub mod formula;
 pub mod generate;
 pub mod generic;
 pub mod hubspot;

@@ -104,6 +104,24 @@ impl SfId {
         Self(id)
     }
 
+    /// The id Baton's exports give a record that did not come from Salesforce: the key prefix,
+    /// the instance marker `Bt` (no Salesforce instance has it, and generated orgs use `5g`),
+    /// and the Baton id in base 62. The same record always gets the same id, so exporting twice
+    /// and importing both updates instead of duplicating.
+    pub fn from_baton(key_prefix: &str, baton_id: u64) -> Self {
+        let mut id = [b'0'; 18];
+        id[..3].copy_from_slice(&key_prefix.as_bytes()[..3]);
+        id[3..5].copy_from_slice(b"Bt");
+        let mut value = baton_id;
+        for slot in id[5..15].iter_mut().rev() {
+            *slot = BASE62[usize::try_from(value % 62).unwrap_or(0)];
+            value /= 62;
+        }
+        let tail = suffix(&id[..15]);
+        id[15..].copy_from_slice(&tail);
+        Self(id)
+    }
+
     /// The 18-character text.
     pub fn as_str(&self) -> &str {
         // Built only from ASCII alphanumerics.
@@ -227,6 +245,17 @@ mod tests {
             SfId::parse("0034000001lrb-5"),
             Err(IdError::Character(_))
         ));
+    }
+
+    #[test]
+    fn ids_derived_from_baton_ids_are_valid_distinct_and_stable() {
+        let a = SfId::from_baton(prefix::ACCOUNT, 1);
+        let b = SfId::from_baton(prefix::ACCOUNT, 62);
+        assert_eq!(a.as_str(), "001Bt0000000001IAA");
+        assert_ne!(a, b);
+        assert_eq!(SfId::parse(a.as_str()).unwrap(), a);
+        assert_eq!(SfId::from_baton(prefix::ACCOUNT, 1), a);
+        assert!(!SfId::from_baton(prefix::CONTACT, 0).is_null());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod assets;
 pub mod auth;
 mod calendar_fetch;
 mod error;
+pub mod export;
 mod extract;
 mod idempotency;
 mod metrics;

@@ -96,7 +96,7 @@ pub(crate) async fn write_audit<T: Serialize>(
     Ok(())
 }
 
-fn field_change(r: &Row) -> Result<FieldChange> {
+pub(crate) fn field_change(r: &Row) -> Result<FieldChange> {
     Ok(FieldChange {
         id: r.get("id")?,
         entity: r.get("entity")?,

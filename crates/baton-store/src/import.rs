@@ -47,7 +47,7 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    fn table(self) -> &'static str {
+    pub(crate) fn table(self) -> &'static str {
         match self {
             SourceKind::User => "users",
             SourceKind::Account => "accounts",

@@ -24,6 +24,7 @@ mod db;
 mod deals;
 mod duplicates;
 mod error;
+mod export;
 mod idempotency;
 mod import;
 mod list;

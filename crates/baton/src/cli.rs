@@ -69,6 +69,9 @@ enum Command {
     /// Import an export from another CRM.
     #[command(subcommand)]
     Import(crate::import::ImportCommand),
+    /// Export the whole organisation as a Salesforce Data Export (a zip of CSV files that
+    /// `baton import salesforce` reads back).
+    Export(crate::export::ExportArgs),
     /// Write a realistic Salesforce-shaped export (deterministic per seed), for trials and
     /// benchmarks.
     Generate(crate::import::GenerateArgs),
@@ -287,6 +290,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Comp(command) => crate::comp::run(&cli, command).await,
         Command::Import(command) => crate::import::run(&cli, command).await,
         Command::Generate(args) => crate::import::generate(args),
+        Command::Export(args) => crate::export::run(&cli, args).await,
         Command::Backup { file } => {
             let store = cli.open().await?;
             store.backup(file).await?;

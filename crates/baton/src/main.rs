@@ -6,6 +6,7 @@ mod calendar;
 mod cli;
 mod comp;
 mod demo;
+mod export;
 mod import;
 
 use clap::Parser;

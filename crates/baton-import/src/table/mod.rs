@@ -9,7 +9,10 @@
 //! * headers are matched case-insensitively, each known column under any of its names (a
 //!   HubSpot column may carry its label or its internal name); columns a record type does not
 //!   know are kept per row in `extra`;
-//! * dates, date-times, amounts, percentages and booleans as [`parse`](crate::parse) documents.
+//! * dates, date-times, amounts, percentages and booleans as [`parse`](crate::parse) documents;
+//! * text that starts with `'` followed by `=`, `+`, `-`, `@`, a tab or a carriage return loses
+//!   the `'`: that is how exports (Baton's own among them) neutralise spreadsheet formulas, and
+//!   dropping it gives back the text as it was before export (see [`formula`](crate::formula)).
 //!
 //! A value that cannot be read rejects its row with a [`RowError`] (file, line, field, reason);
 //! a row never comes back half-read and no input makes the reader panic.

@@ -28,9 +28,12 @@ impl<'a> Row<'a> {
         self.decoded.get(index)
     }
 
-    /// The text with surrounding whitespace removed, `None` when empty.
+    /// The text with surrounding whitespace removed, `None` when empty. A `'` that an export
+    /// put before a formula character (`'=…`, `'+…`, `'-…`, `'@…`) is dropped again, see
+    /// [`formula`](crate::formula).
     pub fn text(&self, col: usize) -> Option<String> {
-        self.trimmed(col).map(str::to_owned)
+        self.trimmed(col)
+            .map(|text| crate::formula::restore(text).to_owned())
     }
 
     fn trimmed(&self, col: usize) -> Option<&'a str> {

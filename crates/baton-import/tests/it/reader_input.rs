@@ -161,3 +161,17 @@ fn a_bad_value_rejects_its_row_with_the_field_and_line_not_the_file() {
         (4, Some("Id"))
     );
 }
+
+#[test]
+fn a_quote_an_export_put_before_a_formula_character_is_dropped_again() {
+    let bytes = format!("Id,Name,Industry,Website\n{ACME},'=Acme,'Software,'-x\n");
+    let (rows, errors) = read::<SfAccount>("Account.csv", bytes);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(rows[0].name.as_deref(), Some("=Acme"));
+    assert_eq!(
+        rows[0].industry.as_deref(),
+        Some("'Software"),
+        "not before a formula character"
+    );
+    assert_eq!(rows[0].website.as_deref(), Some("-x"));
+}

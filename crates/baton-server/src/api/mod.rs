@@ -12,6 +12,7 @@ mod custom_fields;
 mod deals;
 mod duplicates;
 mod exchange_rates;
+mod export;
 mod me;
 mod merges;
 mod org;
@@ -90,6 +91,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(deals::router())
         .merge(duplicates::router())
         .merge(exchange_rates::router())
+        .merge(export::router())
         .merge(me::router())
         .merge(merges::router())
         .merge(org::router())

@@ -529,6 +529,57 @@ pub async fn list<T: Listed>(
     page::<T>(&s, &user, raw.as_deref(), None).await
 }
 
+/// `GET /{list}/export?format=csv|xlsx&…`: every row matching the page's filters, sort and
+/// search, as a file (the "Export CSV / Export XLSX" links).
+pub async fn export<T: Listed>(
+    State(s): State<AppState>,
+    user: WebUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    use crate::export::list::{Format, ListKind, export_list};
+    let mut format = Format::Csv;
+    let mut store_pairs = Vec::new();
+    for (k, v) in pairs(raw.as_deref()) {
+        match k.as_str() {
+            "format" => format = Format::parse(&v).unwrap_or(Format::Csv),
+            // The page's own parameters, and paging: the file has every row.
+            "col" | "notice" | "cursor" | "limit" => {}
+            _ if v.is_empty() => {}
+            _ => store_pairs.push((k, v)),
+        }
+    }
+    let kind = match T::ENTITY {
+        "accounts" => ListKind::Accounts,
+        "contacts" => ListKind::Contacts,
+        "deals" => ListKind::Deals,
+        _ => ListKind::Activities,
+    };
+    let list = ListQuery::from_pairs(store_pairs)?;
+    let bytes = export_list(&s.store, &user.0.actor, kind, &list, format)
+        .await
+        .map_err(crate::error::ApiError::from)?;
+    let name = format!(
+        "{}-{}.{}",
+        kind.name(),
+        chrono::Utc::now().format("%Y-%m-%d"),
+        format.extension()
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                format.content_type().to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// `POST /{list}/views`: saves the list's current query under a name.
 pub async fn save_view<T: Listed>(
     State(s): State<AppState>,

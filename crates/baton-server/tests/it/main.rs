@@ -11,6 +11,7 @@ mod comp_carry;
 mod concurrency;
 mod crud;
 mod duplicates;
+mod export;
 mod history;
 mod idempotency;
 mod import;

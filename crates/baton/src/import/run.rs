@@ -231,7 +231,8 @@ pub fn forecast(name: &str) -> Option<ForecastCategory> {
     Some(match stage_key(name).as_str() {
         "pipeline" => ForecastCategory::Pipeline,
         "bestcase" => ForecastCategory::BestCase,
-        "commit" => ForecastCategory::Commit,
+        // `Forecast` is the API value of the category labelled Commit (OpportunityHistory).
+        "commit" | "forecast" => ForecastCategory::Commit,
         "closed" => ForecastCategory::Closed,
         "omitted" | "omit" => ForecastCategory::Omitted,
         _ => return None,

@@ -869,6 +869,13 @@ impl Run<'_> {
                 if kind == ActivityKind::Email {
                     a.direction = Some(Direction::Outbound);
                 }
+                if kind == ActivityKind::Call {
+                    a.direction = match t.call_type.as_deref().map(str::to_lowercase).as_deref() {
+                        Some("inbound") => Some(Direction::Inbound),
+                        Some("outbound") => Some(Direction::Outbound),
+                        _ => None,
+                    };
+                }
                 if kind == ActivityKind::Task {
                     a.due_date = t.activity_date;
                     a.completed_at = t

@@ -4,6 +4,7 @@ mod backup;
 mod calendar;
 mod comp;
 mod csv;
+mod export;
 mod hubspot;
 mod import;
 mod support;
