@@ -491,10 +491,19 @@ const SYSTEM_COLUMNS: &[&str] = &[
     "PhotoUrl",
 ];
 
-/// A custom field key for a column: `Region__c` → `region_c`.
+/// A custom field's label for a column: without Salesforce's `__c` suffix.
+fn field_label(column: &str) -> &str {
+    let cut = column.len().saturating_sub(3);
+    match column.get(cut..) {
+        Some(suffix) if suffix.eq_ignore_ascii_case("__c") && cut > 0 => &column[..cut],
+        _ => column,
+    }
+}
+
+/// A custom field key for a column: `Deal Region__c` → `deal_region`.
 fn field_key(column: &str) -> Option<String> {
     let mut key = String::new();
-    for c in column.chars() {
+    for c in field_label(column).chars() {
         match c.to_ascii_lowercase() {
             c @ ('a'..='z' | '0'..='9') => key.push(c),
             _ if !key.is_empty() && !key.ends_with('_') => key.push('_'),
@@ -574,7 +583,7 @@ impl<'a> Extras<'a> {
                             CustomFieldChanges {
                                 entity: Some(entity),
                                 key: Some(key.clone()),
-                                label: Some(column.to_owned()),
+                                label: Some(field_label(column).to_owned()),
                                 kind: Some(CustomFieldKind::Text),
                                 ..CustomFieldChanges::default()
                             },
@@ -604,5 +613,27 @@ impl<'a> Extras<'a> {
                 Some((key.clone(), serde_json::Value::String(value)))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_key;
+
+    #[test]
+    fn a_column_becomes_a_custom_field_key_without_salesforces_suffix() {
+        assert_eq!(field_key("Region__c").as_deref(), Some("region"));
+        assert_eq!(
+            field_key("Deal Region (EMEA)").as_deref(),
+            Some("deal_region_emea")
+        );
+        assert_eq!(field_key("tier__C").as_deref(), Some("tier"));
+        assert_eq!(field_key("__"), None, "no letters, no key");
+        assert_eq!(
+            field_key("2nd owner").as_deref(),
+            None,
+            "a key starts with a letter"
+        );
+        assert_eq!(field_key(&"x".repeat(60)).map(|k| k.len()), Some(40));
     }
 }
