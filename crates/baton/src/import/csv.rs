@@ -15,7 +15,7 @@ use super::report::Report;
 use super::run::{
     Owners, Writer, activity, dedupe, domain, fault, forecast, pipeline_stages, stage_key,
 };
-use super::{CHUNK, CsvArgs, CsvKind};
+use super::{CsvArgs, CsvKind};
 use anyhow::Context;
 use baton_import::generic::{CsvAccount, CsvActivity, CsvContact, CsvDeal};
 use baton_import::parse::to_minor;
@@ -274,11 +274,7 @@ impl Run<'_> {
                 },
                 Err(e) => Err(e),
             };
-            match item {
-                Ok(item) => batch.push(item),
-                Err(e) => self.w.report.reject(&e)?,
-            }
-            if batch.len() >= CHUNK {
+            if self.w.take(item, &mut batch)? {
                 self.write_accounts(&mut batch).await?;
             }
         }
@@ -357,11 +353,7 @@ impl Run<'_> {
                 },
                 Err(e) => Err(e),
             };
-            match item {
-                Ok(item) => batch.push(item),
-                Err(e) => self.w.report.reject(&e)?,
-            }
-            if batch.len() >= CHUNK {
+            if self.w.take(item, &mut batch)? {
                 self.write_contacts(&mut batch).await?;
             }
         }
@@ -462,11 +454,7 @@ impl Run<'_> {
                 },
                 Err(e) => Err(e),
             };
-            match item {
-                Ok(item) => batch.push(item),
-                Err(e) => self.w.report.reject(&e)?,
-            }
-            if batch.len() >= CHUNK {
+            if self.w.take(item, &mut batch)? {
                 self.write_deals(&mut batch).await?;
             }
         }
@@ -607,11 +595,7 @@ impl Run<'_> {
                 },
                 Err(e) => Err(e),
             };
-            match item {
-                Ok(item) => batch.push(item),
-                Err(e) => self.w.report.reject(&e)?,
-            }
-            if batch.len() >= CHUNK {
+            if self.w.take(item, &mut batch)? {
                 let items = dedupe(std::mem::take(&mut batch));
                 self.w.chunk().activities(&items).await?;
                 self.w.wrote(items.len()).await?;

@@ -311,11 +311,7 @@ impl Run<'_> {
                 Ok(c) => self.account(c, &rows).await?,
                 Err(e) => Err(e),
             };
-            match item {
-                Ok(item) => batch.push(item),
-                Err(e) => self.w.report.reject(&e)?,
-            }
-            if batch.len() >= super::CHUNK {
+            if self.w.take(item, &mut batch)? {
                 self.write_accounts(&mut batch).await?;
             }
         }
@@ -398,11 +394,7 @@ impl Run<'_> {
                 Ok(c) => self.contact(c, &rows).await?,
                 Err(e) => Err(e),
             };
-            match item {
-                Ok(item) => batch.push(item),
-                Err(e) => self.w.report.reject(&e)?,
-            }
-            if batch.len() >= super::CHUNK {
+            if self.w.take(item, &mut batch)? {
                 self.write_contacts(&mut batch).await?;
             }
         }
@@ -506,11 +498,7 @@ impl Run<'_> {
                 Ok(d) => self.deal(d, &rows).await?,
                 Err(e) => Err(e),
             };
-            match item {
-                Ok(item) => batch.push(item),
-                Err(e) => self.w.report.reject(&e)?,
-            }
-            if batch.len() >= super::CHUNK {
+            if self.w.take(item, &mut batch)? {
                 self.write_deals(&mut batch).await?;
             }
         }
@@ -691,11 +679,7 @@ impl Run<'_> {
                 Ok(e) => self.engagement(e, kind, &rows).await?,
                 Err(e) => Err(e),
             };
-            match item {
-                Ok(item) => batch.push(item),
-                Err(e) => self.w.report.reject(&e)?,
-            }
-            if batch.len() >= super::CHUNK {
+            if self.w.take(item, &mut batch)? {
                 self.write_activities(&mut batch).await?;
             }
         }

@@ -55,6 +55,20 @@ impl<'a> Writer<'a> {
         self.chunk.as_mut().expect("a chunk is open until finish")
     }
 
+    /// Adds a row's record to `batch`, or reports why it was rejected; says whether the batch
+    /// is full and should be written.
+    pub fn take<T>(
+        &mut self,
+        item: Result<T, RowError>,
+        batch: &mut Vec<T>,
+    ) -> anyhow::Result<bool> {
+        match item {
+            Ok(item) => batch.push(item),
+            Err(e) => self.report.reject(&e)?,
+        }
+        Ok(batch.len() >= CHUNK)
+    }
+
     /// Commits after every [`CHUNK`] rows written (never with `--all-or-nothing`).
     pub async fn wrote(&mut self, rows: usize) -> anyhow::Result<()> {
         self.pending += rows;

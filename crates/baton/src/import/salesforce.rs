@@ -318,11 +318,8 @@ impl Run<'_> {
         let mut batch: Vec<(SfId, Account)> = Vec::new();
         while let Some(row) = rows.next() {
             self.w.report.read(&rows);
-            match row.and_then(|a| self.account(a, &rows)) {
-                Ok(item) => batch.push(item),
-                Err(e) => self.w.report.reject(&e)?,
-            }
-            if batch.len() >= CHUNK {
+            let item = row.and_then(|a| self.account(a, &rows));
+            if self.w.take(item, &mut batch)? {
                 self.write_accounts(&mut batch).await?;
             }
         }
@@ -373,11 +370,8 @@ impl Run<'_> {
         let mut batch: Vec<(SfId, Contact)> = Vec::new();
         while let Some(row) = rows.next() {
             self.w.report.read(&rows);
-            match row.and_then(|c| self.contact(c, &rows)) {
-                Ok(item) => batch.push(item),
-                Err(e) => self.w.report.reject(&e)?,
-            }
-            if batch.len() >= CHUNK {
+            let item = row.and_then(|c| self.contact(c, &rows));
+            if self.w.take(item, &mut batch)? {
                 self.write_contacts(&mut batch).await?;
             }
         }
@@ -439,11 +433,8 @@ impl Run<'_> {
         let mut batch: Vec<(SfId, Deal)> = Vec::new();
         while let Some(row) = rows.next() {
             self.w.report.read(&rows);
-            match row.and_then(|o| self.deal(o, &rows)) {
-                Ok(item) => batch.push(item),
-                Err(e) => self.w.report.reject(&e)?,
-            }
-            if batch.len() >= CHUNK {
+            let item = row.and_then(|o| self.deal(o, &rows));
+            if self.w.take(item, &mut batch)? {
                 self.write_deals(&mut batch).await?;
             }
         }
@@ -673,11 +664,7 @@ impl Run<'_> {
                     },
                 ))
             });
-            match item {
-                Ok(item) => batch.push(item),
-                Err(e) => self.w.report.reject(&e)?,
-            }
-            if batch.len() >= CHUNK {
+            if self.w.take(item, &mut batch)? {
                 let items = std::mem::take(&mut batch);
                 self.w.chunk().deal_contacts(&items).await?;
                 self.w.wrote(items.len()).await?;
@@ -970,11 +957,7 @@ impl Run<'_> {
         item: Result<(SfId, Activity), RowError>,
         batch: &mut Vec<(SfId, Activity)>,
     ) -> anyhow::Result<()> {
-        match item {
-            Ok(item) => batch.push(item),
-            Err(e) => self.w.report.reject(&e)?,
-        }
-        if batch.len() >= CHUNK {
+        if self.w.take(item, batch)? {
             self.write_activities(batch).await?;
         }
         Ok(())
