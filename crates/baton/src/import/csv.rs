@@ -13,7 +13,8 @@
 
 use super::report::Report;
 use super::run::{
-    Owners, Writer, activity, dedupe, domain, fault, forecast, pipeline_stages, stage_key,
+    Owners, Writer, activity, all_pages, dedupe, domain, fault, forecast, operator,
+    pipeline_stages, stage_key,
 };
 use super::{CsvArgs, CsvKind};
 use anyhow::Context;
@@ -25,7 +26,7 @@ use baton_model::activity::{ActivityKind, MeetingStatus};
 use baton_model::pipeline::StageOutcome;
 use baton_model::records::{Account, Activity, Contact, Deal, DealContact, Stage};
 use baton_model::{AccountId, ContactId, Currency, DealId, Email};
-use baton_store::{Actor, ListQuery, MAX_LIMIT, SourceKind, Store};
+use baton_store::{Actor, SourceKind, Store};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -62,13 +63,7 @@ fn mapping(args: &CsvArgs) -> anyhow::Result<Vec<(String, String)>> {
 /// Imports `args.file`.
 pub async fn import(store: &Store, args: &CsvArgs) -> anyhow::Result<()> {
     let mapping = mapping(args)?;
-    store
-        .init_org(
-            "Baton",
-            &baton_model::records::OrgSettingsChanges::default(),
-        )
-        .await?;
-    let actor = crate::comp::operator(store, None).await?;
+    let actor = operator(store).await?;
     let report_path = args
         .report
         .clone()
@@ -161,44 +156,25 @@ impl Refs {
             contacts: HashMap::new(),
             deals: HashMap::new(),
         };
-        let mut query = ListQuery {
-            limit: Some(MAX_LIMIT),
-            ..ListQuery::default()
-        };
-        loop {
-            let page = store.list_accounts(actor, &query).await?;
-            for a in page.items {
-                refs.account(&a.name, a.domain.as_deref(), a.id);
-            }
-            let Some(cursor) = page.next_cursor else {
-                break;
-            };
-            query.cursor = Some(cursor);
-        }
-        query.cursor = None;
-        loop {
-            let page = store.list_contacts(actor, &query).await?;
-            for c in page.items {
+        all_pages(
+            |q| async move { store.list_accounts(actor, &q).await },
+            |a| refs.account(&a.name, a.domain.as_deref(), a.id),
+        )
+        .await?;
+        all_pages(
+            |q| async move { store.list_contacts(actor, &q).await },
+            |c| {
                 if let Some(email) = &c.email {
                     note(&mut refs.contacts, email.as_str().to_lowercase(), c.id);
                 }
-            }
-            let Some(cursor) = page.next_cursor else {
-                break;
-            };
-            query.cursor = Some(cursor);
-        }
-        query.cursor = None;
-        loop {
-            let page = store.list_deals(actor, &query).await?;
-            for d in page.items {
-                note(&mut refs.deals, d.name.to_lowercase(), d.id);
-            }
-            let Some(cursor) = page.next_cursor else {
-                break;
-            };
-            query.cursor = Some(cursor);
-        }
+            },
+        )
+        .await?;
+        all_pages(
+            |q| async move { store.list_deals(actor, &q).await },
+            |d| note(&mut refs.deals, d.name.to_lowercase(), d.id),
+        )
+        .await?;
         for (source, id) in store.source_ids(SourceKind::Deal, "csv:deals:").await? {
             refs.deals.insert(source, Some(DealId(id)));
         }

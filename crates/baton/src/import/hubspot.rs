@@ -8,7 +8,7 @@
 use super::ExportArgs;
 use super::report::Report;
 use super::run::{
-    About, Extras, Owners, OwnersList, Writer, activity, dedupe, domain, fault, forecast,
+    About, Extras, Owners, OwnersList, Writer, activity, dedupe, domain, fault, forecast, operator,
     pipeline_stages, stage_key,
 };
 use anyhow::Context;
@@ -43,28 +43,8 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
             args.dir.display()
         );
     }
-    // An earlier run's report is no export file.
-    for path in files
-        .unrecognised
-        .iter()
-        .filter(|p| !p.ends_with("import-report.csv"))
-    {
-        eprintln!(
-            "{}: not a HubSpot export Baton imports; skipped",
-            path.display()
-        );
-    }
-    let report_path = args
-        .report
-        .clone()
-        .unwrap_or_else(|| args.dir.join("import-report.csv"));
-    store
-        .init_org(
-            "Baton",
-            &baton_model::records::OrgSettingsChanges::default(),
-        )
-        .await?;
-    let actor = crate::comp::operator(store, None).await?;
+    let report_path = args.report_path(&files.unrecognised, "a HubSpot export");
+    let actor = operator(store).await?;
     let stages = pipeline_stages(store, &actor, args.create_stages, || seen_stages(&files)).await?;
     let mut report = Report::create(&report_path, files.found.iter().map(|f| f.path.as_path()))?;
     let owners = Owners::load(

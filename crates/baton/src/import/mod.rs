@@ -92,6 +92,18 @@ pub struct ExportArgs {
     report: Option<PathBuf>,
 }
 
+impl ExportArgs {
+    /// Where the report goes, after naming the directory's other files (`what` Baton does not
+    /// import) as skipped; an earlier run's report is not one of them.
+    fn report_path(&self, unrecognised: &[PathBuf], what: &str) -> PathBuf {
+        let report = self.dir.join("import-report.csv");
+        for path in unrecognised.iter().filter(|p| **p != report) {
+            eprintln!("{}: not {what} Baton imports; skipped", path.display());
+        }
+        self.report.clone().unwrap_or(report)
+    }
+}
+
 /// `baton generate`.
 #[derive(Args)]
 pub struct GenerateArgs {

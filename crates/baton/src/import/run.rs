@@ -13,11 +13,45 @@ use baton_model::records::{
     Stage, StageSpec, default_forecast_category,
 };
 use baton_model::{AccountId, ActivityId, ContactId, DealId, Email, Role, UserId};
-use baton_store::{Actor, Import, ImportedUser, ListQuery, MAX_LIMIT, SourceKind, Store};
+use baton_store::{Actor, Import, ImportedUser, ListQuery, MAX_LIMIT, Page, SourceKind, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::str::FromStr;
+
+/// The admin an import runs as, after giving a new data directory its organisation (an import
+/// may be the first thing it sees).
+pub async fn operator(store: &Store) -> anyhow::Result<Actor> {
+    store
+        .init_org(
+            "Baton",
+            &baton_model::records::OrgSettingsChanges::default(),
+        )
+        .await?;
+    crate::comp::operator(store, None).await
+}
+
+/// Calls `each` on every item of a paged store list, `list` fetching one page per query.
+pub async fn all_pages<T, Fut>(
+    mut list: impl FnMut(ListQuery) -> Fut,
+    mut each: impl FnMut(T),
+) -> anyhow::Result<()>
+where
+    Fut: std::future::Future<Output = baton_store::Result<Page<T>>>,
+{
+    let mut query = ListQuery {
+        limit: Some(MAX_LIMIT),
+        ..ListQuery::default()
+    };
+    loop {
+        let page = list(query.clone()).await?;
+        page.items.into_iter().for_each(&mut each);
+        match page.next_cursor {
+            Some(cursor) => query.cursor = Some(cursor),
+            None => return Ok(()),
+        }
+    }
+}
 
 /// Writes an import's records in transactions of about [`CHUNK`] rows (one for the whole run
 /// with `--all-or-nothing`) and keeps its report.
@@ -342,13 +376,9 @@ impl Owners {
         listed: OwnersList,
     ) -> anyhow::Result<Owners> {
         let mut users = HashMap::new();
-        let mut query = ListQuery {
-            limit: Some(MAX_LIMIT),
-            ..ListQuery::default()
-        };
-        loop {
-            let page = store.list_users(actor, &query).await?;
-            for user in page.items {
+        all_pages(
+            |q| async move { store.list_users(actor, &q).await },
+            |user| {
                 users.insert(
                     format!("email:{}", user.email.as_str().to_lowercase()),
                     user.id,
@@ -356,12 +386,9 @@ impl Owners {
                 users
                     .entry(format!("name:{}", user.name.to_lowercase()))
                     .or_insert(user.id);
-            }
-            match page.next_cursor {
-                Some(cursor) => query.cursor = Some(cursor),
-                None => break,
-            }
-        }
+            },
+        )
+        .await?;
         let prefix = format!("{source}:owner:");
         for (owner, id) in store.source_ids(SourceKind::User, &prefix).await? {
             if let Some(owner) = owner.strip_prefix(&prefix) {
@@ -561,17 +588,13 @@ impl<'a> Extras<'a> {
             );
             return Ok(());
         }
-        let existing = self
-            .store
-            .list_custom_fields(
-                &self.actor,
-                &ListQuery {
-                    limit: Some(MAX_LIMIT),
-                    ..ListQuery::default()
-                },
-            )
-            .await?
-            .items;
+        let (store, actor) = (self.store, self.actor);
+        let mut existing = Vec::new();
+        all_pages(
+            |q| async move { store.list_custom_fields(&actor, &q).await },
+            |f| existing.push(f),
+        )
+        .await?;
         for column in columns {
             let Some(key) = field_key(column) else {
                 eprintln!(

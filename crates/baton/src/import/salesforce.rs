@@ -6,8 +6,8 @@
 
 use super::report::Report;
 use super::run::{
-    About, Extras, Writer, activity, dedupe, domain, fault, forecast, noon, pipeline_stages,
-    stage_key,
+    About, Extras, Writer, activity, dedupe, domain, fault, forecast, noon, operator,
+    pipeline_stages, stage_key,
 };
 use super::{CHUNK, ExportArgs};
 use baton_import::SfId;
@@ -40,26 +40,8 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
             args.dir.display()
         );
     }
-    // An earlier run's report is no export file.
-    for path in files
-        .unrecognised
-        .iter()
-        .filter(|p| !p.ends_with("import-report.csv"))
-    {
-        eprintln!("{}: not an object Baton imports; skipped", path.display());
-    }
-    let report_path = args
-        .report
-        .clone()
-        .unwrap_or_else(|| args.dir.join("import-report.csv"));
-    // An import may be the first thing a new data directory sees.
-    store
-        .init_org(
-            "Baton",
-            &baton_model::records::OrgSettingsChanges::default(),
-        )
-        .await?;
-    let actor = crate::comp::operator(store, None).await?;
+    let report_path = args.report_path(&files.unrecognised, "an object");
+    let actor = operator(store).await?;
     let currency = store.org_settings().await?.currency;
     let stages = stages(store, &actor, &files, args.create_stages).await?;
     // Before the first chunk's transaction: defining fields takes a connection of its own.
