@@ -2,11 +2,9 @@
 //! and flags; references by name, domain and email; bad rows and bad mappings named; a second
 //! import changing nothing.
 
-use crate::import::data_dir;
+use crate::import::{all, data_dir, open_as_admin};
 use crate::support::{baton, text};
-use baton_model::Role;
 use baton_model::activity::ActivityKind;
-use baton_store::{Actor, ListQuery, OpenOptions, Store};
 use std::path::Path;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/csv");
@@ -26,13 +24,6 @@ fn import(data: &Path, report: &Path, object: &str, file: &str, more: &[&str]) -
     let out = baton(data, &args);
     assert!(out.status.success(), "{}", text(&out));
     text(&out)
-}
-
-fn all() -> ListQuery {
-    ListQuery {
-        limit: Some(500),
-        ..ListQuery::default()
-    }
 }
 
 #[test]
@@ -81,17 +72,7 @@ fn spreadsheets_of_each_object_import_by_header_or_mapping_and_bad_rows_are_name
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let url = format!("sqlite://{}", data.join("baton.db").display());
-        let store = Store::open(&url, &OpenOptions::default()).await.unwrap();
-        let admin = store
-            .user_by_email("admin@example.com")
-            .await
-            .unwrap()
-            .unwrap();
-        let actor = Actor {
-            user_id: admin.id,
-            role: Role::Admin,
-        };
+        let (store, actor) = open_as_admin(&data).await;
         let jane = store
             .user_by_email("jane@example.com")
             .await
@@ -113,7 +94,10 @@ fn spreadsheets_of_each_object_import_by_header_or_mapping_and_bad_rows_are_name
             (Some("globex.com"), Some(1200), Some(1), jane.id)
         );
         let initech = accounts.iter().find(|a| a.name == "Initech").unwrap();
-        assert_eq!(initech.owner_id, admin.id, "no owner: the importing admin");
+        assert_eq!(
+            initech.owner_id, actor.user_id,
+            "no owner: the importing admin"
+        );
 
         let contacts = store.list_contacts(&actor, &all()).await.unwrap().items;
         let hank = contacts.iter().find(|c| c.last_name == "Scorpio").unwrap();

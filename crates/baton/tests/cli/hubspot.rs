@@ -3,41 +3,17 @@
 //! custom fields, every bad row reported with its file, line and reason, and a second import
 //! changing nothing.
 
-use crate::import::data_dir;
+use crate::import::{all, data_dir, open_as_admin};
 use crate::support::{baton, text};
-use baton_model::Role;
 use baton_model::activity::{ActivityKind, Direction, MeetingStatus};
-use baton_store::{Actor, ListQuery, OpenOptions, SourceKind, Store};
+use baton_store::{ListQuery, SourceKind, Store};
 use std::collections::HashMap;
-use std::path::Path;
 
 const EXPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hubspot");
-
-async fn open(data: &Path) -> (Store, Actor) {
-    let url = format!("sqlite://{}", data.join("baton.db").display());
-    let store = Store::open(&url, &OpenOptions::default()).await.unwrap();
-    let admin = store
-        .user_by_email("admin@example.com")
-        .await
-        .unwrap()
-        .unwrap();
-    let actor = Actor {
-        user_id: admin.id,
-        role: Role::Admin,
-    };
-    (store, actor)
-}
 
 /// Baton ids by HubSpot source id.
 async fn ids(store: &Store, kind: SourceKind) -> HashMap<String, i64> {
     store.source_ids(kind, "hs:").await.unwrap()
-}
-
-fn all() -> ListQuery {
-    ListQuery {
-        limit: Some(500),
-        ..ListQuery::default()
-    }
 }
 
 #[test]
@@ -79,7 +55,7 @@ fn a_hubspot_export_imports_with_owners_history_and_activities_and_reports_bad_r
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let (store, admin) = open(&data).await;
+        let (store, admin) = open_as_admin(&data).await;
         // Owners: by the owners file's email, by name (a placeholder address), and the operator.
         let jane = store
             .user_by_email("jane.doe@example.com")

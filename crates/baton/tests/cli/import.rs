@@ -3,7 +3,8 @@
 //! and run again ends in exactly the state of an uninterrupted one.
 
 use crate::support::{baton, text};
-use baton_store::{OpenOptions, SourceKind, Store};
+use baton_model::Role;
+use baton_store::{Actor, ListQuery, OpenOptions, SourceKind, Store};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -29,6 +30,30 @@ pub fn data_dir(root: &Path, name: &str) -> std::path::PathBuf {
     );
     assert!(out.status.success(), "{}", text(&out));
     data
+}
+
+/// The data directory's store, and its admin to read it as.
+pub async fn open_as_admin(data: &Path) -> (Store, Actor) {
+    let url = format!("sqlite://{}", data.join("baton.db").display());
+    let store = Store::open(&url, &OpenOptions::default()).await.unwrap();
+    let admin = store
+        .user_by_email("admin@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let actor = Actor {
+        user_id: admin.id,
+        role: Role::Admin,
+    };
+    (store, actor)
+}
+
+/// A list query for every record of the small fixtures.
+pub fn all() -> ListQuery {
+    ListQuery {
+        limit: Some(500),
+        ..ListQuery::default()
+    }
 }
 
 /// Every imported record's Salesforce id, per kind.
