@@ -11,6 +11,7 @@ pub mod duplicates;
 pub mod email;
 pub mod field_error;
 pub mod ids;
+pub mod imports;
 pub mod money;
 pub mod percent;
 pub mod period;

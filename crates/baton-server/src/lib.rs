@@ -14,6 +14,7 @@ mod error;
 pub mod export;
 mod extract;
 mod idempotency;
+pub mod import;
 mod metrics;
 mod operations;
 mod web;
@@ -75,6 +76,8 @@ impl Config {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
+    /// The imports this server holds (uploads waiting for a mapping, imports running).
+    imports: Arc<import::jobs::Jobs>,
     metrics: metrics::Metrics,
     openapi: Arc<String>,
 }
@@ -109,12 +112,17 @@ impl App {
         let (api_routes, mut openapi) = OpenApiRouter::with_openapi(api::doc())
             .nest("/api/v1", api::router())
             .split_for_parts();
+        let (upload_routes, upload_doc) = OpenApiRouter::new()
+            .nest("/api/v1", api::upload_router())
+            .split_for_parts();
+        openapi.merge(upload_doc);
         let (ops_routes, ops_doc) = operations::router().split_for_parts();
         openapi.merge(ops_doc);
         let allow_private_feed_urls = config.allow_private_feed_urls;
         let state = AppState {
             store: store.clone(),
             config: Arc::new(config),
+            imports: Arc::default(),
             metrics: metrics::Metrics::default(),
             openapi: Arc::new(
                 openapi
@@ -122,7 +130,7 @@ impl App {
                     .context("rendering the OpenAPI document")?,
             ),
         };
-        let router = assemble(api_routes, ops_routes, state);
+        let router = assemble(api_routes, upload_routes, ops_routes, state);
         Ok(App {
             listener,
             router,
@@ -217,13 +225,21 @@ pub fn redact(url: &str) -> String {
 
 /// Puts the routes together with their middleware. The API routes need a signed-in actor
 /// (checked first) and honour `Idempotency-Key`; every route is traced with a request id, timed
-/// for `/metrics`, bounded in body size and time, and answers a panic with a problem document.
-fn assemble(api: Router<AppState>, operations: Router<AppState>, state: AppState) -> Router {
-    let api = api
-        .route_layer(from_fn_with_state(state.clone(), idempotency::idempotent))
-        .route_layer(from_fn_with_state(state.clone(), auth::require_actor));
-    Router::new()
-        .merge(api)
+/// for `/metrics`, and answers a panic with a problem document. Requests are bounded in body
+/// size and to 30 seconds, except uploads to import, which stream to disk for as long as they
+/// take up to [`IMPORT_UPLOAD_LIMIT`].
+fn assemble(
+    api: Router<AppState>,
+    api_uploads: Router<AppState>,
+    operations: Router<AppState>,
+    state: AppState,
+) -> Router {
+    let api_layers = |api: Router<AppState>| {
+        api.route_layer(from_fn_with_state(state.clone(), idempotency::idempotent))
+            .route_layer(from_fn_with_state(state.clone(), auth::require_actor))
+    };
+    let timed = Router::new()
+        .merge(api_layers(api))
         .merge(operations)
         .merge(web::router(&state))
         .route("/assets/{hash}/{*path}", axum::routing::get(assets::serve))
@@ -231,6 +247,19 @@ fn assemble(api: Router<AppState>, operations: Router<AppState>, state: AppState
             "/calendar/feeds/{secret}/{file}",
             axum::routing::get(api::calendar_feed),
         )
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(30),
+                ))
+                .layer(DefaultBodyLimit::max(state.config.body_limit)),
+        );
+    let uploads = api_layers(api_uploads)
+        .merge(web::upload_router(&state))
+        .layer(DefaultBodyLimit::max(IMPORT_UPLOAD_LIMIT));
+    timed
+        .merge(uploads)
         .fallback(operations::not_found)
         .method_not_allowed_fallback(operations::method_not_allowed)
         .layer(from_fn_with_state(state.metrics.clone(), metrics::track))
@@ -239,12 +268,10 @@ fn assemble(api: Router<AppState>, operations: Router<AppState>, state: AppState
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(operations::request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(CatchPanicLayer::custom(operations::panic_response))
-                .layer(TimeoutLayer::with_status_code(
-                    axum::http::StatusCode::REQUEST_TIMEOUT,
-                    Duration::from_secs(30),
-                ))
-                .layer(DefaultBodyLimit::max(state.config.body_limit)),
+                .layer(CatchPanicLayer::custom(operations::panic_response)),
         )
         .with_state(state)
 }
+
+/// The largest upload to import: an export of several million rows, zipped or not.
+pub const IMPORT_UPLOAD_LIMIT: usize = 8 << 30;

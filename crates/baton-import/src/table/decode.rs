@@ -24,13 +24,13 @@ const CP1252_HIGH: [char; 32] = [
 /// What the first bytes of a file say about its encoding.
 pub(crate) enum Start {
     /// UTF-8 or an 8-bit encoding, with any UTF-8 byte-order mark removed.
-    Text(io::Chain<io::Cursor<Vec<u8>>, Box<dyn Read + Send>>),
+    Text(io::Chain<io::Cursor<Vec<u8>>, Box<dyn Read + Send + Sync>>),
     /// A UTF-16 byte-order mark.
     Utf16,
 }
 
 /// Reads the first bytes and drops a UTF-8 byte-order mark.
-pub(crate) fn sniff(mut reader: Box<dyn Read + Send>) -> io::Result<Start> {
+pub(crate) fn sniff(mut reader: Box<dyn Read + Send + Sync>) -> io::Result<Start> {
     let mut head = [0_u8; 3];
     let mut n = 0;
     while n < head.len() {

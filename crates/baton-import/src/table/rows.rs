@@ -10,7 +10,7 @@ use std::io::Read;
 use std::marker::PhantomData;
 use std::path::Path;
 
-type Source = LineCounter<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read + Send>>>;
+type Source = LineCounter<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read + Send + Sync>>>;
 
 /// The rows of one export file, read one record at a time (memory stays bounded by the
 /// largest record, whatever the file's size).
@@ -60,7 +60,7 @@ impl<T: Record> Rows<T> {
     /// Reads the header of `reader`; `file` names it in errors.
     pub fn new(
         file: impl Into<String>,
-        reader: impl Read + Send + 'static,
+        reader: impl Read + Send + Sync + 'static,
     ) -> Result<Self, FileError> {
         Self::mapped(file, reader, &[])
     }
@@ -68,7 +68,7 @@ impl<T: Record> Rows<T> {
     /// [`Rows::new`] with a mapping of fields to columns, as [`open_mapped`] takes it.
     pub fn mapped(
         file: impl Into<String>,
-        reader: impl Read + Send + 'static,
+        reader: impl Read + Send + Sync + 'static,
         mapping: &[(String, String)],
     ) -> Result<Self, FileError> {
         let file = file.into();
@@ -192,6 +192,31 @@ impl<T: Record> Rows<T> {
             .filter(|(_, c)| c.is_none())
             .map(|(name, _)| column_name(name))
             .collect()
+    }
+
+    /// Each of `T`'s fields with the header column it is read from, if any: the mapping a
+    /// preview shows to be confirmed.
+    pub fn mapping(&self) -> Vec<(&'static str, Option<&str>)> {
+        T::COLUMNS
+            .iter()
+            .zip(&self.columns)
+            .map(|(name, c)| (column_name(name), c.map(|i| self.header[i].as_str())))
+            .collect()
+    }
+
+    /// The next record's cells as text, not read as a `T` (for a preview); `None` at the end
+    /// of the file or at a record that cannot be read.
+    pub fn next_cells(&mut self) -> Option<Vec<String>> {
+        if self.finished || !self.csv.read_byte_record(&mut self.record).ok()? {
+            self.finished = true;
+            return None;
+        }
+        self.decoded.decode(&self.record);
+        Some(
+            (0..self.decoded.len())
+                .map(|i| self.decoded.get(i).unwrap_or("").to_owned())
+                .collect(),
+        )
     }
 
     fn error(&self, line: u64, field: Option<String>, reason: String) -> RowError {

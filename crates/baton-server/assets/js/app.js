@@ -64,3 +64,62 @@ document.addEventListener("htmx:after:swap", () => {
   document.querySelector(`.deal-card[data-deal="${movedDeal}"]`)?.focus();
   movedDeal = null;
 });
+
+// Uploads to import: sent with a progress bar, then the job's panel swapped in (the server
+// answers with the job's page; without script the browser simply goes there).
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-upload]");
+  if (!form) return;
+  event.preventDefault();
+  const bar = form.querySelector("#upload-progress");
+  const status = form.querySelector("#upload-status");
+  const error = form.querySelector("#import-error");
+  const button = form.querySelector("button[type=submit]");
+  const request = new XMLHttpRequest();
+  request.open("POST", form.action);
+  request.responseType = "document";
+  request.setRequestHeader("x-csrf-token", form.elements.csrf_token.value);
+  request.upload.addEventListener("progress", (e) => {
+    if (!e.lengthComputable) return;
+    bar.value = Math.round((e.loaded / e.total) * 100);
+    status.textContent = `Uploading… ${bar.value} %`;
+  });
+  request.upload.addEventListener("load", () => {
+    status.textContent = "Uploaded; reading the files…";
+  });
+  request.addEventListener("loadend", () => {
+    button.disabled = false;
+    bar.hidden = true;
+    const page = request.response;
+    const panel = page?.querySelector("#import-panel");
+    if (request.status >= 200 && request.status < 300 && panel) {
+      status.textContent = "";
+      error.hidden = true;
+      document.querySelector("#import-panel").replaceWith(panel);
+      htmx.process(panel);
+      history.pushState(null, "", request.responseURL);
+    } else {
+      status.textContent = "";
+      error.textContent =
+        page?.querySelector("#import-error")?.textContent.trim() ||
+        page?.querySelector("main")?.textContent.trim() ||
+        "The upload failed; check the connection and try again.";
+      error.hidden = false;
+    }
+  });
+  button.disabled = true;
+  bar.hidden = false;
+  bar.value = 0;
+  error.hidden = true;
+  request.send(new FormData(form));
+});
+
+// The import form asks which records a CSV holds only when the files are a CSV.
+document.addEventListener("change", (event) => {
+  if (event.target.id !== "import-source") return;
+  document.querySelector(".import-object").hidden = event.target.value !== "csv";
+});
+document.addEventListener("DOMContentLoaded", () => {
+  const source = document.querySelector("#import-source");
+  if (source) document.querySelector(".import-object").hidden = source.value !== "csv";
+});

@@ -13,6 +13,7 @@ mod deals;
 mod duplicates;
 mod exchange_rates;
 mod export;
+mod imports;
 mod me;
 mod merges;
 mod org;
@@ -25,6 +26,7 @@ mod users;
 
 pub use calendar::feed as calendar_feed;
 pub(crate) use duplicates::entity as duplicate_entity;
+pub use imports::upload_router;
 
 use crate::AppState;
 use crate::error::Problem;
@@ -92,6 +94,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(duplicates::router())
         .merge(exchange_rates::router())
         .merge(export::router())
+        .merge(imports::router())
         .merge(me::router())
         .merge(merges::router())
         .merge(org::router())

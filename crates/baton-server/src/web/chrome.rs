@@ -68,7 +68,7 @@ impl Chrome {
             ("/settings/tokens", "Settings")
         });
         if role.is_admin() || matches!(role, Role::Coordinator) {
-            nav.push(("/api/v1/docs", "API"));
+            nav.extend([("/import", "Import"), ("/api/v1/docs", "API")]);
         }
         Chrome {
             assets: assets(),

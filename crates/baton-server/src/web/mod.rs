@@ -12,6 +12,7 @@ mod duplicates;
 mod error;
 mod format;
 mod forms;
+mod imports;
 mod lists;
 mod login;
 mod my_calendars;
@@ -44,6 +45,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/duplicates/dismiss", post(duplicates::dismiss))
         .route("/duplicates/merges", get(duplicates::merges))
         .route("/duplicates/merges/{id}/undo", post(duplicates::undo))
+        .route("/import", get(imports::page))
+        .route("/import/{id}", get(imports::job_page))
+        .route("/import/{id}/panel", get(imports::panel))
+        .route("/import/{id}/start", post(imports::start))
+        .route("/import/{id}/report.csv", get(imports::report))
         .route("/deals", get(lists::list::<Deal>))
         .route("/deals/export", get(lists::export::<Deal>))
         .route("/deals/views", post(lists::save_view::<Deal>))
@@ -106,4 +112,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/login", get(login::form).post(login::submit))
         .merge(signed_in)
+}
+
+/// The page routes that take uploads to import, which stream for as long as they take (see
+/// `assemble`), with the same sign-in and CSRF checks. The form sends its CSRF token as the
+/// `x-csrf-token` header (`app.js`) or as its first field.
+pub fn upload_router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/import", post(imports::upload))
+        .route_layer(from_fn_with_state(state.clone(), session::require_csrf))
+        .route_layer(from_fn_with_state(state.clone(), session::require_session))
 }

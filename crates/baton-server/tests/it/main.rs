@@ -15,6 +15,7 @@ mod export;
 mod history;
 mod idempotency;
 mod import;
+mod import_jobs;
 mod operations;
 mod visibility;
 mod web;

@@ -1,26 +1,19 @@
 //! `baton import salesforce DIR`, `baton import hubspot DIR`, `baton import csv FILE` and
-//! `baton generate`: CRM exports and spreadsheets into the database, and realistic Salesforce
+//! `baton generate`: CRM exports and spreadsheets into the database (the importers are
+//! `baton_server::import`, which the web page's uploads use too), and realistic Salesforce
 //! exports of any size to try it on.
-//!
-//! Files stream through in chunks of [`CHUNK`] rows, one transaction each, so memory stays
-//! bounded and a run killed at any point and run again ends where an uninterrupted run would
-//! (records keep their Salesforce ids; see `baton_store::Import`). With `--all-or-nothing`
-//! everything goes in one transaction, committed only if no row was rejected.
 
-mod csv;
-mod hubspot;
-mod report;
-mod run;
-mod salesforce;
+mod terminal;
 
 use crate::cli::Cli;
 use anyhow::Context;
 use baton_import::GenerateConfig;
+use baton_model::imports::{CsvObject, ImportOptions, ImportSummary};
+use baton_server::import::Input;
 use clap::{Args, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
-
-/// Rows per transaction.
-const CHUNK: usize = 5_000;
+use std::str::FromStr;
 
 #[derive(Subcommand)]
 pub enum ImportCommand {
@@ -38,9 +31,9 @@ pub enum ImportCommand {
 /// `baton import csv`.
 #[derive(Args)]
 pub struct CsvArgs {
-    /// What the file holds.
-    #[arg(long)]
-    object: CsvKind,
+    /// What the file holds: accounts, contacts, deals or activities.
+    #[arg(long, value_parser = CsvObject::from_str)]
+    object: CsvObject,
     /// A TOML file of `field = "Column"` lines (`close_date = "Expected Close"`).
     #[arg(long)]
     mapping: Option<PathBuf>,
@@ -58,15 +51,6 @@ pub struct CsvArgs {
     report: Option<PathBuf>,
     /// The CSV file.
     file: PathBuf,
-}
-
-/// The objects `baton import csv` takes.
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CsvKind {
-    Accounts,
-    Contacts,
-    Deals,
-    Activities,
 }
 
 /// A directory of export files and how to import it.
@@ -92,16 +76,33 @@ pub struct ExportArgs {
     report: Option<PathBuf>,
 }
 
-impl ExportArgs {
-    /// Where the report goes, after naming the directory's other files (`what` Baton does not
-    /// import) as skipped; an earlier run's report is not one of them.
-    fn report_path(&self, unrecognised: &[PathBuf], what: &str) -> PathBuf {
-        let report = self.dir.join("import-report.csv");
-        for path in unrecognised.iter().filter(|p| **p != report) {
-            eprintln!("{}: not {what} Baton imports; skipped", path.display());
+/// The `(field, column)` pairs of a mapping file (`field = "Column"` lines of TOML) and of
+/// `--map field=Column` flags, the flags winning.
+fn mapping(args: &CsvArgs) -> anyhow::Result<Vec<(String, String)>> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    if let Some(path) = &args.mapping {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the mapping {}", path.display()))?;
+        let table: toml::Table =
+            toml::from_str(&text).with_context(|| format!("{}", path.display()))?;
+        for (field, column) in table {
+            let Some(column) = column.as_str() else {
+                anyhow::bail!(
+                    "{}: {field} must be a column name in quotes",
+                    path.display()
+                );
+            };
+            pairs.push((field, column.to_owned()));
         }
-        self.report.clone().unwrap_or(report)
     }
+    for flag in &args.map {
+        let Some((field, column)) = flag.split_once('=') else {
+            anyhow::bail!("--map {flag:?}: expected field=Column");
+        };
+        pairs.retain(|(f, _)| f != field.trim());
+        pairs.push((field.trim().to_owned(), column.trim().to_owned()));
+    }
+    Ok(pairs)
 }
 
 /// `baton generate`.
@@ -130,13 +131,95 @@ pub struct GenerateArgs {
     out: PathBuf,
 }
 
-/// Runs `baton import …`.
+/// Runs `baton import …`: the import as the operator (after giving a new data directory its
+/// organisation: an import may be the first thing it sees), then its summary on stdout.
 pub async fn run(cli: &Cli, command: &ImportCommand) -> anyhow::Result<()> {
-    match command {
-        ImportCommand::Salesforce(args) => salesforce::import(&cli.open().await?, args).await,
-        ImportCommand::Hubspot(args) => hubspot::import(&cli.open().await?, args).await,
-        ImportCommand::Csv(args) => csv::import(&cli.open().await?, args).await,
+    let (input, options, report) = match command {
+        ImportCommand::Salesforce(args) | ImportCommand::Hubspot(args) => {
+            let input = match command {
+                ImportCommand::Salesforce(_) => Input::Salesforce(args.dir.clone()),
+                _ => Input::Hubspot(args.dir.clone()),
+            };
+            let options = ImportOptions {
+                all_or_nothing: args.all_or_nothing,
+                create_stages: args.create_stages,
+                custom_fields: args.custom_fields,
+            };
+            (input, options, args.report.clone())
+        }
+        ImportCommand::Csv(args) => {
+            let input = Input::Csv {
+                object: args.object,
+                file: args.file.clone(),
+                mapping: mapping(args)?,
+            };
+            let options = ImportOptions {
+                all_or_nothing: args.all_or_nothing,
+                create_stages: args.create_stages,
+                custom_fields: false,
+            };
+            (input, options, args.report.clone())
+        }
+    };
+    let report = report.unwrap_or_else(|| input.default_report());
+    let store = cli.open().await?;
+    store
+        .init_org(
+            "Baton",
+            &baton_model::records::OrgSettingsChanges::default(),
+        )
+        .await?;
+    let actor = crate::comp::operator(&store, None).await?;
+    let summary = baton_server::import::import(
+        &store,
+        actor,
+        &input,
+        options,
+        &report,
+        Box::new(terminal::Terminal::new()),
+    )
+    .await?;
+    terminal::clear();
+    print_summary(&summary, &report)?;
+    if !summary.committed {
+        anyhow::bail!("rows were rejected; nothing was imported");
     }
+    Ok(())
+}
+
+/// The summary as a table of files and one of records, then a line of totals.
+fn print_summary(summary: &ImportSummary, report: &std::path::Path) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{:<32} {:>10} {:>10}", "file", "read", "rejected")?;
+    for f in &summary.files {
+        writeln!(out, "{:<32} {:>10} {:>10}", f.file, f.read, f.rejected)?;
+    }
+    writeln!(
+        out,
+        "{:<32} {:>10} {:>10} {:>10}",
+        "records", "created", "updated", "unchanged"
+    )?;
+    for r in &summary.records {
+        writeln!(
+            out,
+            "{:<32} {:>10} {:>10} {:>10}",
+            r.records, r.created, r.updated, r.unchanged
+        )?;
+    }
+    writeln!(
+        out,
+        "{} rows read, {} rejected, in {:.1} s{}; rejected rows: {}",
+        summary.read,
+        summary.rejected,
+        summary.seconds,
+        if summary.committed {
+            ""
+        } else {
+            " — nothing was written (--all-or-nothing)"
+        },
+        report.display()
+    )?;
+    Ok(())
 }
 
 /// Runs `baton generate`.

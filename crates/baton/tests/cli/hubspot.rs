@@ -35,7 +35,7 @@ fn a_hubspot_export_imports_with_owners_history_and_activities_and_reports_bad_r
     assert!(out.status.success(), "{summary}");
     assert!(summary.contains("22 rows read, 5 rejected"), "{summary}");
     assert!(
-        summary.contains("3 records had no owner and were given to the importing operator"),
+        summary.contains("3 records had no owner and were given to the importing user"),
         "{summary}"
     );
     assert!(

@@ -104,7 +104,7 @@ fn bad_rows_are_reported_with_file_line_and_reason_and_the_rest_is_imported() {
     );
     assert!(
         text(&out)
-            .contains("Opportunity.csv: not imported: Custom_Score__c (--custom-fields keeps them"),
+            .contains("Opportunity.csv: not imported: Custom_Score__c (the custom fields option, --custom-fields, keeps them"),
         "unknown columns are named: {}",
         text(&out)
     );

@@ -4,12 +4,12 @@
 //! keep (`sf:<18-character id>`); a row whose reference resolves to nothing is rejected with
 //! its file, line and field.
 
-use super::report::Report;
+use super::report::{Report, Watch};
 use super::run::{
-    About, Extras, Writer, activity, dedupe, domain, fault, forecast, noon, operator,
-    pipeline_stages, stage_key,
+    About, Extras, Writer, activity, dedupe, domain, fault, forecast, noon, pipeline_stages,
+    stage_key,
 };
-use super::{CHUNK, ExportArgs};
+use super::{CHUNK, skipped};
 use baton_import::SfId;
 use baton_import::salesforce::{
     ExportFiles, Record, RowError, Rows, SfAccount, SfContact, SfContactRole, SfEmail, SfEvent,
@@ -18,6 +18,7 @@ use baton_import::salesforce::{
 };
 use baton_import::sfid::prefix;
 use baton_model::activity::{ActivityKind, Direction, MeetingStatus};
+use baton_model::imports::{ImportOptions, ImportSummary};
 use baton_model::pipeline::StageOutcome;
 use baton_model::records::{
     Account, Activity, Contact, CustomFieldEntity, Deal, DealContact, DealSplit, FieldChange,
@@ -28,41 +29,52 @@ use baton_store::{Actor, ImportedUser, SourceKind, Store};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+use std::path::Path;
 use std::str::FromStr;
 
-/// Imports the export in `args.dir`.
-pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
-    let files = read_dir(&args.dir)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.dir.display()))?;
+/// Imports the export in `dir`.
+pub async fn import(
+    store: &Store,
+    actor: Actor,
+    dir: &Path,
+    options: ImportOptions,
+    report_path: &Path,
+    watch: Box<dyn Watch>,
+) -> anyhow::Result<ImportSummary> {
+    let files = read_dir(dir).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.display()))?;
     if files.found.is_empty() {
         anyhow::bail!(
             "{} holds no Salesforce export files (User.csv, Account.csv, Opportunity.csv, …)",
-            args.dir.display()
+            dir.display()
         );
     }
-    let report_path = args.report_path(&files.unrecognised, "an object");
-    let actor = operator(store).await?;
+    let mut report = Report::create(
+        report_path,
+        files.found.iter().map(|(_, p)| p.as_path()),
+        watch,
+    )?;
+    skipped(&mut report, &files.unrecognised, report_path, "an object");
     let currency = store.org_settings().await?.currency;
-    let stages = stages(store, &actor, &files, args.create_stages).await?;
+    let stages = stages(store, &actor, &mut report, &files, options.create_stages).await?;
     // Before the first chunk's transaction: defining fields takes a connection of its own.
-    let mut extras = Extras::new(store, actor, args.custom_fields);
+    let mut extras = Extras::new(store, actor, options.custom_fields);
     if let Some(rows) = open_rows::<SfAccount>(&files)? {
-        extras.prepare(CustomFieldEntity::Account, &rows).await?;
+        extras
+            .prepare(CustomFieldEntity::Account, &rows, &mut report)
+            .await?;
     }
     if let Some(rows) = open_rows::<SfContact>(&files)? {
-        extras.prepare(CustomFieldEntity::Contact, &rows).await?;
+        extras
+            .prepare(CustomFieldEntity::Contact, &rows, &mut report)
+            .await?;
     }
     if let Some(rows) = open_rows::<SfOpportunity>(&files)? {
-        extras.prepare(CustomFieldEntity::Deal, &rows).await?;
+        extras
+            .prepare(CustomFieldEntity::Deal, &rows, &mut report)
+            .await?;
     }
     let mut run = Run {
-        w: Writer::new(
-            store,
-            actor.user_id,
-            args.all_or_nothing,
-            Report::create(&report_path, files.found.iter().map(|(_, p)| p.as_path()))?,
-        )
-        .await?,
+        w: Writer::new(store, actor.user_id, options.all_or_nothing, report).await?,
         extras,
         ids: Ids::load(store).await?,
         currency,
@@ -89,10 +101,11 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
 async fn stages(
     store: &Store,
     actor: &Actor,
+    report: &mut Report,
     files: &ExportFiles,
     create: bool,
 ) -> anyhow::Result<HashMap<String, Stage>> {
-    pipeline_stages(store, actor, create, || {
+    pipeline_stages(store, actor, report, create, || {
         let mut picklist = StagePicklist::new();
         if let Some(rows) = files.open::<SfOpportunity>() {
             for o in rows?.flatten() {

@@ -11,68 +11,41 @@
 //! (an account's domain or name, a contact's email or name at its account, a deal's name at
 //! its account, an activity's kind, time and subject).
 
-use super::report::Report;
+use super::report::{Report, Watch};
 use super::run::{
-    Owners, Writer, activity, all_pages, dedupe, domain, fault, forecast, operator,
-    pipeline_stages, stage_key,
+    Owners, Writer, activity, all_pages, dedupe, domain, fault, forecast, pipeline_stages,
+    stage_key,
 };
-use super::{CsvArgs, CsvKind};
-use anyhow::Context;
 use baton_import::generic::{CsvAccount, CsvActivity, CsvContact, CsvDeal};
 use baton_import::parse::to_minor;
 use baton_import::salesforce::StageSeen;
 use baton_import::table::{Record, RowError, Rows, open_mapped};
 use baton_model::activity::{ActivityKind, MeetingStatus};
+use baton_model::imports::{CsvObject, ImportOptions, ImportSummary};
 use baton_model::pipeline::StageOutcome;
 use baton_model::records::{Account, Activity, Contact, Deal, DealContact, Stage};
 use baton_model::{AccountId, ContactId, Currency, DealId, Email};
 use baton_store::{Actor, SourceKind, Store};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
+use std::path::Path;
 use std::str::FromStr;
 
-/// The `(field, column)` pairs of a mapping file (`field = "Column"` lines of TOML) and of
-/// `--map field=Column` flags, the flags winning.
-fn mapping(args: &CsvArgs) -> anyhow::Result<Vec<(String, String)>> {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if let Some(path) = &args.mapping {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the mapping {}", path.display()))?;
-        let table: toml::Table =
-            toml::from_str(&text).with_context(|| format!("{}", path.display()))?;
-        for (field, column) in table {
-            let Some(column) = column.as_str() else {
-                anyhow::bail!(
-                    "{}: {field} must be a column name in quotes",
-                    path.display()
-                );
-            };
-            pairs.push((field, column.to_owned()));
-        }
-    }
-    for flag in &args.map {
-        let Some((field, column)) = flag.split_once('=') else {
-            anyhow::bail!("--map {flag:?}: expected field=Column");
-        };
-        pairs.retain(|(f, _)| f != field.trim());
-        pairs.push((field.trim().to_owned(), column.trim().to_owned()));
-    }
-    Ok(pairs)
-}
-
-/// Imports `args.file`.
-pub async fn import(store: &Store, args: &CsvArgs) -> anyhow::Result<()> {
-    let mapping = mapping(args)?;
-    let actor = operator(store).await?;
-    let report_path = args
-        .report
-        .clone()
-        .unwrap_or_else(|| args.file.with_extension("report.csv"));
-    let stages = match args.object {
-        CsvKind::Deals => {
-            pipeline_stages(store, &actor, args.create_stages, || {
+/// Imports `file`, a CSV of `object`s read under `mapping`.
+pub async fn import(
+    store: &Store,
+    actor: Actor,
+    (object, file, mapping): (CsvObject, &Path, &[(String, String)]),
+    options: ImportOptions,
+    report_path: &Path,
+    watch: Box<dyn Watch>,
+) -> anyhow::Result<ImportSummary> {
+    let mut report = Report::create(report_path, [file], watch)?;
+    let stages = match object {
+        CsvObject::Deals => {
+            pipeline_stages(store, &actor, &mut report, options.create_stages, || {
                 let mut seen: Vec<StageSeen> = Vec::new();
-                for deal in open_mapped::<CsvDeal>(&args.file, &mapping)?.flatten() {
+                for deal in open_mapped::<CsvDeal>(file, mapping)?.flatten() {
                     let Some(name) = deal.stage else { continue };
                     if seen.iter().any(|s| stage_key(&s.name) == stage_key(&name)) {
                         continue;
@@ -101,30 +74,23 @@ pub async fn import(store: &Store, args: &CsvArgs) -> anyhow::Result<()> {
         _ => HashMap::new(),
     };
     let mut run = Run {
-        w: Writer::new(
-            store,
-            actor.user_id,
-            args.all_or_nothing,
-            Report::create(&report_path, [args.file.as_path()])?,
-        )
-        .await?,
+        w: Writer::new(store, actor.user_id, options.all_or_nothing, report).await?,
         owners: Owners::load(store, &actor, ("csv", "csv-import"), HashMap::new()).await?,
         refs: Refs::load(store, &actor).await?,
         currency: store.org_settings().await?.currency,
         stages,
         now: Utc::now(),
     };
-    let file = &args.file;
-    match args.object {
-        CsvKind::Accounts => run.accounts(open_mapped(file, &mapping)?).await?,
-        CsvKind::Contacts => run.contacts(open_mapped(file, &mapping)?).await?,
-        CsvKind::Deals => run.deals(open_mapped(file, &mapping)?).await?,
-        CsvKind::Activities => {
+    match object {
+        CsvObject::Accounts => run.accounts(open_mapped(file, mapping)?).await?,
+        CsvObject::Contacts => run.contacts(open_mapped(file, mapping)?).await?,
+        CsvObject::Deals => run.deals(open_mapped(file, mapping)?).await?,
+        CsvObject::Activities => {
             run.w.defer_indexes("activities").await?;
-            run.activities(open_mapped(file, &mapping)?).await?;
+            run.activities(open_mapped(file, mapping)?).await?;
         }
     }
-    run.owners.tell_unowned();
+    run.owners.tell_unowned(&mut run.w.report);
     run.w.finish().await
 }
 

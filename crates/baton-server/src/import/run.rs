@@ -7,6 +7,7 @@ use baton_import::parse::OwnerRef;
 use baton_import::salesforce::StageSeen;
 use baton_import::table::{Record, RowError, Rows};
 use baton_model::activity::ActivityKind;
+use baton_model::imports::ImportSummary;
 use baton_model::pipeline::{ForecastCategory, StageOutcome};
 use baton_model::records::{
     Activity, CustomFieldChanges, CustomFieldEntity, CustomFieldKind, Pipeline, PipelineChanges,
@@ -18,18 +19,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::str::FromStr;
-
-/// The admin an import runs as, after giving a new data directory its organisation (an import
-/// may be the first thing it sees).
-pub async fn operator(store: &Store) -> anyhow::Result<Actor> {
-    store
-        .init_org(
-            "Baton",
-            &baton_model::records::OrgSettingsChanges::default(),
-        )
-        .await?;
-    crate::comp::operator(store, None).await
-}
 
 /// Calls `each` on every item of a paged store list, `list` fetching one page per query.
 pub async fn all_pages<T, Fut>(
@@ -131,20 +120,14 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Commits what is left (with `--all-or-nothing`, only if no row was rejected) and prints
-    /// the summary.
-    pub async fn finish(mut self) -> anyhow::Result<()> {
+    /// Commits what is left (all or nothing: only if no row was rejected) and sums up.
+    pub async fn finish(mut self) -> anyhow::Result<ImportSummary> {
         let commit = !self.all_or_nothing || self.report.rejected() == 0;
         if commit {
             self.chunk().rebuild_indexes().await?;
             self.commit().await?;
         }
-        let failed = self.report.rejected() > 0;
-        self.report.finish(commit)?;
-        if failed && !commit {
-            anyhow::bail!("rows were rejected; nothing was imported");
-        }
-        Ok(())
+        self.report.finish(commit)
     }
 }
 
@@ -173,6 +156,7 @@ pub fn stage_key(name: &str) -> String {
 pub async fn pipeline_stages(
     store: &Store,
     actor: &Actor,
+    report: &mut Report,
     create: bool,
     seen: impl FnOnce() -> anyhow::Result<Vec<StageSeen>>,
 ) -> anyhow::Result<HashMap<String, Stage>> {
@@ -269,7 +253,7 @@ pub async fn pipeline_stages(
         }
     };
     if added > 0 {
-        eprintln!("added {added} stages to pipeline {}", updated.name);
+        report.note(format!("added {added} stages to pipeline {}", updated.name));
     }
     Ok(by_key(&updated))
 }
@@ -352,7 +336,7 @@ pub type OwnersList = HashMap<String, (Option<String>, Option<String>)>;
 /// Resolves owner cells to users: by owner id through an export's owners list, by email, or by
 /// name; a person Baton does not know is created inactive (a name alone gets a placeholder
 /// address at `<crm>.invalid`, to be corrected later). Records with no owner go to the
-/// importing operator, counted in [`Owners::unowned`].
+/// importing user, counted in [`Owners::unowned`].
 pub struct Owners {
     /// Users by `id:<owner id>`, `email:<address>` or `name:<name>`, all lower case.
     users: HashMap<String, UserId>,
@@ -499,13 +483,13 @@ impl Owners {
         }))
     }
 
-    /// Says how many records went to the operator.
-    pub fn tell_unowned(&self) {
+    /// Notes how many records went to the operator.
+    pub fn tell_unowned(&self, report: &mut Report) {
         if self.unowned > 0 {
-            eprintln!(
-                "{} records had no owner and were given to the importing operator",
+            report.note(format!(
+                "{} records had no owner and were given to the importing user",
                 self.unowned
-            );
+            ));
         }
     }
 }
@@ -572,6 +556,7 @@ impl<'a> Extras<'a> {
         &mut self,
         entity: CustomFieldEntity,
         rows: &Rows<impl Record>,
+        report: &mut Report,
     ) -> anyhow::Result<()> {
         let columns: Vec<&str> = rows
             .extra_columns()
@@ -581,11 +566,11 @@ impl<'a> Extras<'a> {
             return Ok(());
         }
         if !self.keep {
-            eprintln!(
-                "{}: not imported: {} (--custom-fields keeps them as custom fields)",
+            report.note(format!(
+                "{}: not imported: {} (the custom fields option, --custom-fields, keeps them)",
                 rows.file(),
                 columns.join(", ")
-            );
+            ));
             return Ok(());
         }
         let (store, actor) = (self.store, self.actor);
@@ -597,19 +582,19 @@ impl<'a> Extras<'a> {
         .await?;
         for column in columns {
             let Some(key) = field_key(column) else {
-                eprintln!(
+                report.note(format!(
                     "{}: column {column:?} has no usable name; not imported",
                     rows.file()
-                );
+                ));
                 continue;
             };
             match existing.iter().find(|f| f.entity == entity && f.key == key) {
                 Some(f) if f.kind != CustomFieldKind::Text => {
-                    eprintln!(
+                    report.note(format!(
                         "{}: column {column:?} would be the {} field {key:?}, which is not text; not imported",
                         rows.file(),
                         entity
-                    );
+                    ));
                     continue;
                 }
                 Some(_) => {}
@@ -626,10 +611,10 @@ impl<'a> Extras<'a> {
                             },
                         )
                         .await?;
-                    eprintln!(
+                    report.note(format!(
                         "{}: column {column:?} kept as the custom field {key}",
                         rows.file()
-                    );
+                    ));
                 }
             }
             self.keys.insert((entity, column.to_owned()), key);

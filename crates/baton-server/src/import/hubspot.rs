@@ -3,14 +3,14 @@
 //! activities. Records keep their HubSpot ids (`hs:company:<id>`, `hs:deal:<id>`, …), so a
 //! re-import updates rather than duplicates. A row whose association or owner resolves to
 //! nothing is rejected whole with its file, line and column; a record with no owner goes to the
-//! importing operator, and the summary says how many did.
+//! importing user, and the summary says how many did.
 
-use super::ExportArgs;
-use super::report::Report;
+use super::report::{Report, Watch};
 use super::run::{
-    About, Extras, Owners, OwnersList, Writer, activity, dedupe, domain, fault, forecast, operator,
+    About, Extras, Owners, OwnersList, Writer, activity, dedupe, domain, fault, forecast,
     pipeline_stages, stage_key,
 };
+use super::skipped;
 use anyhow::Context;
 use baton_import::hubspot::{
     EngagementKind, HsCompany, HsContact, HsDeal, HsEngagement, HsOwner, HubSpotFiles,
@@ -20,33 +20,51 @@ use baton_import::parse::to_minor;
 use baton_import::salesforce::StageSeen;
 use baton_import::table::{Record, RowError, Rows, open};
 use baton_model::activity::{ActivityKind, Direction, MeetingStatus};
+use baton_model::imports::{ImportOptions, ImportSummary};
 use baton_model::pipeline::StageOutcome;
 use baton_model::records::{
     Account, Contact, CustomFieldEntity, Deal, DealContact, FieldChange, Stage,
 };
 use baton_model::{AccountId, ContactId, Currency, DealId, Email, UserId};
-use baton_store::{SourceKind, Store};
+use baton_store::{Actor, SourceKind, Store};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
 
-/// Imports the export in `args.dir`.
-pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
-    let files =
-        read_dir(&args.dir).with_context(|| format!("cannot read {}", args.dir.display()))?;
+/// Imports the export in `dir`.
+pub async fn import(
+    store: &Store,
+    actor: Actor,
+    dir: &Path,
+    options: ImportOptions,
+    report_path: &Path,
+    watch: Box<dyn Watch>,
+) -> anyhow::Result<ImportSummary> {
+    let files = read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     if files.found.is_empty() {
         anyhow::bail!(
             "{} holds no HubSpot export files (companies, contacts, deals, calls, emails, \
              meetings, notes, tasks or engagements .csv)",
-            args.dir.display()
+            dir.display()
         );
     }
-    let report_path = args.report_path(&files.unrecognised, "a HubSpot export");
-    let actor = operator(store).await?;
-    let stages = pipeline_stages(store, &actor, args.create_stages, || seen_stages(&files)).await?;
-    let mut report = Report::create(&report_path, files.found.iter().map(|f| f.path.as_path()))?;
+    let mut report = Report::create(
+        report_path,
+        files.found.iter().map(|f| f.path.as_path()),
+        watch,
+    )?;
+    skipped(
+        &mut report,
+        &files.unrecognised,
+        report_path,
+        "a HubSpot export",
+    );
+    let stages = pipeline_stages(store, &actor, &mut report, options.create_stages, || {
+        seen_stages(&files)
+    })
+    .await?;
     let owners = Owners::load(
         store,
         &actor,
@@ -55,24 +73,32 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
     )
     .await?;
     // Before the first chunk's transaction: defining fields takes a connection of its own.
-    let mut extras = Extras::new(store, actor, args.custom_fields);
+    let mut extras = Extras::new(store, actor, options.custom_fields);
     for path in files.of(HubSpotObject::Companies) {
         extras
-            .prepare(CustomFieldEntity::Account, &open::<HsCompany>(path)?)
+            .prepare(
+                CustomFieldEntity::Account,
+                &open::<HsCompany>(path)?,
+                &mut report,
+            )
             .await?;
     }
     for path in files.of(HubSpotObject::Contacts) {
         extras
-            .prepare(CustomFieldEntity::Contact, &open::<HsContact>(path)?)
+            .prepare(
+                CustomFieldEntity::Contact,
+                &open::<HsContact>(path)?,
+                &mut report,
+            )
             .await?;
     }
     for path in files.of(HubSpotObject::Deals) {
         extras
-            .prepare(CustomFieldEntity::Deal, &open::<HsDeal>(path)?)
+            .prepare(CustomFieldEntity::Deal, &open::<HsDeal>(path)?, &mut report)
             .await?;
     }
     let mut run = Run {
-        w: Writer::new(store, actor.user_id, args.all_or_nothing, report).await?,
+        w: Writer::new(store, actor.user_id, options.all_or_nothing, report).await?,
         extras,
         ids: Ids::load(store).await?,
         owners,
@@ -95,7 +121,7 @@ pub async fn import(store: &Store, args: &ExportArgs) -> anyhow::Result<()> {
     for (kind, path) in files.engagements() {
         run.engagements(kind, path).await?;
     }
-    run.owners.tell_unowned();
+    run.owners.tell_unowned(&mut run.w.report);
     run.w.finish().await
 }
 
