@@ -106,14 +106,20 @@ fn file_name(given: &str) -> ApiResult<String> {
         .chars()
         .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ' | '(' | ')'))
         .collect();
-    let lower = name.to_ascii_lowercase();
-    if name.starts_with('.') || !(lower.ends_with(".csv") || lower.ends_with(".zip")) {
+    if name.starts_with('.') || !(has_extension(&name, "csv") || has_extension(&name, "zip")) {
         return Err(ApiError::bad(
             "file",
             format!("{given:?}: upload .csv files or a .zip of them"),
         ));
     }
     Ok(name)
+}
+
+/// Whether the file `name` ends in `.<extension>`, in any case.
+fn has_extension(name: impl AsRef<Path>, extension: &str) -> bool {
+    name.as_ref()
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(extension))
 }
 
 /// `{"field": "Column", …}`, as the `mapping` field or body gives it.
@@ -211,10 +217,7 @@ pub async fn receive(mut form: Multipart) -> ApiResult<UploadForm> {
 fn unzip(files: Vec<PathBuf>) -> ApiResult<Vec<PathBuf>> {
     let mut out = Vec::new();
     for path in files {
-        let is_zip = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
-        if !is_zip {
+        if !has_extension(&path, "zip") {
             out.push(path);
             continue;
         }
@@ -235,7 +238,7 @@ fn unzip(files: Vec<PathBuf>) -> ApiResult<Vec<PathBuf>> {
             else {
                 continue;
             };
-            if entry.is_dir() || !name.to_ascii_lowercase().ends_with(".csv") {
+            if entry.is_dir() || !has_extension(&name, "csv") {
                 continue;
             }
             let target = dir.join(file_name(&name)?);

@@ -180,17 +180,17 @@ both_backends! {
 
     async fn uploads_that_cannot_be_imported_are_refused_before_anything_is_written(app) {
         let org = &app.org;
-        let csv = ("a.csv", b"name\nX\n".to_vec());
-        upload(app, &org.rep_a1, &[("source", "csv"), ("object", "accounts")], &[csv.clone()])
+        let csv = [("a.csv", b"name\nX\n".to_vec())];
+        upload(app, &org.rep_a1, &[("source", "csv"), ("object", "accounts")], &csv)
             .await.expect(StatusCode::FORBIDDEN);
         let refused = upload(app, &org.coordinator,
-            &[("source", "csv"), ("object", "deals"), ("create_stages", "on")], &[csv.clone()])
+            &[("source", "csv"), ("object", "deals"), ("create_stages", "on")], &csv)
             .await.expect(StatusCode::FORBIDDEN);
         assert!(refused.body["detail"].as_str().unwrap().contains("only an admin adds stages"));
         let refused = upload(app, &org.admin, &[("source", "salesforce")],
             &[("notes.txt", b"hello".to_vec())]).await.expect(StatusCode::BAD_REQUEST);
         assert_eq!(refused.error_fields(), ["file"]);
-        let refused = upload(app, &org.admin, &[("source", "csv")], &[csv.clone()])
+        let refused = upload(app, &org.admin, &[("source", "csv")], &csv)
             .await.expect(StatusCode::BAD_REQUEST);
         assert_eq!(refused.error_fields(), ["object"]);
         let refused = upload(app, &org.admin, &[("source", "salesforce")],
@@ -198,7 +198,7 @@ both_backends! {
         assert_eq!(refused.error_fields(), ["file"]);
         let refused = upload(app, &org.admin,
             &[("source", "csv"), ("object", "deals"), ("mapping", r#"{"amount": "Missing"}"#)],
-            &[csv]).await.expect(StatusCode::BAD_REQUEST);
+            &csv).await.expect(StatusCode::BAD_REQUEST);
         assert_eq!(refused.error_fields(), ["mapping"]);
         let listed = app.get(&org.admin, "/api/v1/imports").await.expect(StatusCode::OK);
         assert_eq!(listed.body, json!([]), "no job for a refused upload");
