@@ -427,19 +427,22 @@ impl Import {
         rows: impl Iterator<Item = [Arg; 8]>,
     ) -> Result<u64> {
         let dialect = self.tx.conn().dialect();
-        let rows: Vec<[Arg; 8]> = rows.collect();
+        let mut rows = rows.peekable();
         let mut created = 0;
-        for chunk in rows.chunks(rows_per_statement(columns.len())) {
+        while rows.peek().is_some() {
+            let chunk: Vec<[Arg; 8]> = rows
+                .by_ref()
+                .take(rows_per_statement(columns.len()))
+                .collect();
             let sql = format!(
                 "INSERT INTO field_history ({}) VALUES {} ON CONFLICT (source_id) DO NOTHING",
                 columns.join(", "),
                 values_list(dialect, columns.len(), chunk.len())
             );
-            let args = chunk.iter().flat_map(|row| row.iter().cloned());
             created += self
                 .tx
                 .conn()
-                .execute(built_query(sql).bind_all(args))
+                .execute(built_query(sql).bind_all(chunk.into_iter().flatten()))
                 .await?;
         }
         Ok(created)
