@@ -7,6 +7,13 @@
 #
 # Prints the median of RUNS of each, rows per second, and the ratio. Needs the `sqlite3` CLI
 # and a release build (`cargo build --release -p baton`).
+#
+# With PG_URL set, the same export is also imported RUNS times into PostgreSQL, each time into
+# a freshly created database (dropped at the end), and its median is printed:
+#
+#   PG_URL=postgres://postgres@127.0.0.1:5432/baton_bench RUNS=3 bench/import.sh
+#
+# (needs `psql`, and a user allowed to create databases).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEALS=${DEALS:-100000}
@@ -61,3 +68,29 @@ print(f"bare sqlite3 .import:    {bare:.1f} s, {rows / bare:,.0f} rows/s (median
 print(f"baton / bare speed: {bare / baton:.2f}")
 PY
 tail -1 "$OUT/summary.txt"
+
+if [ -n "${PG_URL:-}" ]; then
+  db=${PG_URL##*/}
+  server=${PG_URL%/*}/postgres
+  fresh() { psql -q "$server" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"; }
+  pg_times=()
+  for run in $(seq "$RUNS"); do
+    fresh
+    "$BATON" --database-url "$PG_URL" migrate >/dev/null
+    "$BATON" --database-url "$PG_URL" user add --email admin@example.com --name Admin \
+      --role admin --password 'correct horse battery' >/dev/null
+    start=$(now)
+    "$BATON" --database-url "$PG_URL" --log warn import salesforce "$export_dir" \
+      --report "$OUT/report-pg.csv" >"$OUT/summary-pg.txt" 2>/dev/null
+    pg_times+=("$(echo "$(now) - $start" | bc)")
+    echo "run $run: baton into PostgreSQL ${pg_times[-1]} s" >&2
+  done
+  psql -q "$server" -c "DROP DATABASE IF EXISTS $db"
+  python3 - "$rows" "${pg_times[*]}" <<'PY'
+import statistics, sys
+rows = int(sys.argv[1])
+pg = statistics.median(float(t) for t in sys.argv[2].split())
+print(f"baton import salesforce into PostgreSQL: {pg:.1f} s, {rows / pg:,.0f} rows/s (median)")
+PY
+  tail -1 "$OUT/summary-pg.txt"
+fi

@@ -374,6 +374,32 @@ impl Conn<'_> {
     }
 }
 
+impl Conn<'_> {
+    /// Streams `data` to a `COPY … FROM STDIN` `statement` (PostgreSQL only, inside a
+    /// transaction: an import's staging); returns the number of rows copied.
+    pub(crate) async fn copy_in(
+        &mut self,
+        statement: &str,
+        data: &[u8],
+    ) -> Result<u64, StoreError> {
+        let Conn::PostgresTx(conn) = self else {
+            return Err(StoreError::Corrupt(
+                "COPY runs only inside a PostgreSQL transaction".into(),
+            ));
+        };
+        let mut copy = conn.copy_in_raw(statement).await?;
+        let sent = copy.send(data).await.map(drop);
+        match sent {
+            Ok(()) => Ok(copy.finish().await?),
+            Err(e) => {
+                // Ends the COPY so the connection can roll the transaction back.
+                let _ = copy.abort(e.to_string()).await;
+                Err(e.into())
+            }
+        }
+    }
+}
+
 /// An open write transaction on either backend; dropped without [`Tx::commit`] it rolls back.
 pub(crate) enum Tx {
     Sqlite(sqlx::Transaction<'static, Sqlite>),

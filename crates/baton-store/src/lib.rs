@@ -18,6 +18,7 @@ mod calendar;
 mod calendar_sources;
 mod commissions;
 mod contacts;
+mod copy;
 mod crm;
 mod custom_fields;
 mod db;

@@ -2,9 +2,11 @@
 //! something changed, and visible through the API like any other record.
 
 use crate::helpers::both_backends;
-use baton_model::records::{Account, Deal, FieldChange};
-use baton_model::{AccountId, Currency, DealId, PipelineId, StageId, UserId};
-use baton_store::{Counts, SourceKind};
+use baton_model::activity::ActivityKind;
+use baton_model::records::{Account, Activity, Deal, FieldChange};
+use baton_model::{AccountId, ActivityId, Currency, DealId, PipelineId, Role, StageId, UserId};
+use baton_store::{Actor, Counts, SourceKind};
+use chrono::NaiveDate;
 use reqwest::StatusCode;
 
 fn account(name: &str, owner: UserId) -> Account {
@@ -103,5 +105,81 @@ both_backends! {
         let mut chunk = app.store.import(None).await.unwrap();
         assert!(!chunk.defer_indexes("users").await.unwrap());
         chunk.commit().await.unwrap();
+    }
+}
+
+/// Text that COPY's text format must escape (tab, newlines, backslash, a literal `\N`) and
+/// text it must not (quotes), with characters beyond ASCII.
+const TRICKY: &str = "tab\there\nnew line\r\nback\\slash \\N \\\\N \"double\" 'single' é 日本 🎉";
+
+fn tricky_activity(owner: UserId) -> Activity {
+    let at = chrono::DateTime::parse_from_rfc3339("2025-03-04T10:11:12.345678Z")
+        .unwrap()
+        .to_utc();
+    Activity {
+        id: ActivityId(0),
+        kind: ActivityKind::Task,
+        subject: Some(TRICKY.to_owned()),
+        body: Some("\\N".to_owned()),
+        owner_id: owner,
+        account_id: None,
+        contact_id: None,
+        deal_id: None,
+        occurred_at: at,
+        ends_at: None,
+        direction: None,
+        thread_id: Some("\t".to_owned()),
+        meeting_status: None,
+        due_date: NaiveDate::from_ymd_opt(2025, 12, 31),
+        completed_at: None,
+        archived_at: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+/// A record as stored, without its id, to compare with what was imported.
+fn without_id(record: impl serde::Serialize) -> serde_json::Value {
+    let mut value = serde_json::to_value(record).unwrap();
+    value["id"] = serde_json::Value::Null;
+    value
+}
+
+both_backends! {
+    async fn text_that_copy_escapes_and_nulls_round_trip_exactly(app) {
+        // Arrange: values of every column type, with NULLs and text needing escapes.
+        let admin = Actor { user_id: app.org.admin.id, role: Role::Admin };
+        let mut account = account("Tricky", app.org.rep_a1.id);
+        account.name = TRICKY.to_owned();
+        account.domain = None;
+        account.industry = Some("\\N".to_owned());
+        account.employees = None;
+        account.annual_revenue_minor = Some(-1);
+        account.custom_fields.insert("note".to_owned(), serde_json::json!(TRICKY));
+        account.custom_fields.insert("nothing".to_owned(), serde_json::Value::Null);
+        let activity = tricky_activity(app.org.rep_a1.id);
+        let accounts = vec![("sf:001\tT\\N".to_owned(), account.clone())];
+        let activities = vec![("sf:00T\nT\"".to_owned(), activity.clone())];
+
+        // Act
+        let mut chunk = app.store.import(None).await.unwrap();
+        let ids = chunk.accounts(&accounts).await.unwrap();
+        chunk.activities(&activities).await.unwrap();
+        chunk.commit().await.unwrap();
+
+        // Assert: read back exactly as given, source ids included…
+        let stored = app.store.get_account(&admin, AccountId(ids[0])).await.unwrap();
+        assert_eq!(without_id(&stored), without_id(&account));
+        let known = app.store.source_ids(SourceKind::Activity, "sf:").await.unwrap();
+        let stored = app.store.get_activity(&admin, ActivityId(known["sf:00T\nT\""])).await.unwrap();
+        assert_eq!(without_id(&stored), without_id(&activity));
+        // …and the same rows imported again compare equal to what is stored.
+        let mut chunk = app.store.import(None).await.unwrap();
+        assert_eq!(chunk.accounts(&accounts).await.unwrap(), ids);
+        chunk.activities(&activities).await.unwrap();
+        let counts = chunk.commit().await.unwrap();
+        assert_eq!(counts["accounts"], Counts { created: 0, updated: 0, unchanged: 1 });
+        assert_eq!(counts["activities"], Counts { created: 0, updated: 0, unchanged: 1 });
     }
 }

@@ -8,17 +8,22 @@
 //! UPDATE … WHERE` something differs (a plain `INSERT` when none of the chunk exists yet): new
 //! rows are created, changed rows are updated (their version bumped), identical ones are not
 //! touched. Each chunk appends one audit-log entry with
-//! its counts rather than one per row (as bulk loads do).
+//! its counts rather than one per row (as bulk loads do). On PostgreSQL the rows travel by
+//! `COPY` into a staging table first ([`staging`]).
+
+mod staging;
+mod upsert;
 
 use crate::audit::write_audit;
 use crate::bulk::{rows_per_statement, values_list};
 use crate::crm::CrmRecord;
 use crate::db::{Arg, Dialect, Tx, built_query, query};
-use crate::{Result, Store, StoreError, now};
+use crate::{Result, Store, now};
 use baton_model::records::{Account, Activity, Contact, Deal, DealContact, DealSplit, FieldChange};
 use baton_model::{DealId, Role, UserId};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use upsert::UpsertSql;
 
 /// What one kind of record's rows did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -234,31 +239,30 @@ impl Import {
             "changed_at",
             "source_id",
         ];
-        let mut created = 0;
-        for chunk in items.chunks(rows_per_statement(columns.len())) {
-            let sql = format!(
-                "INSERT INTO field_history ({}) VALUES {} ON CONFLICT (source_id) DO NOTHING",
-                columns.join(", "),
-                values_list(self.tx.conn().dialect(), columns.len(), chunk.len())
-            );
-            let args = chunk.iter().flat_map(|(source, h)| {
-                [
-                    Arg::from(h.entity.as_str()),
-                    h.entity_id.into(),
-                    h.field.as_str().into(),
-                    h.old_value.clone().into(),
-                    h.new_value.clone().into(),
-                    h.actor_id.into(),
-                    h.changed_at.into(),
-                    source.as_str().into(),
-                ]
-            });
-            created += self
-                .tx
-                .conn()
-                .execute(built_query(sql).bind_all(args))
-                .await?;
-        }
+        let rows = items.iter().map(|(source, h)| {
+            [
+                Arg::from(h.entity.as_str()),
+                h.entity_id.into(),
+                h.field.as_str().into(),
+                h.old_value.clone().into(),
+                h.new_value.clone().into(),
+                h.actor_id.into(),
+                h.changed_at.into(),
+                source.as_str().into(),
+            ]
+        });
+        let created = match self.tx.conn().dialect() {
+            Dialect::Sqlite => self.history_values(&columns, rows).await?,
+            Dialect::Postgres => {
+                staging::insert_new(
+                    &mut self.tx,
+                    "field_history",
+                    &columns,
+                    rows.map(IntoIterator::into_iter),
+                )
+                .await?
+            }
+        };
         *self.counts.entry("field_history").or_default() += Counts {
             created,
             updated: 0,
@@ -415,12 +419,40 @@ impl Import {
         Ok(self.counts)
     }
 
+    /// SQLite's history path: multi-row `INSERT`s skipping the rows imported before; returns
+    /// how many were added.
+    async fn history_values(
+        &mut self,
+        columns: &[&str],
+        rows: impl Iterator<Item = [Arg; 8]>,
+    ) -> Result<u64> {
+        let dialect = self.tx.conn().dialect();
+        let mut rows = rows.peekable();
+        let mut created = 0;
+        while rows.peek().is_some() {
+            let chunk: Vec<[Arg; 8]> = rows
+                .by_ref()
+                .take(rows_per_statement(columns.len()))
+                .collect();
+            let sql = format!(
+                "INSERT INTO field_history ({}) VALUES {} ON CONFLICT (source_id) DO NOTHING",
+                columns.join(", "),
+                values_list(dialect, columns.len(), chunk.len())
+            );
+            created += self
+                .tx
+                .conn()
+                .execute(built_query(sql).bind_all(chunk.into_iter().flatten()))
+                .await?;
+        }
+        Ok(created)
+    }
+
     fn count_plain(&mut self, what: &'static str, n: usize) {
         self.counts.entry(what).or_default().created += n as u64;
     }
 
-    /// The upsert behind every record kind: the new rows created, the changed ones updated
-    /// with their version bumped, the identical ones untouched.
+    /// The upsert behind every record kind (see [`upsert`]), by the dialect's fastest path.
     async fn upsert<T: CrmRecord>(
         &mut self,
         items: &[(String, T)],
@@ -430,107 +462,12 @@ impl Import {
             return Ok(Vec::new());
         };
         let dialect = self.tx.conn().dialect();
-        let mut columns: Vec<&str> = first.values().iter().map(|(c, _)| *c).collect();
-        columns.push("source_id");
-        // What an import changes: everything but the id, the creation time and the version.
-        let compared: Vec<&str> = columns
-            .iter()
-            .copied()
-            .filter(|c| !matches!(*c, "created_at" | "updated_at" | "version" | "source_id"))
-            .collect();
-        let table = T::TABLE;
-        let set: Vec<String> = compared
-            .iter()
-            .chain(&["updated_at"])
-            .map(|c| format!("{c} = excluded.{c}"))
-            .chain([format!("version = {table}.version + 1")])
-            .collect();
-        let differs: Vec<String> = compared
-            .iter()
-            .map(|c| match dialect {
-                Dialect::Sqlite => format!("{table}.{c} IS NOT excluded.{c}"),
-                Dialect::Postgres => format!("{table}.{c} IS DISTINCT FROM excluded.{c}"),
-            })
-            .collect();
-        let upsert = format!(
-            " ON CONFLICT (source_id) DO UPDATE SET {} WHERE {}",
-            set.join(", "),
-            differs.join(" OR ")
-        );
-        let mut ids = Vec::with_capacity(if want_ids { items.len() } else { 0 });
-        let mut counts = Counts::default();
-        for chunk in items.chunks(rows_per_statement(columns.len())) {
-            let before = self.existing(table, chunk).await?;
-            let existing = before.len() as u64;
-            let mut sql = format!(
-                "INSERT INTO {table} ({}) VALUES {}",
-                columns.join(", "),
-                values_list(dialect, columns.len(), chunk.len()),
-            );
-            // All new (a first import): a plain insert, which SQLite does a good deal faster.
-            if existing > 0 {
-                sql.push_str(&upsert);
-            }
-            let args = chunk.iter().flat_map(|(source, record)| {
-                record
-                    .values()
-                    .into_iter()
-                    .map(|(_, arg)| arg)
-                    .chain([Arg::from(source.as_str())])
-            });
-            // Rows inserted or updated; the identical ones are skipped by the WHERE.
-            let written = self
-                .tx
-                .conn()
-                .execute(built_query(sql).bind_all(args))
-                .await?;
-            let created = chunk.len() as u64 - existing;
-            let updated = written - created;
-            counts += Counts {
-                created,
-                updated,
-                unchanged: existing - updated,
-            };
-            if want_ids {
-                // Only new rows have ids the first lookup could not give.
-                let known = if created == 0 {
-                    before
-                } else {
-                    self.existing(table, chunk).await?
-                };
-                for (source, _) in chunk {
-                    ids.push(known.get(source).copied().ok_or_else(|| {
-                        StoreError::Corrupt(format!("{table}: no id for source {source}"))
-                    })?);
-                }
-            }
-        }
-        *self.counts.entry(table).or_default() += counts;
-        Ok(ids)
-    }
-
-    /// The ids of the chunk's records that exist already, by source id, in one row: SQLite
-    /// hands rows over one at a time between threads, which costs more than the query.
-    async fn existing<T>(
-        &mut self,
-        table: &str,
-        chunk: &[(String, T)],
-    ) -> Result<HashMap<String, i64>> {
-        let dialect = self.tx.conn().dialect();
-        let aggregate = match dialect {
-            Dialect::Sqlite => "json_group_object(source_id, id)",
-            Dialect::Postgres => "COALESCE(json_object_agg(source_id, id), '{}')::text",
+        let sql = UpsertSql::of(dialect, first);
+        let (counts, ids) = match dialect {
+            Dialect::Sqlite => upsert::with_values(&mut self.tx, &sql, items, want_ids).await?,
+            Dialect::Postgres => staging::upsert(&mut self.tx, &sql, items, want_ids).await?,
         };
-        let sql = format!(
-            "SELECT {aggregate} AS ids FROM {table} WHERE source_id IN {}",
-            values_list(dialect, chunk.len(), 1)
-        );
-        let row = self
-            .tx
-            .conn()
-            .fetch_one(built_query(sql).bind_all(chunk.iter().map(|(s, _)| Arg::from(s.as_str()))))
-            .await?;
-        let text: String = row.get("ids")?;
-        serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{table} ids: {e}")))
+        *self.counts.entry(T::TABLE).or_default() += counts;
+        Ok(ids)
     }
 }
