@@ -113,6 +113,7 @@ pub async fn import(
     for path in files.of(HubSpotObject::Contacts) {
         run.contacts(path).await?;
     }
+    run.w.defer_indexes("deals").await?;
     run.w.defer_indexes("field_history").await?;
     for path in files.of(HubSpotObject::Deals) {
         run.deals(path).await?;

@@ -84,6 +84,7 @@ pub async fn import(
     run.users(&files).await?;
     run.accounts(&files).await?;
     run.contacts(&files).await?;
+    run.w.defer_indexes("deals").await?;
     run.opportunities(&files).await?;
     run.w.defer_indexes("field_history").await?;
     run.history(&files).await?;

@@ -239,28 +239,26 @@ impl Import {
             "changed_at",
             "source_id",
         ];
-        let rows = items.iter().map(|(source, h)| {
-            [
-                Arg::from(h.entity.as_str()),
-                h.entity_id.into(),
-                h.field.as_str().into(),
-                h.old_value.clone().into(),
-                h.new_value.clone().into(),
-                h.actor_id.into(),
-                h.changed_at.into(),
-                source.as_str().into(),
-            ]
-        });
+        // Collected before any await: a future holding this iterator's closure is not `Send`.
+        let rows: Vec<[Arg; 8]> = items
+            .iter()
+            .map(|(source, h)| {
+                [
+                    Arg::from(h.entity.as_str()),
+                    h.entity_id.into(),
+                    h.field.as_str().into(),
+                    h.old_value.clone().into(),
+                    h.new_value.clone().into(),
+                    h.actor_id.into(),
+                    h.changed_at.into(),
+                    source.as_str().into(),
+                ]
+            })
+            .collect();
         let created = match self.tx.conn().dialect() {
             Dialect::Sqlite => self.history_values(&columns, rows).await?,
             Dialect::Postgres => {
-                staging::insert_new(
-                    &mut self.tx,
-                    "field_history",
-                    &columns,
-                    rows.map(IntoIterator::into_iter),
-                )
-                .await?
+                staging::insert_new(&mut self.tx, "field_history", &columns, rows).await?
             }
         };
         *self.counts.entry("field_history").or_default() += Counts {
@@ -421,13 +419,9 @@ impl Import {
 
     /// SQLite's history path: multi-row `INSERT`s skipping the rows imported before; returns
     /// how many were added.
-    async fn history_values(
-        &mut self,
-        columns: &[&str],
-        rows: impl Iterator<Item = [Arg; 8]>,
-    ) -> Result<u64> {
+    async fn history_values(&mut self, columns: &[&str], rows: Vec<[Arg; 8]>) -> Result<u64> {
         let dialect = self.tx.conn().dialect();
-        let mut rows = rows.peekable();
+        let mut rows = rows.into_iter().peekable();
         let mut created = 0;
         while rows.peek().is_some() {
             let chunk: Vec<[Arg; 8]> = rows

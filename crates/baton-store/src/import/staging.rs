@@ -22,14 +22,20 @@ fn staging(table: &str) -> String {
     format!("import_{table}")
 }
 
+/// `rows` in COPY's text format, each after its `ord` (its place in the order given). Encoded
+/// before any await: a future holding the rows' iterator is not always `Send`.
+fn encode<I: IntoIterator<Item = Arg>>(rows: impl Iterator<Item = I>) -> String {
+    let mut data = String::new();
+    for (ord, fields) in rows.enumerate() {
+        let ord = i64::try_from(ord).unwrap_or(i64::MAX);
+        push_row(&mut data, std::iter::once(Arg::from(ord)).chain(fields));
+    }
+    data
+}
+
 /// Creates `table`'s staging table with `columns` (their types taken from `table`) and an
-/// `ord` column keeping the rows' order, and copies `rows` into it.
-async fn stage(
-    tx: &mut Tx,
-    table: &str,
-    columns: &str,
-    rows: impl Iterator<Item = impl Iterator<Item = Arg>>,
-) -> Result<()> {
+/// `ord` column keeping the rows' order, and copies `data` ([`encode`]d rows) into it.
+async fn stage(tx: &mut Tx, table: &str, columns: &str, data: String) -> Result<()> {
     let staging = staging(table);
     tx.conn()
         .execute(built_query(format!(
@@ -37,11 +43,6 @@ async fn stage(
              SELECT 0::bigint AS ord, {columns} FROM {table} WITH NO DATA"
         )))
         .await?;
-    let mut data = String::new();
-    for (ord, fields) in rows.enumerate() {
-        let ord = i64::try_from(ord).unwrap_or(i64::MAX);
-        push_row(&mut data, std::iter::once(Arg::from(ord)).chain(fields));
-    }
     tx.conn()
         .copy_in(
             &format!("COPY {staging} (ord, {columns}) FROM STDIN"),
@@ -72,7 +73,8 @@ pub(super) async fn upsert<T: CrmRecord>(
     let mut total = Counts::default();
     let mut ids = Vec::with_capacity(if want_ids { items.len() } else { 0 });
     for chunk in items.chunks(ROWS_PER_COPY) {
-        stage(tx, table, columns, chunk.iter().map(|(s, r)| row(s, r))).await?;
+        let data = encode(chunk.iter().map(|(s, r)| row(s, r)));
+        stage(tx, table, columns, data).await?;
         let existing = existing(tx, table).await?;
         // All new (a first import): a plain insert, sparing the conflict check.
         let on_conflict = if existing > 0 {
@@ -159,13 +161,14 @@ pub(super) async fn insert_new(
     tx: &mut Tx,
     table: &str,
     columns: &[&str],
-    rows: impl Iterator<Item = impl Iterator<Item = Arg>>,
+    rows: Vec<impl IntoIterator<Item = Arg>>,
 ) -> Result<u64> {
     let columns = columns.join(", ");
-    let mut rows = rows.peekable();
+    let mut rows = rows.into_iter().peekable();
     let mut created = 0;
     while rows.peek().is_some() {
-        stage(tx, table, &columns, rows.by_ref().take(ROWS_PER_COPY)).await?;
+        let data = encode(rows.by_ref().take(ROWS_PER_COPY));
+        stage(tx, table, &columns, data).await?;
         created += tx
             .conn()
             .execute(built_query(format!(
