@@ -33,6 +33,7 @@ mod pipelines;
 mod quotas;
 mod refs;
 mod sessions;
+pub mod sql_console;
 mod teams;
 mod today;
 mod tokens;
@@ -52,6 +53,7 @@ pub use idempotency::IdempotencyBegin;
 pub use import::{Counts, Import, ImportedUser, SourceKind};
 pub use list::{ListQuery, MAX_LIMIT, Page};
 pub use sessions::Session;
+pub use sql_console::{SqlError, SqlLimits, SqlTable};
 pub use today::*;
 pub use tokens::TokenInfo;
 pub use views::SavedView;
@@ -106,6 +108,8 @@ enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<Backend>,
+    /// Turns for SQL console queries, so runaway ones cannot hold every connection.
+    console: Arc<tokio::sync::Semaphore>,
 }
 
 /// The current time as stored: UTC, truncated to microseconds so both backends round-trip it
@@ -181,6 +185,7 @@ impl Store {
                 reader,
                 _lock: lock,
             }),
+            console: sql_console::slots(),
         })
     }
 
@@ -194,6 +199,7 @@ impl Store {
             .await?;
         Ok(Store {
             backend: Arc::new(Backend::Postgres(pool)),
+            console: sql_console::slots(),
         })
     }
 
