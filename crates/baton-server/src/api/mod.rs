@@ -19,6 +19,7 @@ mod org;
 mod pipelines;
 mod quotas;
 mod refunds;
+mod sql;
 mod teams;
 mod tokens;
 mod users;
@@ -98,6 +99,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(pipelines::router())
         .merge(quotas::router())
         .merge(refunds::router())
+        .merge(sql::router())
         .merge(teams::router())
         .merge(tokens::router())
         .merge(users::router())

@@ -16,5 +16,6 @@ mod history;
 mod idempotency;
 mod import;
 mod operations;
+mod sql;
 mod visibility;
 mod web;
