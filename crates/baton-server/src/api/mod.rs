@@ -19,6 +19,7 @@ mod org;
 mod pipelines;
 mod quotas;
 mod refunds;
+mod saved_queries;
 mod sql;
 mod teams;
 mod tokens;
@@ -99,6 +100,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(pipelines::router())
         .merge(quotas::router())
         .merge(refunds::router())
+        .merge(saved_queries::router())
         .merge(sql::router())
         .merge(teams::router())
         .merge(tokens::router())

@@ -211,3 +211,32 @@ both_backends! {
         refused(app, "SELECT FROM WHERE", "not valid").await;
     }
 }
+
+both_backends! {
+    async fn saved_queries_are_private_until_shared_and_only_their_owner_changes_them(app) {
+        let org = &app.org;
+        let path = "/api/v1/saved-queries";
+        let body = json!({"name": "My pipeline", "sql": "SELECT stage, count(*) FROM rpt_deals GROUP BY stage"});
+        let saved = app.post(&org.rep_a1, path, body).await.expect(StatusCode::CREATED);
+        let id = saved.body["id"].as_i64().unwrap_or_default();
+        let one = format!("{path}/{id}");
+        // Private: another rep neither lists nor reads it.
+        assert_eq!(app.get(&org.rep_a2, path).await.expect(StatusCode::OK).body["items"], json!([]));
+        app.get(&org.rep_a2, &one).await.expect(StatusCode::NOT_FOUND);
+        // Shared: everyone reads it, only the owner changes it.
+        let shared = app.patch(&org.rep_a1, &one, &saved.etag(), json!({"shared": true})).await.expect(StatusCode::OK);
+        assert_eq!(shared.body["shared"], json!(true));
+        assert_eq!(app.get(&org.rep_a2, path).await.ids(), vec![id]);
+        app.patch(&org.rep_a2, &one, &shared.etag(), json!({"name": "Mine now"})).await.expect(StatusCode::FORBIDDEN);
+        // A query the console would refuse cannot be saved.
+        let bad = app.post(&org.rep_a1, path, json!({"name": "Bad", "sql": "SELECT * FROM users"})).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad.error_fields(), vec!["sql"]);
+        // Each change is in the audit log.
+        app.send(Some(&org.rep_a1), reqwest::Method::DELETE, &one, None, &[("if-match", &shared.etag())])
+            .await
+            .expect(StatusCode::NO_CONTENT);
+        let log = app.get(&org.admin, &format!("/api/v1/audit?entity=saved_query&entity_id={id}")).await.expect(StatusCode::OK);
+        let actions: Vec<&str> = log.body["items"].as_array().into_iter().flatten().filter_map(|e| e["action"].as_str()).collect();
+        assert_eq!(actions.len(), 3, "{actions:?}");
+    }
+}

@@ -15,6 +15,7 @@
 pub mod allow;
 mod check;
 mod run;
+mod saved;
 
 use crate::visibility::{Entity, Scope};
 use crate::{Actor, Backend, Store, StoreError};
@@ -24,6 +25,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 pub use check::MAX_QUERY_BYTES;
+pub use saved::{MAX_NAME_CHARS, SavedQuery, SavedQueryChanges};
 
 /// How many console queries may run at once on one store; others wait their turn.
 pub const CONCURRENT_QUERIES: usize = 2;
