@@ -35,6 +35,7 @@ mod pipelines;
 mod quotas;
 mod refs;
 mod sessions;
+pub mod sql_console;
 mod teams;
 mod today;
 mod tokens;
@@ -55,6 +56,7 @@ pub use import::{Counts, Import, ImportedUser, SourceKind};
 pub use import_jobs::{NewImportJob, STALE_SECONDS};
 pub use list::{ListQuery, MAX_LIMIT, Page};
 pub use sessions::Session;
+pub use sql_console::{SqlError, SqlLimits, SqlTable};
 pub use today::*;
 pub use tokens::TokenInfo;
 pub use views::SavedView;
@@ -109,6 +111,8 @@ enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<Backend>,
+    /// Turns for SQL console queries, so runaway ones cannot hold every connection.
+    console: Arc<tokio::sync::Semaphore>,
 }
 
 /// The current time as stored: UTC, truncated to microseconds so both backends round-trip it
@@ -184,6 +188,7 @@ impl Store {
                 reader,
                 _lock: lock,
             }),
+            console: sql_console::slots(),
         })
     }
 
@@ -197,6 +202,7 @@ impl Store {
             .await?;
         Ok(Store {
             backend: Arc::new(Backend::Postgres(pool)),
+            console: sql_console::slots(),
         })
     }
 

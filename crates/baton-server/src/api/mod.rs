@@ -20,6 +20,8 @@ mod org;
 mod pipelines;
 mod quotas;
 mod refunds;
+mod saved_queries;
+mod sql;
 mod teams;
 mod tokens;
 mod users;
@@ -101,6 +103,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(pipelines::router())
         .merge(quotas::router())
         .merge(refunds::router())
+        .merge(saved_queries::router())
+        .merge(sql::router())
         .merge(teams::router())
         .merge(tokens::router())
         .merge(users::router())

@@ -17,5 +17,6 @@ mod idempotency;
 mod import;
 mod import_jobs;
 mod operations;
+mod sql;
 mod visibility;
 mod web;
