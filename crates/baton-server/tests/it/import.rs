@@ -151,7 +151,7 @@ both_backends! {
         // Arrange: values of every column type, with NULLs and text needing escapes.
         let admin = Actor { user_id: app.org.admin.id, role: Role::Admin };
         let mut account = account("Tricky", app.org.rep_a1.id);
-        account.name = TRICKY.to_owned();
+        TRICKY.clone_into(&mut account.name);
         account.domain = None;
         account.industry = Some("\\N".to_owned());
         account.employees = None;
