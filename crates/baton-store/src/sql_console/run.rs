@@ -56,20 +56,8 @@ async fn fetch_sqlite(
     sql: &str,
     max_rows: usize,
 ) -> Result<SqlTable, sqlx::Error> {
-    let mut table = empty_table();
-    {
-        let mut rows = sqlx::query(AssertSqlSafe(sql.to_owned())).fetch(&mut *conn);
-        while let Some(row) = rows.try_next().await? {
-            if table.rows.len() == max_rows {
-                table.truncated = true;
-                break;
-            }
-            if table.columns.is_empty() {
-                table.columns = column_names(&row);
-            }
-            table.rows.push(sqlite_values(&row));
-        }
-    }
+    let rows = sqlx::query(AssertSqlSafe(sql.to_owned())).fetch(&mut *conn);
+    let mut table = collect_rows(rows, max_rows, sqlite_values).await?;
     if table.rows.is_empty() {
         let statement = (&mut *conn)
             .prepare(AssertSqlSafe(sql.to_owned()).into_sql_str())
@@ -114,25 +102,34 @@ async fn fetch_postgres(
     sql: &str,
     max_rows: usize,
 ) -> Result<SqlTable, sqlx::Error> {
-    let mut table = empty_table();
-    {
-        let mut rows = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).fetch(&mut *conn);
-        while let Some(row) = rows.try_next().await? {
-            if table.rows.len() == max_rows {
-                table.truncated = true;
-                break;
-            }
-            if table.columns.is_empty() {
-                table.columns = column_names(&row);
-            }
-            table.rows.push(postgres_values(&row));
-        }
-    }
+    let rows = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).fetch(&mut *conn);
+    let mut table = collect_rows(rows, max_rows, postgres_values).await?;
     if table.rows.is_empty() {
         let statement = (&mut *conn)
             .prepare(AssertSqlSafe(sql.to_owned()).into_sql_str())
             .await?;
         table.columns = statement_columns(&statement);
+    }
+    Ok(table)
+}
+
+/// Up to `max_rows` of `rows` as JSON values (`values` converts one row), with their column
+/// names; marked truncated when more followed.
+async fn collect_rows<R: Row>(
+    mut rows: impl futures::Stream<Item = Result<R, sqlx::Error>> + Unpin,
+    max_rows: usize,
+    values: fn(&R) -> Vec<Value>,
+) -> Result<SqlTable, sqlx::Error> {
+    let mut table = empty_table();
+    while let Some(row) = rows.try_next().await? {
+        if table.rows.len() == max_rows {
+            table.truncated = true;
+            break;
+        }
+        if table.columns.is_empty() {
+            table.columns = column_names(&row);
+        }
+        table.rows.push(values(&row));
     }
     Ok(table)
 }
