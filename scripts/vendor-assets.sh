@@ -18,4 +18,8 @@ fetch htmx.org 4.0.1
 mkdir -p "$dest/htmx"
 cp "$work/htmx.org/dist/htmx.min.js" "$work/htmx.org/LICENSE" "$dest/htmx/"
 
+fetch uplot 1.6.32
+mkdir -p "$dest/uplot"
+cp "$work/uplot/dist/uPlot.iife.min.js" "$work/uplot/dist/uPlot.min.css" "$work/uplot/LICENSE" "$dest/uplot/"
+
 echo "vendored into $dest"

@@ -10,12 +10,18 @@ pub struct Assets {
     pub css: String,
     pub htmx: String,
     pub app_js: String,
+    pub uplot_js: String,
+    pub uplot_css: String,
+    pub charts_js: String,
 }
 
 static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets {
     css: crate::assets::url("css/app.css"),
     htmx: crate::assets::url("vendor/htmx/htmx.min.js"),
     app_js: crate::assets::url("js/app.js"),
+    uplot_js: crate::assets::url("vendor/uplot/uPlot.iife.min.js"),
+    uplot_css: crate::assets::url("vendor/uplot/uPlot.min.css"),
+    charts_js: crate::assets::url("js/charts.js"),
 });
 
 /// The asset URLs.
