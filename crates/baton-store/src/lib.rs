@@ -34,6 +34,7 @@ mod org;
 mod pipelines;
 mod quotas;
 mod refs;
+mod reports;
 mod sessions;
 pub mod sql_console;
 mod teams;

@@ -157,6 +157,16 @@ impl Scope {
         }
     }
 
+    /// The predicate on a user id `column` (a record's owner, or a person) saying whether the
+    /// actor reaches that user's records of `entity`: what a report over owners counts.
+    pub(crate) fn reaches_owner(&self, entity: Entity, column: &str) -> String {
+        match reach(&self.actor, entity) {
+            Reach::All => "TRUE".into(),
+            Reach::Nothing => "FALSE".into(),
+            Reach::Scoped => format!("{column} {}", self.in_users()),
+        }
+    }
+
     /// The same rule as [`Scope::visible`], written as tests of the row itself (correlated
     /// `EXISTS` instead of lists of ids built first), for queries that walk rows in the order of
     /// another index and stop at a limit: Today's deals gone quiet, overdue tasks, meetings,

@@ -20,6 +20,7 @@ mod org;
 mod pipelines;
 mod quotas;
 mod refunds;
+mod reports;
 mod saved_queries;
 mod sql;
 mod teams;
@@ -103,6 +104,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(pipelines::router())
         .merge(quotas::router())
         .merge(refunds::router())
+        .merge(reports::router())
         .merge(saved_queries::router())
         .merge(sql::router())
         .merge(teams::router())

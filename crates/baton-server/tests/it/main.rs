@@ -17,6 +17,7 @@ mod idempotency;
 mod import;
 mod import_jobs;
 mod operations;
+mod reports;
 mod sql;
 mod visibility;
 mod web;

@@ -14,7 +14,7 @@ mod carry;
 mod disputes;
 mod ledger;
 mod plans;
-mod rates;
+pub(crate) mod rates;
 mod refunds;
 mod what_if;
 

@@ -11,7 +11,7 @@ use baton_model::records::ExchangeRate;
 use std::str::FromStr;
 
 /// Every stored rate, as the engine reads them.
-pub(super) async fn load(conn: &mut Conn<'_>) -> Result<ExchangeRates> {
+pub(crate) async fn load(conn: &mut Conn<'_>) -> Result<ExchangeRates> {
     let mut rates = ExchangeRates::new();
     for rate in all(conn).await? {
         rates

@@ -1,0 +1,399 @@
+//! The quarterly review: the facts of three quarters gathered for what the viewer may see, and
+//! handed to the report engine (`baton-reports`, definitions in `docs/metrics.md`).
+
+use crate::db::{Conn, Row, built_query, query};
+use crate::visibility::{Entity, Reach, Scope, reach};
+use crate::{Actor, Result, Store, StoreError};
+use baton_model::{FieldErrors, Period, PeriodKind, Role, TeamId, UserId};
+use baton_reports::{
+    Activity, ActivityCount, ActivityKind, Change, Changes, Deal, Facts, Person, QuarterlyReport,
+    Quota, Reply, StageInfo, Window,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
+
+/// The owners a report covers, as SQL: everyone, or a list of user ids (read from the
+/// database, never from the request).
+struct Owners(Option<Vec<UserId>>);
+
+impl Owners {
+    fn filter(&self, column: &str) -> String {
+        match &self.0 {
+            None => "TRUE".into(),
+            Some(ids) if ids.is_empty() => "FALSE".into(),
+            Some(ids) => {
+                let mut sql = format!("{column} IN (");
+                for (i, id) in ids.iter().enumerate() {
+                    let _ = write!(sql, "{}{}", if i > 0 { ", " } else { "" }, id.0);
+                }
+                sql.push(')');
+                sql
+            }
+        }
+    }
+}
+
+impl Store {
+    /// The review of `quarter` (`2026-Q3`; the last complete quarter when `None`) for
+    /// everyone the actor sees, or for `team` (its members and, through the teams its members
+    /// manage, everyone below), as of now.
+    pub async fn quarterly_report(
+        &self,
+        actor: &Actor,
+        quarter: Option<&str>,
+        team: Option<TeamId>,
+    ) -> Result<QuarterlyReport> {
+        let conn = &mut self.reader();
+        let org = crate::org::load_org(conn).await?;
+        let fiscal = org.fiscal_year_start_month;
+        let quarter = match quarter {
+            None => {
+                let today = crate::now().with_timezone(&org.time_zone.0).date_naive();
+                Period::containing(today, PeriodKind::Quarter, fiscal).previous()
+            }
+            Some(text) => Period::parse(text, fiscal)
+                .ok()
+                .filter(|p| p.kind() == PeriodKind::Quarter)
+                .ok_or_else(|| {
+                    StoreError::Invalid(FieldErrors::one(
+                        "quarter",
+                        format!(
+                            "{text:?} is not a quarter: expected a fiscal quarter like 2026-Q3"
+                        ),
+                    ))
+                })?,
+        };
+        let scope = Scope::of(conn, actor).await?;
+        let owners = match team {
+            Some(team) => Owners(Some(team_members(conn, team).await?)),
+            None => Owners(None),
+        };
+        let window = Window::of(quarter);
+        let mut facts = Facts {
+            currency: org.currency,
+            time_zone: org.time_zone.0,
+            now: crate::now(),
+            rates: crate::commissions::rates::load(conn).await?,
+            stages: stages(conn).await?,
+            people: Vec::new(),
+            deals: Vec::new(),
+            quotas: Vec::new(),
+        };
+        let deal_owners = format!(
+            "{} AND {}",
+            scope.reaches_owner(Entity::Deal, "d.owner_id"),
+            owners.filter("d.owner_id")
+        );
+        facts.deals = deals(conn, &facts, &window, &deal_owners).await?;
+        facts.quotas = quotas(conn, &scope, &owners, &window, org.fiscal_year_start_month).await?;
+        facts.people = people(conn, &scope, &owners, &facts).await?;
+        let activity_owners = match reach(actor, Entity::Activity) {
+            Reach::Nothing => "FALSE".to_owned(),
+            _ => format!(
+                "{} AND {}",
+                scope.reaches_owner(Entity::Activity, "x.owner_id"),
+                owners.filter("x.owner_id")
+            ),
+        };
+        let mut activity = Vec::with_capacity(3);
+        for period in window.periods {
+            activity.push(activities(conn, &facts, period, &activity_owners).await?);
+        }
+        Ok(baton_reports::quarterly(
+            &facts,
+            quarter,
+            [&activity[0], &activity[1], &activity[2]],
+        ))
+    }
+}
+
+/// The members of `team` and of the teams its members manage, recursively, and its manager.
+async fn team_members(conn: &mut Conn<'_>, team: TeamId) -> Result<Vec<UserId>> {
+    let exists = conn
+        .fetch_optional(query("SELECT id FROM teams WHERE id = $1").bind(team))
+        .await?;
+    if exists.is_none() {
+        return Err(StoreError::Invalid(FieldErrors::one(
+            "team",
+            format!("there is no team {}", team.0),
+        )));
+    }
+    conn.fetch_all(
+        query(
+            "WITH RECURSIVE sub(team_id) AS (SELECT CAST($1 AS BIGINT) \
+             UNION SELECT t.id FROM teams t JOIN team_members m ON m.user_id = t.manager_id \
+             JOIN sub ON sub.team_id = m.team_id) \
+             SELECT m.user_id FROM team_members m WHERE m.team_id IN (SELECT team_id FROM sub) \
+             UNION SELECT t.manager_id FROM teams t WHERE t.id = $1 AND t.manager_id IS NOT NULL \
+             ORDER BY 1",
+        )
+        .bind(team),
+    )
+    .await?
+    .iter()
+    .map(|r| r.get("user_id"))
+    .collect()
+}
+
+async fn stages(conn: &mut Conn<'_>) -> Result<Vec<StageInfo>> {
+    conn.fetch_all(query(
+        "SELECT s.id, s.pipeline_id, p.name AS pipeline_name, s.name, s.position, s.outcome, \
+         s.probability FROM stages s JOIN pipelines p ON p.id = s.pipeline_id \
+         ORDER BY p.id, s.position",
+    ))
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(StageInfo {
+            id: r.get("id")?,
+            pipeline: r.get("pipeline_id")?,
+            pipeline_name: r.get("pipeline_name")?,
+            name: r.get("name")?,
+            position: r.get("position")?,
+            outcome: r.parse("outcome")?,
+            probability: r.get("probability")?,
+        })
+    })
+    .collect()
+}
+
+/// The deals that may count in the window: created before its end, and open, closing in it or
+/// after, or changed since its start.
+async fn deals(
+    conn: &mut Conn<'_>,
+    facts: &Facts,
+    window: &Window,
+    owners: &str,
+) -> Result<Vec<Deal>> {
+    let first = window.first_day();
+    let from = format!(
+        "FROM deals d JOIN stages s ON s.id = d.stage_id \
+         WHERE d.archived_at IS NULL AND {owners} AND d.created_at < $1 \
+         AND (s.outcome = 'open' OR d.close_date >= $2 OR d.updated_at >= $3)"
+    );
+    let bind = |q: crate::db::Query| {
+        q.bind(facts.instant(window.end()))
+            .bind(first)
+            .bind(facts.instant(first))
+    };
+    let mut history: HashMap<i64, Vec<Row>> = HashMap::new();
+    for row in conn
+        .fetch_all(bind(built_query(format!(
+            "SELECT h.entity_id, h.field, h.old_value, h.new_value, h.changed_at \
+             FROM field_history h WHERE h.entity = 'deal' \
+             AND h.field IN ('stage_id', 'amount_minor', 'close_date') \
+             AND h.entity_id IN (SELECT d.id {from}) ORDER BY h.entity_id, h.changed_at, h.id"
+        ))))
+        .await?
+    {
+        history.entry(row.get("entity_id")?).or_default().push(row);
+    }
+    conn.fetch_all(bind(built_query(format!(
+        "SELECT d.id, d.name, d.owner_id, d.stage_id, d.amount_minor, d.currency, d.close_date, \
+         d.created_at, d.source, (SELECT a.industry FROM accounts a WHERE a.id = d.account_id) \
+         AS industry {from} ORDER BY d.id"
+    ))))
+    .await?
+    .iter()
+    .map(|r| {
+        let id: i64 = r.get("id")?;
+        let mut deal = Deal {
+            id: baton_model::DealId(id),
+            name: r.get("name")?,
+            owner: r.get("owner_id")?,
+            stage: r.get("stage_id")?,
+            amount_minor: r.get("amount_minor")?,
+            currency: r.parse("currency")?,
+            close_date: r.get("close_date")?,
+            created_at: r.get("created_at")?,
+            source: r.get("source")?,
+            industry: r.get("industry")?,
+            stages: Changes::default(),
+            amounts: Changes::default(),
+            close_dates: Changes::default(),
+        };
+        if let Some(rows) = history.get(&id) {
+            read_history(rows, &mut deal)?;
+        }
+        Ok(deal)
+    })
+    .collect()
+}
+
+/// The deal's history rows as typed changes. A value that does not parse reads as empty.
+fn read_history(rows: &[Row], deal: &mut Deal) -> Result<()> {
+    fn value<T: std::str::FromStr>(text: Option<String>) -> Option<T> {
+        text.and_then(|t| t.parse().ok())
+    }
+    let (mut stages, mut amounts, mut dates) = (Vec::new(), Vec::new(), Vec::new());
+    for row in rows {
+        let at: DateTime<Utc> = row.get("changed_at")?;
+        let old: Option<String> = row.get("old_value")?;
+        let new: Option<String> = row.get("new_value")?;
+        match row.get::<String>("field")?.as_str() {
+            "stage_id" => stages.push(Change {
+                at,
+                old: value::<i64>(old).map(baton_model::StageId),
+                new: value::<i64>(new).map(baton_model::StageId),
+            }),
+            "amount_minor" => amounts.push(Change {
+                at,
+                old: value(old),
+                new: value(new),
+            }),
+            _ => dates.push(Change {
+                at,
+                old: value::<NaiveDate>(old),
+                new: value::<NaiveDate>(new),
+            }),
+        }
+    }
+    deal.stages = Changes::new(stages);
+    deal.amounts = Changes::new(amounts);
+    deal.close_dates = Changes::new(dates);
+    Ok(())
+}
+
+async fn quotas(
+    conn: &mut Conn<'_>,
+    scope: &Scope,
+    owners: &Owners,
+    window: &Window,
+    fiscal_start_month: u32,
+) -> Result<Vec<Quota>> {
+    conn.fetch_all(
+        built_query(format!(
+            "SELECT q.user_id, q.period_kind, q.start_date, q.amount_minor, q.currency \
+             FROM quotas q WHERE q.user_id IS NOT NULL AND {} AND {} \
+             AND q.end_date > $1 AND q.start_date < $2",
+            scope.reaches_owner(Entity::Quota, "q.user_id"),
+            owners.filter("q.user_id")
+        ))
+        .bind(window.first_day())
+        .bind(window.end()),
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        let start: NaiveDate = r.get("start_date")?;
+        Ok(Quota {
+            user: r.get("user_id")?,
+            period: Period::containing(start, r.parse("period_kind")?, fiscal_start_month),
+            amount_minor: r.get("amount_minor")?,
+            currency: r.parse("currency")?,
+        })
+    })
+    .collect()
+}
+
+/// The report's rows: the active reps the actor reaches (in the team, if one is picked) and
+/// anyone else owning one of the deals or quotas, by name.
+async fn people(
+    conn: &mut Conn<'_>,
+    scope: &Scope,
+    owners: &Owners,
+    facts: &Facts,
+) -> Result<Vec<Person>> {
+    let involved: HashSet<UserId> = facts
+        .deals
+        .iter()
+        .map(|d| d.owner)
+        .chain(facts.quotas.iter().map(|q| q.user))
+        .collect();
+    let rows = conn
+        .fetch_all(built_query(format!(
+            "SELECT u.id, u.name, u.role, u.active, (SELECT t.name FROM team_members tm \
+             JOIN teams t ON t.id = tm.team_id WHERE tm.user_id = u.id ORDER BY t.id LIMIT 1) \
+             AS team FROM users u WHERE {} AND {} ORDER BY lower(u.name), u.id",
+            scope.reaches_owner(Entity::Deal, "u.id"),
+            owners.filter("u.id")
+        )))
+        .await?;
+    let mut people = Vec::new();
+    for r in &rows {
+        let id: UserId = r.get("id")?;
+        let rep = r.parse::<Role>("role")? == Role::Rep && r.get::<bool>("active")?;
+        if rep || involved.contains(&id) {
+            people.push(Person {
+                id,
+                name: r.get("name")?,
+                team: r.get("team")?,
+            });
+        }
+    }
+    Ok(people)
+}
+
+/// One period's activity counts and email replies, up to the earlier of its end and now.
+async fn activities(
+    conn: &mut Conn<'_>,
+    facts: &Facts,
+    period: Period,
+    owners: &str,
+) -> Result<Activity> {
+    let from = facts.instant(period.start());
+    let to = facts.instant(period.end()).min(facts.now);
+    let counts = conn
+        .fetch_all(
+            built_query(format!(
+                "SELECT x.owner_id, x.kind, x.direction, COUNT(*) AS n FROM activities x \
+                 WHERE x.archived_at IS NULL AND {owners} AND x.kind <> 'task' \
+                 AND x.occurred_at >= $1 AND x.occurred_at < $2 \
+                 AND (x.meeting_status IS NULL \
+                      OR x.meeting_status NOT IN ('canceled', 'declined', 'no_show')) \
+                 GROUP BY x.owner_id, x.kind, x.direction \
+                 UNION ALL SELECT x.owner_id, 'task', NULL, COUNT(*) FROM activities x \
+                 WHERE x.archived_at IS NULL AND {owners} AND x.kind = 'task' \
+                 AND x.completed_at >= $1 AND x.completed_at < $2 GROUP BY x.owner_id"
+            ))
+            .bind(from)
+            .bind(to),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            let direction: Option<String> = r.get("direction")?;
+            let kind = match (r.get::<String>("kind")?.as_str(), direction.as_deref()) {
+                ("call", _) => ActivityKind::Call,
+                ("email", Some("inbound")) => ActivityKind::EmailReceived,
+                ("email", _) => ActivityKind::EmailSent,
+                ("meeting", _) => ActivityKind::Meeting,
+                ("note", _) => ActivityKind::Note,
+                _ => ActivityKind::TaskDone,
+            };
+            Ok(ActivityCount {
+                owner: r.get("owner_id")?,
+                kind,
+                count: r.get("n")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let replies = conn
+        .fetch_all(
+            built_query(format!(
+                "SELECT x.owner_id, x.occurred_at, (SELECT MIN(o.occurred_at) FROM activities o \
+                 WHERE o.thread_id = x.thread_id AND o.kind = 'email' \
+                 AND o.direction = 'outbound' AND o.owner_id = x.owner_id \
+                 AND o.archived_at IS NULL AND o.occurred_at > x.occurred_at \
+                 AND o.occurred_at < $3) AS answered_at \
+                 FROM activities x WHERE x.archived_at IS NULL AND {owners} \
+                 AND x.kind = 'email' AND x.direction = 'inbound' \
+                 AND x.occurred_at >= $1 AND x.occurred_at < $2"
+            ))
+            .bind(from)
+            .bind(to)
+            .bind(facts.now),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Reply {
+                owner: r.get("owner_id")?,
+                received_at: r.get("occurred_at")?,
+                answered_at: r.get("answered_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Activity { counts, replies })
+}
