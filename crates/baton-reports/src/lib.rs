@@ -16,25 +16,20 @@ mod report;
 mod stages;
 mod stats;
 
+pub use activity::Activity;
 pub use facts::{
     ActivityCount, ActivityKind, Deal, Facts, Person, Quota, Reply, StageInfo, Window,
 };
 pub use history::{Change, Changes};
 pub use report::{
-    Band, ByKey, Comparison, MetricRow, PeriodMetrics, QuarterlyReport, RepRow, SlippedDeal,
-    StageRow, WeekRow,
+    Band, ByKey, Comparison, MetricRow, Number, PeriodMetrics, QuarterlyReport, RepRow,
+    SlippedDeal, StageRow, WeekRow,
 };
 
 use baton_model::Period;
 
 /// The quarterly review of `quarter` from `facts`: the quarter, the one before and the same one
 /// a year earlier, with `activity` giving each of those three periods' activity (in that order).
-pub fn quarterly(
-    facts: &Facts,
-    quarter: Period,
-    activity: [&activity::Activity; 3],
-) -> QuarterlyReport {
+pub fn quarterly(facts: &Facts, quarter: Period, activity: [&Activity; 3]) -> QuarterlyReport {
     report::build(facts, quarter, activity)
 }
-
-pub use activity::Activity;

@@ -66,7 +66,8 @@ pub enum Number {
 }
 
 impl Number {
-    fn value(self) -> f64 {
+    /// The number as a float, for showing and comparing.
+    pub fn value(self) -> f64 {
         match self {
             Number::Whole(n) => n as f64,
             Number::Ratio(r) => r,

@@ -89,25 +89,45 @@ pub enum ListExportError {
 
 /// One cell, typed so XLSX can show it as what it is.
 #[derive(Debug, Clone, PartialEq)]
-enum Cell {
+pub(crate) enum Cell {
     Empty,
     Text(String),
     Int(i64),
+    /// A percentage, a ratio, a number of days: shown to a tenth.
+    Number(f64),
     Money(Decimal),
     Date(NaiveDate),
     Time(DateTime<Utc>),
 }
 
 impl Cell {
-    fn text(value: Option<impl ToString>) -> Cell {
+    pub(crate) fn text(value: Option<impl ToString>) -> Cell {
         value.map_or(Cell::Empty, |v| Cell::Text(v.to_string()))
+    }
+
+    /// The cell as a page shows it (money in `currency`, as the report's amounts are).
+    pub(crate) fn words(&self, currency: baton_model::Currency) -> String {
+        match self {
+            Cell::Empty => "—".into(),
+            Cell::Text(t) => t.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Number(n) => format!("{n:.1}"),
+            Cell::Money(m) => {
+                let minor = (m * Decimal::from(10_i64.pow(u32::from(currency.exponent()))))
+                    .to_i64()
+                    .unwrap_or(0);
+                baton_model::readable_money(minor, currency)
+            }
+            Cell::Date(d) => date(*d),
+            Cell::Time(t) => time(*t),
+        }
     }
 }
 
-/// The rows of one list.
-struct Table {
-    headers: &'static [&'static str],
-    rows: Vec<Vec<Cell>>,
+/// The rows of one table: a list, or a table of a report.
+pub(crate) struct Table {
+    pub headers: &'static [&'static str],
+    pub rows: Vec<Vec<Cell>>,
 }
 
 /// Every row of `kind` matching `list` (its limit and cursor are ignored), as a file.
@@ -127,7 +147,7 @@ pub async fn export_list(
     };
     match format {
         Format::Csv => csv_bytes(&table),
-        Format::Xlsx => xlsx_bytes(&table, kind.name()),
+        Format::Xlsx => xlsx_bytes(&[(kind.name(), &table)]),
     }
 }
 
@@ -443,7 +463,7 @@ async fn activities(
     })
 }
 
-fn csv_bytes(table: &Table) -> Result<Vec<u8>, ListExportError> {
+pub(crate) fn csv_bytes(table: &Table) -> Result<Vec<u8>, ListExportError> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(table.headers)?;
     for row in &table.rows {
@@ -452,6 +472,7 @@ fn csv_bytes(table: &Table) -> Result<Vec<u8>, ListExportError> {
                 Cell::Empty => String::new(),
                 Cell::Text(t) => neutralise(t).into_owned(),
                 Cell::Int(n) => n.to_string(),
+                Cell::Number(n) => n.to_string(),
                 Cell::Money(m) => m.to_string(),
                 Cell::Date(d) => date(*d),
                 Cell::Time(t) => time(*t),
@@ -464,45 +485,56 @@ fn csv_bytes(table: &Table) -> Result<Vec<u8>, ListExportError> {
         .map_err(|e| ListExportError::Csv(e.into_error().into()))
 }
 
-fn xlsx_bytes(table: &Table, sheet_name: &str) -> Result<Vec<u8>, ListExportError> {
+/// A workbook with one sheet per named table.
+pub(crate) fn xlsx_bytes(tables: &[(&str, &Table)]) -> Result<Vec<u8>, ListExportError> {
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name)?;
-    let bold = CellFormat::new().set_bold();
-    let money = CellFormat::new().set_num_format("#,##0.00");
-    let day = CellFormat::new().set_num_format("yyyy-mm-dd");
-    let instant = CellFormat::new().set_num_format("yyyy-mm-dd hh:mm");
-    for (col, header) in (0_u16..).zip(table.headers) {
-        sheet.write_string_with_format(0, col, *header, &bold)?;
-    }
-    for (row, cells) in (1_u32..).zip(&table.rows) {
-        for (col, cell) in (0_u16..).zip(cells) {
-            match cell {
-                Cell::Empty => {}
-                // Always a string: text that looks like a formula stays text.
-                Cell::Text(t) => {
-                    sheet.write_string(row, col, t)?;
-                }
-                #[expect(
-                    clippy::cast_precision_loss,
-                    reason = "spreadsheet numbers are doubles"
-                )]
-                Cell::Int(n) => {
-                    sheet.write_number(row, col, *n as f64)?;
-                }
-                Cell::Money(m) => {
-                    sheet.write_number_with_format(row, col, m.to_f64().unwrap_or(0.0), &money)?;
-                }
-                Cell::Date(d) => {
-                    sheet.write_datetime_with_format(row, col, d, &day)?;
-                }
-                Cell::Time(t) => {
-                    sheet.write_datetime_with_format(row, col, t.naive_utc(), &instant)?;
+    for (sheet_name, table) in tables {
+        let sheet = book.add_worksheet();
+        sheet.set_name(*sheet_name)?;
+        let bold = CellFormat::new().set_bold();
+        let money = CellFormat::new().set_num_format("#,##0.00");
+        let day = CellFormat::new().set_num_format("yyyy-mm-dd");
+        let instant = CellFormat::new().set_num_format("yyyy-mm-dd hh:mm");
+        for (col, header) in (0_u16..).zip(table.headers) {
+            sheet.write_string_with_format(0, col, *header, &bold)?;
+        }
+        for (row, cells) in (1_u32..).zip(&table.rows) {
+            for (col, cell) in (0_u16..).zip(cells) {
+                match cell {
+                    Cell::Empty => {}
+                    // Always a string: text that looks like a formula stays text.
+                    Cell::Text(t) => {
+                        sheet.write_string(row, col, t)?;
+                    }
+                    #[expect(
+                        clippy::cast_precision_loss,
+                        reason = "spreadsheet numbers are doubles"
+                    )]
+                    Cell::Int(n) => {
+                        sheet.write_number(row, col, *n as f64)?;
+                    }
+                    Cell::Number(n) => {
+                        sheet.write_number(row, col, *n)?;
+                    }
+                    Cell::Money(m) => {
+                        sheet.write_number_with_format(
+                            row,
+                            col,
+                            m.to_f64().unwrap_or(0.0),
+                            &money,
+                        )?;
+                    }
+                    Cell::Date(d) => {
+                        sheet.write_datetime_with_format(row, col, d, &day)?;
+                    }
+                    Cell::Time(t) => {
+                        sheet.write_datetime_with_format(row, col, t.naive_utc(), &instant)?;
+                    }
                 }
             }
         }
+        sheet.set_freeze_panes(1, 0)?;
     }
-    sheet.set_freeze_panes(1, 0)?;
     Ok(book.save_to_buffer()?)
 }
 
@@ -532,7 +564,7 @@ mod tests {
 
     #[test]
     fn xlsx_is_a_workbook_with_text_as_shared_strings_not_formulas() {
-        let bytes = xlsx_bytes(&table(), "deals").unwrap();
+        let bytes = xlsx_bytes(&[("deals", &table())]).unwrap();
         assert!(bytes.starts_with(b"PK"), "a zip container");
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut sheet = String::new();

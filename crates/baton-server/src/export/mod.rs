@@ -10,6 +10,7 @@
 pub mod list;
 pub mod org;
 mod record;
+pub(crate) mod report;
 mod snapshots;
 
 pub use org::{OrgExport, write_org};

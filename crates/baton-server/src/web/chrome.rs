@@ -68,6 +68,7 @@ impl Chrome {
                 ("/activities", "Activities"),
             ]);
         }
+        nav.push(("/reports", "Reports"));
         nav.push(if role.is_admin() {
             ("/settings", "Settings")
         } else {

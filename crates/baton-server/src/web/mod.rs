@@ -17,6 +17,7 @@ mod lists;
 mod login;
 mod my_calendars;
 mod record;
+mod reports;
 mod search;
 mod session;
 mod settings;
@@ -38,6 +39,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let signed_in = Router::new()
         .route("/", get(|| async { Redirect::to("/today") }))
         .route("/today", get(today::page))
+        .route("/reports", get(reports::page))
+        .route("/reports/quarterly.xlsx", get(reports::xlsx))
+        .route("/reports/quarterly.csv", get(reports::csv))
         .route("/search", get(search::search))
         .route("/duplicates", get(duplicates::page))
         .route("/duplicates/card", get(duplicates::card))
