@@ -9,6 +9,7 @@ pub(crate) mod calendar;
 pub(crate) mod commissions;
 mod contacts;
 mod custom_fields;
+mod dashboard;
 mod deals;
 mod duplicates;
 mod exchange_rates;
@@ -93,6 +94,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(commissions::router())
         .merge(contacts::router())
         .merge(custom_fields::router())
+        .merge(dashboard::router())
         .merge(deals::router())
         .merge(duplicates::router())
         .merge(exchange_rates::router())

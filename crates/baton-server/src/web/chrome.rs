@@ -54,6 +54,7 @@ impl Chrome {
         let role = session.actor.role;
         let mut nav = vec![
             ("/today", "Today"),
+            ("/dashboard", "Dashboard"),
             ("/pipeline", "Pipeline"),
             ("/deals", "Deals"),
         ];

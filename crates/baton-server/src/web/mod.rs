@@ -8,6 +8,7 @@ mod board;
 mod calendar;
 mod chrome;
 mod commission;
+mod dashboard;
 mod duplicates;
 mod error;
 mod format;
@@ -39,6 +40,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let signed_in = Router::new()
         .route("/", get(|| async { Redirect::to("/today") }))
         .route("/today", get(today::page))
+        .route("/dashboard", get(dashboard::page))
+        .route("/dashboard/pins", post(dashboard::pin))
+        .route("/dashboard/pins/{id}/delete", post(dashboard::unpin))
         .route("/reports", get(reports::page))
         .route("/reports/quarterly.xlsx", get(reports::xlsx))
         .route("/reports/quarterly.csv", get(reports::csv))

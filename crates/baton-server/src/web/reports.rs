@@ -54,21 +54,23 @@ impl ReviewQuery {
 }
 
 /// A line of the metric table, in words.
+#[derive(Clone)]
 pub struct Line {
-    label: &'static str,
-    current: String,
-    previous: String,
-    change_previous: String,
-    year_ago: String,
-    change_year_ago: String,
+    pub(super) key: &'static str,
+    pub(super) label: &'static str,
+    pub(super) current: String,
+    pub(super) previous: String,
+    pub(super) change_previous: String,
+    pub(super) year_ago: String,
+    pub(super) change_year_ago: String,
 }
 
 /// A chart: its spec for `charts.js` and the same data as a table.
 pub struct Chart {
-    title: &'static str,
-    spec: String,
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
+    pub(super) title: &'static str,
+    pub(super) spec: String,
+    pub(super) headers: Vec<String>,
+    pub(super) rows: Vec<Vec<String>>,
 }
 
 /// A table in words.
@@ -152,18 +154,7 @@ pub async fn page(
             report.previous.period.clone(),
             report.year_ago.period.clone(),
         ],
-        lines: report
-            .metrics
-            .iter()
-            .map(|m| Line {
-                label: m.label,
-                current: show(m.unit, m.current, c),
-                previous: show(m.unit, m.previous, c),
-                change_previous: change(m.unit, &m.change_previous, c),
-                year_ago: show(m.unit, m.year_ago, c),
-                change_year_ago: change(m.unit, &m.change_year_ago, c),
-            })
-            .collect(),
+        lines: lines(&report),
         charts: charts(&report),
         tables: quarterly_tables(&report)
             .into_iter()
@@ -228,6 +219,24 @@ fn download(bytes: Vec<u8>, name: &str, format: crate::export::list::Format) -> 
         .into_response()
 }
 
+/// The metric table in words.
+pub(super) fn lines(report: &QuarterlyReport) -> Vec<Line> {
+    let c = report.currency;
+    report
+        .metrics
+        .iter()
+        .map(|m| Line {
+            key: m.key,
+            label: m.label,
+            current: show(m.unit, m.current, c),
+            previous: show(m.unit, m.previous, c),
+            change_previous: change(m.unit, &m.change_previous, c),
+            year_ago: show(m.unit, m.year_ago, c),
+            change_year_ago: change(m.unit, &m.change_year_ago, c),
+        })
+        .collect()
+}
+
 /// A metric's value in words.
 fn show(unit: &str, value: Option<Number>, currency: Currency) -> String {
     let Some(value) = value else {
@@ -285,7 +294,8 @@ fn major(minor: i64, currency: Currency) -> f64 {
     minor as f64 / 10_f64.powi(i32::from(currency.exponent()))
 }
 
-fn charts(r: &QuarterlyReport) -> Vec<Chart> {
+/// The review's charts: by rep, by week, the funnel, the attainment bands (in that order).
+pub(super) fn charts(r: &QuarterlyReport) -> Vec<Chart> {
     let c = r.currency;
     let code = c.code();
     let names: Vec<&str> = r.reps.iter().map(|p| p.name.as_str()).collect();

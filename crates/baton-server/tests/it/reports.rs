@@ -463,3 +463,62 @@ both_backends! {
         assert!(r.body["quarter"].as_str().unwrap().contains("-Q"));
     }
 }
+
+async fn saved(app: &TestApp, who: &Person, name: &str, shared: bool) -> i64 {
+    app.post(
+        who,
+        "/api/v1/saved-queries",
+        json!({"name": name, "sql": "SELECT count(*) AS deals FROM rpt_deals", "shared": shared}),
+    )
+    .await
+    .expect(StatusCode::CREATED)
+    .body["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn pinned(app: &TestApp, who: &Person) -> Vec<String> {
+    app.get(who, "/api/v1/dashboard/pins")
+        .await
+        .expect(StatusCode::OK)
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["saved_query"]["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+both_backends! {
+    async fn a_dashboard_pins_readable_saved_queries_in_order(app) {
+        let o = &app.org;
+        let mine = saved(app, &o.rep_a1, "Mine", false).await;
+        let shared = saved(app, &o.coordinator, "Team total", true).await;
+        let private = saved(app, &o.coordinator, "Coordinator only", false).await;
+        for id in [shared, mine, mine] {
+            app.post(&o.rep_a1, "/api/v1/dashboard/pins", json!({"saved_query_id": id}))
+                .await
+                .expect(StatusCode::CREATED);
+        }
+        assert_eq!(pinned(app, &o.rep_a1).await, vec!["Team total", "Mine"], "pinning twice keeps one pin in its place");
+        // Someone else's private query cannot be pinned: it does not exist for the rep.
+        let r = app.post(&o.rep_a1, "/api/v1/dashboard/pins", json!({"saved_query_id": private})).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        // A query no longer shared drops off; a deleted one takes its pin with it.
+        let etag = app.get(&o.coordinator, &format!("/api/v1/saved-queries/{shared}")).await.etag();
+        app.patch(&o.coordinator, &format!("/api/v1/saved-queries/{shared}"), &etag, json!({"shared": false}))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(pinned(app, &o.rep_a1).await, vec!["Mine"]);
+        app.delete(&o.rep_a1, &format!("/api/v1/saved-queries/{mine}")).await.expect(StatusCode::NO_CONTENT);
+        assert_eq!(pinned(app, &o.rep_a1).await, Vec::<String>::new());
+        // Unpinning: only your own pins.
+        let pin = app.post(&o.coordinator, "/api/v1/dashboard/pins", json!({"saved_query_id": private}))
+            .await
+            .expect(StatusCode::CREATED)
+            .body["id"].as_i64().unwrap();
+        assert_eq!(app.delete(&o.rep_a1, &format!("/api/v1/dashboard/pins/{pin}")).await.status, StatusCode::NOT_FOUND);
+        app.delete(&o.coordinator, &format!("/api/v1/dashboard/pins/{pin}")).await.expect(StatusCode::NO_CONTENT);
+        assert_eq!(pinned(app, &o.coordinator).await, Vec::<String>::new());
+    }
+}

@@ -14,6 +14,7 @@
 
 pub mod allow;
 mod check;
+mod pins;
 mod run;
 mod saved;
 
@@ -25,6 +26,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 pub use check::MAX_QUERY_BYTES;
+pub use pins::Pin;
 pub use saved::{MAX_NAME_CHARS, SavedQuery, SavedQueryChanges};
 
 /// How many console queries may run at once on one store; others wait their turn.

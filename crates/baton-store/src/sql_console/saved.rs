@@ -53,7 +53,11 @@ fn from_row(r: &Row) -> Result<SavedQuery> {
 }
 
 /// The saved query `id` if the actor may read it (their own or shared), else not found.
-async fn load_readable(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<SavedQuery> {
+pub(super) async fn load_readable(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    id: i64,
+) -> Result<SavedQuery> {
     conn.fetch_optional(
         query(
             "SELECT id, owner_id, name, sql, shared, version, created_at, updated_at \
