@@ -18,5 +18,6 @@ mod import;
 mod import_jobs;
 mod operations;
 mod sql;
+mod sql_page;
 mod visibility;
 mod web;
