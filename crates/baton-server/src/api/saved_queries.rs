@@ -10,7 +10,7 @@ use crate::extract::{ApiJson, ApiPath, IfMatch};
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use baton_model::records::nullable;
+use baton_model::records::{Nullable, nullable};
 use baton_store::sql_console::{ChartKind, SavedChart, SavedQuery, SavedQueryChanges};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -99,7 +99,7 @@ impl Chart {
                 "must be bar or line",
             )));
         };
-        SavedChart::parse(kind, &self.x, self.y, self.series.as_deref()).map_err(ApiError::Invalid)
+        SavedChart::parse(kind, &self.x, &self.y, self.series.as_deref()).map_err(ApiError::Invalid)
     }
 }
 
@@ -116,7 +116,7 @@ pub struct SavedQueryInput {
     /// The chart to keep with it; null removes it (default: none).
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Chart>)]
-    pub chart: Option<Option<Chart>>,
+    pub chart: Nullable<Chart>,
     /// The version you read, instead of `If-Match`.
     pub version: Option<i64>,
 }

@@ -292,6 +292,11 @@ both_backends! {
         // A refused query is a problem document, not a file.
         let refused = csv(app, &org.rep_a1, "SELECT * FROM users").await.expect(StatusCode::BAD_REQUEST);
         assert_eq!(refused.error_fields(), vec!["query"]);
+
+        // The OpenAPI document says so.
+        let doc: Value = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap().json().await.unwrap();
+        let content = &doc["paths"]["/api/v1/sql"]["post"]["responses"]["200"]["content"];
+        assert!(content["text/csv"].is_object() && content["application/json"].is_object(), "{content}");
     }
 
     async fn a_csv_cut_at_the_row_cap_says_so(app) {

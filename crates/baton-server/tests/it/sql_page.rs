@@ -86,6 +86,13 @@ both_backends! {
         assert_eq!(status, StatusCode::OK);
         assert!(fragment.starts_with("<section id=\"sql-result\"") && !fragment.contains("<html"), "{fragment}");
 
+        // A result over the row cap says where it was cut.
+        let numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10005) \
+            SELECT i FROM n";
+        let (status, _, fragment) = post_form(app, &cookie, "/sql", &[("query", numbers)], true).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(fragment.contains("<strong>10,000 rows</strong> · <span class=\"notice\">cut at 10,000 rows</span>"));
+
         // A refusal: 400 with the console's message where the table would be.
         let (status, _, fragment) = post_form(app, &cookie, "/sql", &[("query", "DELETE FROM rpt_deals")], true).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);

@@ -63,7 +63,8 @@ impl TryFrom<RawChart> for SavedChart {
     type Error = String;
 
     fn try_from(raw: RawChart) -> Result<Self, Self::Error> {
-        SavedChart::parse(raw.kind, &raw.x, raw.y, raw.series.as_deref()).map_err(|e| e.to_string())
+        SavedChart::parse(raw.kind, &raw.x, &raw.y, raw.series.as_deref())
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -73,7 +74,7 @@ impl SavedChart {
     pub fn parse(
         kind: ChartKind,
         x: &str,
-        y: Vec<String>,
+        y: &[String],
         series: Option<&str>,
     ) -> Result<SavedChart, FieldErrors> {
         let mut errors = FieldErrors::new();
@@ -140,7 +141,7 @@ mod tests {
 
     #[test]
     fn a_chart_names_an_x_column_and_at_least_one_y_column() {
-        let errors = SavedChart::parse(ChartKind::Bar, " ", vec![], None).unwrap_err();
+        let errors = SavedChart::parse(ChartKind::Bar, " ", &[], None).unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["chart.x", "chart.y"]);
     }
@@ -148,7 +149,7 @@ mod tests {
     #[test]
     fn a_blank_series_means_none_and_names_are_trimmed() {
         let chart =
-            SavedChart::parse(ChartKind::Line, " month ", vec!["won ".into()], Some(" ")).unwrap();
+            SavedChart::parse(ChartKind::Line, " month ", &["won ".into()], Some(" ")).unwrap();
         assert_eq!(
             (chart.x(), chart.y(), chart.series()),
             ("month", &["won".to_owned()][..], None)
@@ -160,7 +161,7 @@ mod tests {
         let chart = SavedChart::parse(
             ChartKind::Bar,
             "owner_name",
-            vec!["total".into()],
+            &["total".into()],
             Some("stage"),
         )
         .unwrap();

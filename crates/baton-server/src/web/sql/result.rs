@@ -2,6 +2,7 @@
 //! and how long it took, with the chart builder's choices; or the console's reason for no
 //! result. The same fragment is the whole page's result section and htmx's answer to a run.
 
+use super::super::format::count;
 use super::super::forms::Submitted;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -74,15 +75,12 @@ impl TableView {
     /// "1 row", "2,345 rows".
     fn count(&self) -> String {
         let n = self.rows.len();
-        let digits = n.to_string();
-        let mut grouped = String::new();
-        for (i, d) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(d);
-        }
-        format!("{grouped} {}", if n == 1 { "row" } else { "rows" })
+        format!("{} {}", count(n), if n == 1 { "row" } else { "rows" })
+    }
+
+    /// The row cap, "10,000".
+    fn cap(&self) -> String {
+        count(self.cap)
     }
 }
 
@@ -149,7 +147,7 @@ impl ChartChoice {
     /// The chart to keep with a saved query, when both axes are chosen.
     pub fn to_saved(&self) -> Option<SavedChart> {
         let kind = ChartKind::parse(&self.kind).unwrap_or(ChartKind::Bar);
-        SavedChart::parse(kind, &self.x, self.y.clone(), Some(&self.series)).ok()
+        SavedChart::parse(kind, &self.x, &self.y, Some(&self.series)).ok()
     }
 
     /// The same choices without the columns `columns` lacks.
@@ -233,6 +231,7 @@ mod tests {
         let view = ResultView::table(table, 10_000, ChartChoice::default());
         let table = view.table.expect("a table");
         assert_eq!(table.count(), "1,234 rows");
+        assert_eq!(table.cap(), "10,000");
         assert_eq!(table.rows[0][1].class, "null");
         assert_eq!(Cell::of(&json!(-2.5)).class, "num");
     }
