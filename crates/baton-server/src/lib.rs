@@ -80,6 +80,8 @@ pub struct AppState {
     imports: Arc<import::jobs::Jobs>,
     metrics: metrics::Metrics,
     openapi: Arc<String>,
+    /// The reporting views' columns, asked of the database on the SQL page's first visit.
+    reporting_views: Arc<tokio::sync::OnceCell<Arc<[web::ViewColumns]>>>,
 }
 
 /// A bound, ready-to-serve server.
@@ -124,6 +126,7 @@ impl App {
             config: Arc::new(config),
             imports: Arc::default(),
             metrics: metrics::Metrics::default(),
+            reporting_views: Arc::default(),
             openapi: Arc::new(
                 openapi
                     .to_pretty_json()

@@ -5,12 +5,13 @@
 use super::{ListResponse, created, found, no_content};
 use crate::AppState;
 use crate::auth::Auth;
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath, IfMatch};
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use baton_store::sql_console::{SavedQuery, SavedQueryChanges};
+use baton_model::records::{Nullable, nullable};
+use baton_store::sql_console::{ChartKind, SavedChart, SavedQuery, SavedQueryChanges};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -28,11 +29,15 @@ pub struct SavedQueryOut {
     pub id: i64,
     /// Who saved it; only they (or an admin) may change it.
     pub owner_id: i64,
+    /// Their name.
+    pub owner_name: String,
     pub name: String,
     /// The query, to send to `POST /api/v1/sql`.
     pub sql: String,
     /// Whether everyone may read and run it.
     pub shared: bool,
+    /// The chart drawn from its result, or null.
+    pub chart: Option<Chart>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -43,13 +48,58 @@ impl From<SavedQuery> for SavedQueryOut {
         SavedQueryOut {
             id: q.id,
             owner_id: q.owner_id.0,
+            owner_name: q.owner_name,
             name: q.name,
             sql: q.sql,
             shared: q.shared,
+            chart: q.chart.as_ref().map(Chart::from),
             version: q.version,
             created_at: q.created_at,
             updated_at: q.updated_at,
         }
+    }
+}
+
+/// A chart of a query's result, as the console's chart builder draws it: the `y` columns'
+/// values against the `x` column's labels, one series per distinct value of `series` when set.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Chart {
+    /// `bar` or `line`.
+    #[schema(example = "bar")]
+    pub kind: String,
+    /// The column of labels.
+    #[schema(example = "owner_name")]
+    pub x: String,
+    /// The columns of values (1 to 8).
+    #[schema(example = json!(["won"]))]
+    pub y: Vec<String>,
+    /// The column whose values each make a series, or null.
+    #[serde(default)]
+    pub series: Option<String>,
+}
+
+impl From<&SavedChart> for Chart {
+    fn from(chart: &SavedChart) -> Self {
+        Chart {
+            kind: chart.kind().as_str().to_owned(),
+            x: chart.x().to_owned(),
+            y: chart.y().to_vec(),
+            series: chart.series().map(str::to_owned),
+        }
+    }
+}
+
+impl Chart {
+    /// The chart to keep, or field errors under `chart.`.
+    fn parse(self) -> Result<SavedChart, ApiError> {
+        let Some(kind) = ChartKind::parse(&self.kind) else {
+            return Err(ApiError::Invalid(baton_model::FieldErrors::one(
+                "chart.kind",
+                "must be bar or line",
+            )));
+        };
+        SavedChart::parse(kind, &self.x, &self.y, self.series.as_deref()).map_err(ApiError::Invalid)
     }
 }
 
@@ -63,17 +113,25 @@ pub struct SavedQueryInput {
     pub sql: Option<String>,
     /// Share with everyone (default: private).
     pub shared: Option<bool>,
+    /// The chart to keep with it; null removes it (default: none).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Chart>)]
+    pub chart: Nullable<Chart>,
     /// The version you read, instead of `If-Match`.
     pub version: Option<i64>,
 }
 
 impl SavedQueryInput {
-    fn changes(self) -> SavedQueryChanges {
-        SavedQueryChanges {
+    fn changes(self) -> ApiResult<SavedQueryChanges> {
+        Ok(SavedQueryChanges {
             name: self.name,
             sql: self.sql,
             shared: self.shared,
-        }
+            chart: self
+                .chart
+                .map(|chart| chart.map(Chart::parse).transpose())
+                .transpose()?,
+        })
     }
 }
 
@@ -115,7 +173,7 @@ async fn create(
     Auth(actor): Auth,
     ApiJson(input): ApiJson<SavedQueryInput>,
 ) -> ApiResult<Response> {
-    let saved = s.store.create_saved_query(&actor, input.changes()).await?;
+    let saved = s.store.create_saved_query(&actor, input.changes()?).await?;
     Ok(created(
         &format!("/api/v1/saved-queries/{}", saved.id),
         saved.version,
@@ -137,7 +195,7 @@ async fn update(
     let version = if_match.required(input.version)?;
     let saved = s
         .store
-        .update_saved_query(&actor, id, Some(version), input.changes())
+        .update_saved_query(&actor, id, Some(version), input.changes()?)
         .await?;
     Ok(found(saved.version, &SavedQueryOut::from(saved)))
 }

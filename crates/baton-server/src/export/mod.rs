@@ -1,6 +1,6 @@
 //! Exports: the whole organisation as a Salesforce-shaped zip of CSV files that
 //! `baton import salesforce` reads back ([`org`]), and one list with its filters as a CSV or
-//! XLSX file ([`list`]).
+//! XLSX file ([`list`]), and a SQL console result as CSV ([`sql`]).
 //!
 //! Both read through the store's visibility-checked lists, a page at a time in id order, so an
 //! export holds one page in memory and never contains a record its caller may not see. Every
@@ -12,6 +12,7 @@ pub mod org;
 mod record;
 pub(crate) mod report;
 mod snapshots;
+pub mod sql;
 
 pub use org::{OrgExport, write_org};
 

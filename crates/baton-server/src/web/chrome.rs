@@ -13,6 +13,7 @@ pub struct Assets {
     pub uplot_js: String,
     pub uplot_css: String,
     pub charts_js: String,
+    pub sql_js: String,
 }
 
 static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets {
@@ -22,6 +23,7 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets {
     uplot_js: crate::assets::url("vendor/uplot/uPlot.iife.min.js"),
     uplot_css: crate::assets::url("vendor/uplot/uPlot.min.css"),
     charts_js: crate::assets::url("js/charts.js"),
+    sql_js: crate::assets::url("js/sql.js"),
 });
 
 /// The asset URLs.
@@ -70,6 +72,8 @@ impl Chrome {
             ]);
         }
         nav.push(("/reports", "Reports"));
+        // Every signed-in user may query the reporting views (each sees their own rows).
+        nav.push(("/sql", "SQL"));
         nav.push(if role.is_admin() {
             ("/settings", "Settings")
         } else {

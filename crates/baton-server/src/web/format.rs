@@ -23,6 +23,19 @@ pub fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
 }
 
+/// A count with thousands separated: "10,000".
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(d);
+    }
+    grouped
+}
+
 /// A date as people write it: "Mon 7 Dec".
 pub fn day(date: NaiveDate) -> String {
     date.format("%a %-d %b").to_string()

@@ -83,6 +83,14 @@ impl Submitted {
             .unwrap_or_default()
     }
 
+    /// Every value of field `name` (a multiple select, repeated checkboxes), in order.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The record version the form was rendered from.
     pub fn version(&self) -> Result<i64, crate::error::ApiError> {
         self.get("version")

@@ -22,7 +22,10 @@ mod reports;
 mod search;
 mod session;
 mod settings;
+mod sql;
 mod today;
+
+pub(crate) use sql::ViewColumns;
 
 use crate::AppState;
 use axum::Router;
@@ -103,6 +106,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
             post(my_calendars::change),
         )
         .route("/calendar/mine/feeds", post(my_calendars::create_feed))
+        .route("/sql", get(sql::page).post(sql::run))
+        .route("/sql/export.csv", post(sql::export))
+        .route("/sql/saved", post(sql::save))
+        .route("/sql/saved/{id}", post(sql::update))
+        .route("/sql/saved/{id}/delete", post(sql::delete))
         .route("/pipeline", get(board::page))
         .route("/pipeline/column", get(board::more))
         .route("/deals/{id}/stage", post(board::move_deal))

@@ -19,5 +19,6 @@ mod import_jobs;
 mod operations;
 mod reports;
 mod sql;
+mod sql_page;
 mod visibility;
 mod web;

@@ -1,8 +1,11 @@
 //! The SQL console (`POST /api/v1/sql`): what it refuses and why, whose rows it shows, the same
-//! answers on both backends, and the time limit and row cap.
+//! answers on both backends, the time limit and row cap, CSV downloads, and saved queries with
+//! their charts.
 
 use crate::helpers::{Person, Resp, TestApp, both_backends};
+use crate::web::{browser, csrf_of, session_of};
 use reqwest::StatusCode;
+use reqwest::header::{CONTENT_DISPOSITION, COOKIE};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -238,5 +241,106 @@ both_backends! {
         let log = app.get(&org.admin, &format!("/api/v1/audit?entity=saved_query&entity_id={id}")).await.expect(StatusCode::OK);
         let actions: Vec<&str> = log.body["items"].as_array().into_iter().flatten().filter_map(|e| e["action"].as_str()).collect();
         assert_eq!(actions.len(), 3, "{actions:?}");
+    }
+}
+
+/// `query` as CSV through the API: status, content type and body.
+async fn csv(app: &TestApp, who: &Person, query: &str) -> Resp {
+    app.send(
+        Some(who),
+        reqwest::Method::POST,
+        "/api/v1/sql",
+        Some(&json!({ "query": query })),
+        &[("accept", "text/csv")],
+    )
+    .await
+}
+
+both_backends! {
+    async fn a_result_downloads_as_csv_with_formulas_neutralised_and_only_visible_rows(app) {
+        let org = &app.org;
+        deal(app, &org.rep_a1, "=HYPERLINK(\"http://evil.example\",\"open\")", 100).await;
+        deal(app, &org.rep_a1, "Plain", 200).await;
+        deal(app, &org.rep_b1, "B1 secret", 400).await;
+        let query = "SELECT name, amount_minor, -5 AS delta, NULL AS missing \
+            FROM rpt_deals ORDER BY amount_minor";
+        let expected = "name,amount_minor,delta,missing\n\
+            \"'=HYPERLINK(\"\"http://evil.example\"\",\"\"open\"\")\",100,-5,\n\
+            Plain,200,-5,\n";
+
+        // The API, asked for CSV: the rep's two deals only, the formula quoted, numbers as they are.
+        let r = csv(app, &org.rep_a1, query).await.expect(StatusCode::OK);
+        assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/csv"), "{r:?}");
+        assert_eq!(r.body, json!(expected));
+        assert!(r.headers.get("x-baton-truncated").is_none());
+        // JSON stays the default.
+        let r = sql(app, &org.rep_a1, query).await.expect(StatusCode::OK);
+        assert_eq!(r.body["rows"].as_array().map(Vec::len), Some(2));
+
+        // The page's download: the same file.
+        let cookie = session_of(app, &org.rep_a1, "rep_a1@example.com").await;
+        let token = csrf_of(app, &cookie).await;
+        let response = browser()
+            .post(app.url("/sql/export.csv"))
+            .header(COOKIE, &cookie)
+            .form(&[("csrf_token", token.as_str()), ("query", query), ("name", "My deals")])
+            .send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[CONTENT_DISPOSITION], "attachment; filename=\"My-deals.csv\"");
+        assert_eq!(response.text().await.unwrap(), expected);
+
+        // A refused query is a problem document, not a file.
+        let refused = csv(app, &org.rep_a1, "SELECT * FROM users").await.expect(StatusCode::BAD_REQUEST);
+        assert_eq!(refused.error_fields(), vec!["query"]);
+
+        // The OpenAPI document says so.
+        let doc: Value = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap().json().await.unwrap();
+        let content = &doc["paths"]["/api/v1/sql"]["post"]["responses"]["200"]["content"];
+        assert!(content["text/csv"].is_object() && content["application/json"].is_object(), "{content}");
+    }
+
+    async fn a_csv_cut_at_the_row_cap_says_so(app) {
+        let query = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10005) \
+            SELECT i FROM n";
+        let r = csv(app, &app.org.rep_a1, query).await.expect(StatusCode::OK);
+        assert_eq!(r.headers["x-baton-truncated"], "true");
+        let text = r.body.as_str().unwrap_or_default().to_owned();
+        assert_eq!(text.lines().count(), 10_001, "the header and 10,000 rows");
+        assert_eq!(text.lines().last(), Some("10000"));
+    }
+
+    async fn a_saved_query_keeps_its_chart_until_it_is_changed_or_removed(app) {
+        let org = &app.org;
+        let path = "/api/v1/saved-queries";
+        let chart = json!({"kind": "line", "x": "stage", "y": ["deals", "total"], "series": "owner_name"});
+        let body = json!({
+            "name": "Deals by stage",
+            "sql": "SELECT stage, owner_name, count(*) AS deals, sum(amount_minor) AS total \
+                FROM rpt_deals GROUP BY stage, owner_name",
+            "chart": chart,
+        });
+        let saved = app.post(&org.rep_a1, path, body).await.expect(StatusCode::CREATED);
+        assert_eq!(saved.body["chart"], chart);
+        assert_eq!(saved.body["owner_name"], json!("rep_a1"));
+        let one = format!("{path}/{}", saved.body["id"]);
+        assert_eq!(app.get(&org.rep_a1, &one).await.expect(StatusCode::OK).body["chart"], chart);
+
+        // Changing something else keeps the chart.
+        let renamed = app.patch(&org.rep_a1, &one, &saved.etag(), json!({"name": "By stage"})).await.expect(StatusCode::OK);
+        assert_eq!(renamed.body["chart"], chart);
+
+        // A chart must be bars or lines and name its columns.
+        let pie = json!({"chart": {"kind": "pie", "x": "stage", "y": ["deals"]}});
+        let bad = app.patch(&org.rep_a1, &one, &renamed.etag(), pie).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad.error_fields(), vec!["chart.kind"]);
+        let empty = json!({"chart": {"kind": "bar", "x": " ", "y": []}});
+        let bad = app.patch(&org.rep_a1, &one, &renamed.etag(), empty).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad.error_fields(), vec!["chart.x", "chart.y"]);
+
+        // Null removes it; a query saved without one has none.
+        let removed = app.patch(&org.rep_a1, &one, &renamed.etag(), json!({"chart": null})).await.expect(StatusCode::OK);
+        assert_eq!(removed.body["chart"], Value::Null);
+        let plain = app.post(&org.rep_a1, path, json!({"name": "Plain", "sql": "SELECT 1"})).await.expect(StatusCode::CREATED);
+        assert_eq!(plain.body["chart"], Value::Null);
     }
 }

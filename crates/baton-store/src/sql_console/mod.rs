@@ -13,6 +13,7 @@
 //!    cannot take every database connection from the rest of the server.
 
 pub mod allow;
+mod chart;
 mod check;
 mod pins;
 mod run;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
+pub use chart::{ChartKind, MAX_COLUMN_CHARS, MAX_Y_COLUMNS, SavedChart};
 pub use check::MAX_QUERY_BYTES;
 pub use pins::Pin;
 pub use saved::{MAX_NAME_CHARS, SavedQuery, SavedQueryChanges};

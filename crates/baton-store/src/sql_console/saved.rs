@@ -2,6 +2,7 @@
 //! A saved query is only text; whoever runs it sees what their own visibility allows.
 //! Every change is audit-logged like any business write (entity `saved_query`).
 
+use super::SavedChart;
 use super::check;
 use crate::audit::write_audit;
 use crate::db::{Conn, Row, query};
@@ -20,32 +21,44 @@ pub struct SavedQuery {
     pub id: i64,
     /// Who saved it; only they (or an admin) may change or delete it.
     pub owner_id: UserId,
+    /// The owner's name, for lists of shared queries.
+    pub owner_name: String,
     pub name: String,
     /// The query, as written.
     pub sql: String,
     /// Whether everyone may read and run it.
     pub shared: bool,
+    /// The chart drawn from its result, if one was kept.
+    pub chart: Option<SavedChart>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-/// What to set on a saved query; `None` keeps the current value (all three are required when
-/// creating, except `shared`, which defaults to private).
+/// What to set on a saved query; `None` keeps the current value (`name` and `sql` are required
+/// when creating; `shared` defaults to private and `chart` to none).
 #[derive(Debug, Clone, Default)]
 pub struct SavedQueryChanges {
     pub name: Option<String>,
     pub sql: Option<String>,
     pub shared: Option<bool>,
+    /// `Some(None)` removes the chart.
+    pub chart: Option<Option<SavedChart>>,
 }
 
 fn from_row(r: &Row) -> Result<SavedQuery> {
     Ok(SavedQuery {
         id: r.get("id")?,
         owner_id: r.get("owner_id")?,
+        owner_name: r.get("owner_name")?,
         name: r.get("name")?,
         sql: r.get("sql")?,
         shared: r.get("shared")?,
+        chart: r
+            .get::<Option<sqlx::types::Json<serde_json::Value>>>("chart")?
+            .map(|v| serde_json::from_value(v.0))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("saved_queries.chart: {e}")))?,
         version: r.get("version")?,
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
@@ -60,8 +73,10 @@ pub(super) async fn load_readable(
 ) -> Result<SavedQuery> {
     conn.fetch_optional(
         query(
-            "SELECT id, owner_id, name, sql, shared, version, created_at, updated_at \
-             FROM saved_queries WHERE id = $1 AND (owner_id = $2 OR shared = TRUE)",
+            "SELECT q.id, q.owner_id, u.name AS owner_name, q.name, q.sql, q.shared, q.chart, \
+             q.version, q.created_at, q.updated_at \
+             FROM saved_queries q JOIN users u ON u.id = q.owner_id \
+             WHERE q.id = $1 AND (q.owner_id = $2 OR q.shared = TRUE)",
         )
         .bind(id)
         .bind(actor.user_id),
@@ -70,6 +85,11 @@ pub(super) async fn load_readable(
     .map(|r| from_row(&r))
     .transpose()?
     .ok_or(StoreError::NotFound)
+}
+
+/// A chart as the JSON its column holds.
+fn chart_json(chart: Option<&SavedChart>) -> Option<serde_json::Value> {
+    chart.map(|c| serde_json::to_value(c).unwrap_or_default())
 }
 
 /// Refuses a change by anyone but the owner or an admin.
@@ -89,9 +109,11 @@ impl Store {
         self.reader()
             .fetch_all(
                 query(
-                    "SELECT id, owner_id, name, sql, shared, version, created_at, updated_at \
-                     FROM saved_queries WHERE owner_id = $1 OR shared = TRUE \
-                     ORDER BY lower(name), id",
+                    "SELECT q.id, q.owner_id, u.name AS owner_name, q.name, q.sql, q.shared, \
+                     q.chart, q.version, q.created_at, q.updated_at \
+                     FROM saved_queries q JOIN users u ON u.id = q.owner_id \
+                     WHERE q.owner_id = $1 OR q.shared = TRUE \
+                     ORDER BY lower(q.name), q.id",
                 )
                 .bind(actor.user_id),
             )
@@ -132,13 +154,14 @@ impl Store {
             .fetch_one(
                 query(
                     "INSERT INTO saved_queries \
-                     (owner_id, name, sql, shared, version, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id",
+                     (owner_id, name, sql, shared, chart, version, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
                 )
                 .bind(actor.user_id)
                 .bind(name.trim())
                 .bind(sql.as_str())
                 .bind(shared)
+                .bind(chart_json(changes.chart.flatten().as_ref()))
                 .bind(at),
             )
             .await?
@@ -174,16 +197,18 @@ impl Store {
         let name = changes.name.unwrap_or_else(|| before.name.clone());
         let sql = changes.sql.unwrap_or_else(|| before.sql.clone());
         self.validate_saved(&name, &sql)?;
+        let chart = changes.chart.unwrap_or_else(|| before.chart.clone());
         let at = now();
         tx.conn()
             .execute(
                 query(
-                    "UPDATE saved_queries SET name = $1, sql = $2, shared = $3, \
-                     version = version + 1, updated_at = $4 WHERE id = $5",
+                    "UPDATE saved_queries SET name = $1, sql = $2, shared = $3, chart = $4, \
+                     version = version + 1, updated_at = $5 WHERE id = $6",
                 )
                 .bind(name.trim())
                 .bind(sql.as_str())
                 .bind(changes.shared.unwrap_or(before.shared))
+                .bind(chart_json(chart.as_ref()))
                 .bind(at)
                 .bind(id),
             )
