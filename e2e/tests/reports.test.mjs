@@ -61,3 +61,36 @@ test("a rep's review holds only their own row", async () => {
   assert.match(login.email, new RegExp(`^${names[0].split(" ")[0].toLowerCase()}@`));
   await page.close();
 });
+
+test("a manager's dashboard shows the team's quarter and a pinned query drawn as its chart", async () => {
+  const page = await signIn(browser.context, baton.url, loginFor(baton.logins, "manager"));
+  // A saved query with a chart, from the SQL page.
+  await page.goto(`${baton.url}/sql`);
+  await page.getByLabel("Query").fill(
+    "SELECT owner_name, count(*) AS deals FROM rpt_deals WHERE NOT archived GROUP BY owner_name ORDER BY owner_name",
+  );
+  await page.getByRole("button", { name: "Run" }).click();
+  await page.locator("#sql-table").waitFor();
+  await page.getByLabel("X axis (labels)").selectOption("owner_name");
+  await page.getByLabel("Y axis (values)").selectOption(["deals"]);
+  await page.getByLabel("Name", { exact: true }).fill("My team's deals (e2e)");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.waitForURL(/\/sql\?saved=\d+$/);
+
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  await page.waitForURL(/\/dashboard$/);
+  assert.match(await page.locator(".note").first().textContent(), /your team’s numbers/);
+  assert.ok((await page.locator(".kpi").count()) >= 5, "the quarter's figures");
+  await page.locator("figure.chart canvas").first().waitFor();
+  await page.getByLabel("Pin a saved query").selectOption({ label: "My team's deals (e2e)" });
+  await page.getByRole("button", { name: "Pin", exact: true }).click();
+  const pin = page.locator("section.pin", { hasText: "My team's deals (e2e)" });
+  await pin.locator("canvas").first().waitFor();
+  // The query ran as the manager: only their team's owners.
+  assert.ok((await pin.locator("tbody tr").count()) >= 1);
+  await shot(page, "dashboard");
+  await pin.getByRole("button", { name: "Unpin" }).click();
+  await page.waitForURL(/\/dashboard$/);
+  assert.equal(await page.locator("section.pin").count(), 0);
+  await page.close();
+});

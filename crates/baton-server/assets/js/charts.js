@@ -48,6 +48,7 @@
       });
     });
     const width = Math.max(element.clientWidth || 600, 280);
+    const crowded = labels.reduce((sum, l) => sum + l.length, 0) * 7 > width * 0.8;
     const options = {
       width,
       height: 260,
@@ -57,7 +58,9 @@
         y: { range: (_, min, max) => [Math.min(0, min ?? 0), max > 0 ? max * 1.1 : 1] },
       },
       axes: [
-        { splits: () => xs, values: (_, splits) => splits.map((i) => labels[i] ?? ""), gap: 4, size: 50 },
+        // Many or long labels are slanted so that they do not run into each other.
+        { splits: () => xs, values: (_, splits) => splits.map((i) => labels[i] ?? ""), gap: 4,
+          rotate: crowded ? -35 : 0, size: crowded ? 80 : 50 },
         { values: (_, splits) => splits.map((v) => format(v, spec.unit)), size: 70 },
       ],
       legend: { show: spec.series.length > 1 || !bars },

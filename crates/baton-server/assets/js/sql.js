@@ -91,6 +91,17 @@
     if (chart && window.batonChart) window.batonChart(target, chart);
   }
 
+  // Pinned queries on the dashboard: a table inside an element whose `data-pin-chart` holds the
+  // saved chart's choice.
+  function drawPins() {
+    document.querySelectorAll("[data-pin-chart]").forEach((element) => {
+      const table = element.querySelector("table");
+      const chart = table && spec(readTable(table), JSON.parse(element.dataset.pinChart));
+      if (chart && window.batonChart) window.batonChart(element, chart);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", drawPins);
   document.addEventListener("change", (event) => {
     if (event.target.closest?.("[data-chart-builder]")) draw();
   });

@@ -7,6 +7,7 @@ use super::error::PageError;
 use super::forms::Submitted;
 use super::reports::{Chart, Line, charts, lines};
 use super::session::WebUser;
+use super::sql::Cell;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::ApiPath;
@@ -24,7 +25,9 @@ pub struct PinTile {
     id: i64,
     name: String,
     columns: Vec<String>,
-    rows: Vec<Vec<String>>,
+    rows: Vec<Vec<Cell>>,
+    /// The saved chart's choice, as JSON for `sql.js`, which draws it from the table.
+    chart: Option<String>,
     /// Why it could not run, or that it was cut.
     note: Option<String>,
 }
@@ -129,14 +132,19 @@ pub async fn page(State(s): State<AppState>, user: WebUser) -> Result<DashboardP
                 rows: table
                     .rows
                     .iter()
-                    .map(|row| row.iter().map(cell).collect())
+                    .map(|row| row.iter().map(Cell::of).collect())
                     .collect(),
+                chart: q
+                    .chart
+                    .as_ref()
+                    .and_then(|c| serde_json::to_string(c).ok()),
             },
             Err(e) => PinTile {
                 id: pin.id,
                 name: q.name.clone(),
                 columns: Vec::new(),
                 rows: Vec::new(),
+                chart: None,
                 note: Some(e.to_string()),
             },
         };
@@ -158,14 +166,6 @@ pub async fn page(State(s): State<AppState>, user: WebUser) -> Result<DashboardP
         pins,
         pinnable,
     })
-}
-
-fn cell(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::Null => "—".into(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// `POST /dashboard/pins`: pins the saved query `saved_query_id`.

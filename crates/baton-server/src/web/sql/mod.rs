@@ -8,7 +8,7 @@ mod result;
 mod saved;
 mod schema;
 
-pub use result::ChartChoice;
+pub use result::{Cell, ChartChoice};
 pub use saved::{delete, save, update};
 pub use schema::ViewColumns;
 

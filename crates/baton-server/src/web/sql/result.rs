@@ -32,8 +32,8 @@ pub struct TableView {
 /// One value: its text, and `num` (right-aligned, read as a number by the chart builder) or
 /// `null` as its class.
 pub struct Cell {
-    text: String,
-    class: &'static str,
+    pub(crate) text: String,
+    pub(crate) class: &'static str,
 }
 
 impl ResultView {
@@ -85,7 +85,8 @@ impl TableView {
 }
 
 impl Cell {
-    fn of(value: &Value) -> Cell {
+    /// A console value as a table cell.
+    pub(crate) fn of(value: &Value) -> Cell {
         match value {
             Value::Null => Cell {
                 text: "NULL".into(),
