@@ -33,3 +33,6 @@ use baton_model::Period;
 pub fn quarterly(facts: &Facts, quarter: Period, activity: [&Activity; 3]) -> QuarterlyReport {
     report::build(facts, quarter, activity)
 }
+
+#[cfg(test)]
+mod proptests;

@@ -134,10 +134,7 @@ pub async fn page(State(s): State<AppState>, user: WebUser) -> Result<DashboardP
                     .iter()
                     .map(|row| row.iter().map(Cell::of).collect())
                     .collect(),
-                chart: q
-                    .chart
-                    .as_ref()
-                    .and_then(|c| serde_json::to_string(c).ok()),
+                chart: q.chart.as_ref().and_then(|c| serde_json::to_string(c).ok()),
             },
             Err(e) => PinTile {
                 id: pin.id,
