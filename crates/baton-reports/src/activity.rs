@@ -56,16 +56,13 @@ impl Activity {
         }
         for r in &self.replies {
             let person = people.entry(r.owner).or_default();
-            match r.answered_at {
-                Some(answered) => {
-                    let minutes = (answered - r.received_at).num_seconds() as f64 / 60.0;
-                    person.response_minutes.push(minutes);
-                    all.response_minutes.push(minutes);
-                }
-                None => {
-                    person.unanswered += 1;
-                    all.unanswered += 1;
-                }
+            if let Some(answered) = r.answered_at {
+                let minutes = stats::float((answered - r.received_at).num_seconds()) / 60.0;
+                person.response_minutes.push(minutes);
+                all.response_minutes.push(minutes);
+            } else {
+                person.unanswered += 1;
+                all.unanswered += 1;
             }
         }
         (people, all)

@@ -162,7 +162,7 @@ fn closed(facts: &Facts, deal: &Deal, period: Period, t: &mut DealTally) {
         }
         let created = facts.date(deal.created_at);
         t.cycle_days
-            .push((c.date - created).num_days().max(0) as f64);
+            .push(crate::stats::float((c.date - created).num_days().max(0)));
     } else {
         t.lost += 1;
         t.lost_minor += amount;
@@ -253,6 +253,6 @@ fn quota(facts: &Facts, user: UserId, quarter: Period) -> Option<i64> {
     }
     theirs()
         .find(|q| q.period.kind() == PeriodKind::Year && q.period.contains(quarter.start()))
-        .and_then(|q| minor(q))
+        .and_then(minor)
         .and_then(|y| crate::stats::div_round(i128::from(y), 4))
 }

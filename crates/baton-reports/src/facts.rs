@@ -164,12 +164,10 @@ pub fn start_of(zone: Tz, date: NaiveDate) -> DateTime<Utc> {
     zone.from_local_datetime(&midnight)
         .earliest()
         .or_else(|| {
-            (1..=3)
-                .filter_map(|h| {
-                    zone.from_local_datetime(&(midnight + chrono::Duration::hours(h)))
-                        .earliest()
-                })
-                .next()
+            (1..=3).find_map(|h| {
+                zone.from_local_datetime(&(midnight + chrono::Duration::hours(h)))
+                    .earliest()
+            })
         })
         .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
 }

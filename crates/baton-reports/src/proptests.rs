@@ -90,7 +90,7 @@ fn deal(i: usize, raw: &RawDeal, now: DateTime<Utc>) -> Option<Deal> {
         }
     }
     Some(Deal {
-        id: DealId(i as i64 + 1),
+        id: DealId(i64::try_from(i).unwrap_or(0) + 1),
         name: format!("D{i}"),
         owner: UserId(i64::from(*owner) + 1),
         stage,
@@ -159,7 +159,7 @@ proptest! {
         prop_assert_eq!(sum(|p| p.lost), r.current.lost);
         prop_assert_eq!(sum(|p| p.pipeline_minor), r.current.pipeline_minor);
         prop_assert_eq!(sum(|p| p.slipped), r.current.slipped);
-        prop_assert_eq!(r.slipped.len() as i64, r.current.slipped);
+        prop_assert_eq!(i64::try_from(r.slipped.len()).ok(), Some(r.current.slipped));
         prop_assert!(r.current.weighted_pipeline_minor <= r.current.pipeline_minor);
         for rate in [r.current.win_rate, r.current.win_rate_by_amount] {
             prop_assert!(rate.is_none_or(|w| (0.0..=100.0).contains(&w)));

@@ -69,7 +69,7 @@ impl Number {
     /// The number as a float, for showing and comparing.
     pub fn value(self) -> f64 {
         match self {
-            Number::Whole(n) => n as f64,
+            Number::Whole(n) => stats::float(n),
             Number::Ratio(r) => r,
         }
     }
@@ -234,10 +234,9 @@ fn metrics(period: Period, d: &DealTally, a: &ActivityTally) -> PeriodMetrics {
     let cycle_mean = stats::mean(&d.cycle_days);
     let velocity = match (average, win_rate, cycle_mean) {
         (Some(avg), Some(_), Some(days)) if days > 0.0 => {
-            let per_day =
-                d.opportunities as f64 * avg as f64 * (d.won as f64 / (d.won + d.lost) as f64)
-                    / days;
-            Some(per_day.round() as i64)
+            let won_per_deal = stats::float(d.won) / stats::float(d.won + d.lost);
+            let per_day = stats::float(d.opportunities) * stats::float(avg) * won_per_deal / days;
+            Some(stats::whole(per_day))
         }
         _ => None,
     };
@@ -262,7 +261,7 @@ fn metrics(period: Period, d: &DealTally, a: &ActivityTally) -> PeriodMetrics {
         attainment: quota.and_then(|q| percent(d.won_minor, q)),
         coverage: quota
             .filter(|q| *q > 0)
-            .map(|q| (d.pipeline_minor as f64 / q as f64 * 100.0).round() / 100.0),
+            .map(|q| (stats::float(d.pipeline_minor) / stats::float(q) * 100.0).round() / 100.0),
         velocity_minor_per_day: velocity,
         slipped: d.slipped,
         slipped_minor: d.slipped_minor,
@@ -286,6 +285,10 @@ type Line = (
     fn(&PeriodMetrics) -> Option<Number>,
 );
 
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "a line's reader returns an Option, as most lines may be undefined"
+)]
 fn whole(n: i64) -> Option<Number> {
     Some(Number::Whole(n))
 }
@@ -378,7 +381,7 @@ fn compare(now: Option<Number>, then: Option<Number>) -> Comparison {
 }
 
 fn band(attainment: f64) -> &'static str {
-    match attainment.floor() as i64 {
+    match stats::whole(attainment.floor()) {
         ..50 => "<50",
         50..80 => "50–79",
         80..100 => "80–99",
@@ -547,11 +550,11 @@ fn won_by(
 /// amounts at the same week.
 fn weeks(facts: &Facts, window: &Window) -> Vec<WeekRow> {
     let per_week = |period: Period| -> Vec<i64> {
-        let count = ((period.end() - period.start()).num_days() as usize).div_ceil(7);
-        let mut weeks = vec![0; count];
+        let days = (period.end() - period.start()).num_days();
+        let mut weeks = vec![0; usize::try_from(days).unwrap_or(0).div_ceil(7)];
         for (_, closed) in won_deals(facts, period) {
-            let i = ((closed.date - period.start()).num_days() / 7) as usize;
-            if let Some(w) = weeks.get_mut(i) {
+            let i = usize::try_from((closed.date - period.start()).num_days() / 7);
+            if let Some(w) = i.ok().and_then(|i| weeks.get_mut(i)) {
                 *w += closed.amount_minor.unwrap_or(0);
             }
         }
@@ -574,9 +577,10 @@ fn weeks(facts: &Facts, window: &Window) -> Vec<WeekRow> {
     let at = |list: &[i64], i: usize| list.get(i).or(list.last()).copied().unwrap_or(0);
     now.iter()
         .enumerate()
-        .map(|(i, won)| WeekRow {
-            week: i as u32 + 1,
-            starts: quarter.start() + chrono::Days::new(7 * i as u64),
+        .zip(1_u32..)
+        .map(|((i, won), week)| WeekRow {
+            week,
+            starts: quarter.start() + chrono::Days::new(7 * u64::from(week - 1)),
             won_minor: *won,
             cumulative_minor: now_cum[i],
             previous_cumulative_minor: at(&prev_cum, i),

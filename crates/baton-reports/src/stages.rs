@@ -82,7 +82,7 @@ pub fn rows(facts: &Facts, span: &Span) -> Vec<StageRow> {
             match stint.to {
                 Some(to) if span.start <= to && to < span.until => {
                     t.days
-                        .push((to - stint.from).num_seconds() as f64 / 86_400.0);
+                        .push(stats::float((to - stint.from).num_seconds()) / 86_400.0);
                 }
                 None if stint.from < span.until => t.open += 1,
                 _ => {}
@@ -94,7 +94,7 @@ pub fn rows(facts: &Facts, span: &Span) -> Vec<StageRow> {
         .iter()
         .filter(|s| s.outcome == StageOutcome::Open)
         .collect();
-    stages.sort_by(|a, b| (a.pipeline, a.position).cmp(&(b.pipeline, b.position)));
+    stages.sort_by_key(|s| (s.pipeline, s.position));
     stages
         .into_iter()
         .map(|s| {
@@ -108,7 +108,7 @@ pub fn rows(facts: &Facts, span: &Span) -> Vec<StageRow> {
                 conversion: stats::percent(t.converted, t.entered),
                 mean_days: stats::mean(&t.days),
                 median_days: stats::median(&t.days),
-                stints_ended: t.days.len() as i64,
+                stints_ended: i64::try_from(t.days.len()).unwrap_or(i64::MAX),
                 open: t.open,
             }
         })

@@ -1,8 +1,26 @@
 //! Small statistics: ratios as percentages, means and medians, each `None` when undefined.
 
+/// `n` as a float, for ratios and statistics.
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "counts, seconds and minor units, far below 2^52"
+)]
+pub fn float(n: i64) -> f64 {
+    n as f64
+}
+
+/// `x` rounded to the nearest whole number.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "rounded money per day and whole percentages, far inside i64"
+)]
+pub fn whole(x: f64) -> i64 {
+    x.round() as i64
+}
+
 /// `part ÷ whole` as a percentage rounded to a tenth, or `None` when `whole` is zero.
-pub fn percent(part: i64, whole: i64) -> Option<f64> {
-    (whole != 0).then(|| round1(part as f64 * 100.0 / whole as f64))
+pub fn percent(part: i64, of: i64) -> Option<f64> {
+    (of != 0).then(|| round1(float(part) * 100.0 / float(of)))
 }
 
 /// Rounds to one decimal place.
@@ -12,7 +30,8 @@ pub fn round1(value: f64) -> f64 {
 
 /// The mean, rounded to a tenth, or `None` for no values.
 pub fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| round1(values.iter().sum::<f64>() / values.len() as f64))
+    let count = i64::try_from(values.len()).unwrap_or(i64::MAX);
+    (!values.is_empty()).then(|| round1(values.iter().sum::<f64>() / float(count)))
 }
 
 /// The median (the mean of the middle two for an even count), rounded to a tenth, or `None`.
@@ -23,8 +42,8 @@ pub fn median(values: &[f64]) -> Option<f64> {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let mid = sorted.len() / 2;
-    let value = if sorted.len() % 2 == 0 {
-        (sorted[mid - 1] + sorted[mid]) / 2.0
+    let value = if sorted.len().is_multiple_of(2) {
+        f64::midpoint(sorted[mid - 1], sorted[mid])
     } else {
         sorted[mid]
     };

@@ -9,7 +9,7 @@
 
 pub mod list;
 pub mod org;
-mod record;
+pub(crate) mod record;
 pub(crate) mod report;
 mod snapshots;
 pub mod sql;

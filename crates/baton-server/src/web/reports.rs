@@ -291,7 +291,10 @@ fn change(unit: &str, c: &Comparison, currency: Currency) -> String {
 
 /// Minor units as a chart's number in major units.
 fn major(minor: i64, currency: Currency) -> f64 {
-    minor as f64 / 10_f64.powi(i32::from(currency.exponent()))
+    use rust_decimal::prelude::ToPrimitive;
+    crate::export::record::major(minor, currency)
+        .to_f64()
+        .unwrap_or(0.0)
 }
 
 /// The review's charts: by rep, by week, the funnel, the attainment bands (in that order).

@@ -111,7 +111,7 @@ async fn deal(
         closed_at: closed.then(|| noon(last)),
         splits: Vec::new(),
         contacts: Vec::new(),
-        custom_fields: Default::default(),
+        custom_fields: serde_json::Map::default(),
         archived_at: None,
         version: 1,
         created_at: noon(day),
@@ -168,8 +168,8 @@ async fn quota(app: &TestApp, owner: &Person, period: &str, dollars: i64) {
 }
 
 async fn fixture(app: &TestApp) {
-    let o = &app.org;
     use Move::{Close, Stage};
+    let o = &app.org;
     let (qualified, proposal, negotiation, won, lost) = (1, 2, 3, 4, 5);
     deal(
         app,
