@@ -115,7 +115,7 @@ closed AS (
   WHERE d.archived_at IS NULL AND st.outcome IN ('won', 'lost')
     AND d.close_date >= $first AND d.close_date < $end),
 after AS (
-  SELECT deal, field, arg_min(old_value, (at, id)) AS old
+  SELECT deal, field, first(old_value ORDER BY at, id) AS old
   FROM history WHERE at > (SELECT t FROM s) GROUP BY deal, field),
 at_start AS (
   SELECT d.id,

@@ -3,13 +3,61 @@
 use crate::facts::{ActivityCount, ActivityKind, Reply};
 use crate::stats;
 use baton_model::UserId;
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
+
+/// An email, as far as response times go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub owner: UserId,
+    pub thread: Option<String>,
+    pub inbound: bool,
+    pub at: DateTime<Utc>,
+}
+
+/// Each inbound email of `emails` with the owner's first outbound email after it in the same
+/// thread, if any (an email without a thread cannot be answered).
+pub fn replies(mut emails: Vec<Email>) -> Vec<Reply> {
+    // By thread and time; at the same instant an outbound email comes first, as it is not
+    // after the inbound one and so does not answer it.
+    emails.sort_by(|a, b| (&a.thread, a.at, a.inbound).cmp(&(&b.thread, b.at, b.inbound)));
+    let mut replies = Vec::new();
+    let mut waiting: Vec<usize> = Vec::new();
+    let mut thread: Option<&str> = None;
+    for email in &emails {
+        if email.thread.as_deref() != thread {
+            waiting.clear();
+            thread = email.thread.as_deref();
+        }
+        if email.inbound {
+            replies.push(Reply {
+                owner: email.owner,
+                received_at: email.at,
+                answered_at: None,
+            });
+            if email.thread.is_some() {
+                waiting.push(replies.len() - 1);
+            }
+        } else {
+            waiting.retain(|&i| {
+                let reply = &mut replies[i];
+                if reply.owner == email.owner && reply.received_at < email.at {
+                    reply.answered_at = Some(email.at);
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+    }
+    replies
+}
 
 /// One period's activity, as the store tallies it.
 #[derive(Debug, Clone, Default)]
 pub struct Activity {
     pub counts: Vec<ActivityCount>,
-    /// Inbound emails received in the period, answered or not.
+    /// Inbound emails received in the period, answered or not (see [`replies`]).
     pub replies: Vec<Reply>,
 }
 
@@ -66,5 +114,56 @@ impl Activity {
             }
         }
         (people, all)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn email(owner: i64, thread: Option<&str>, inbound: bool, minute: u32) -> Email {
+        Email {
+            owner: UserId(owner),
+            thread: thread.map(str::to_owned),
+            inbound,
+            at: Utc.with_ymd_and_hms(2026, 7, 1, 9, minute, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn an_inbound_email_is_answered_by_its_owners_next_outbound_email_in_the_thread() {
+        let replies = replies(vec![
+            email(1, Some("t"), false, 50),
+            email(1, Some("t"), true, 10),
+            email(1, Some("t"), true, 20),
+            email(2, Some("t"), false, 30),
+            email(1, Some("u"), false, 15),
+            email(1, None, true, 5),
+            email(1, Some("v"), true, 40),
+            email(1, Some("v"), false, 40),
+        ]);
+        let answered: Vec<_> = replies
+            .iter()
+            .map(|r| {
+                (
+                    r.received_at.format("%M").to_string(),
+                    r.answered_at.map(|a| a.format("%M").to_string()),
+                )
+            })
+            .collect();
+        let at = |m: &str| Some(m.to_owned());
+        assert_eq!(
+            answered,
+            vec![
+                // No thread: never answered.
+                ("05".into(), None),
+                // Both answered by owner 1's email at :50, not by owner 2's at :30.
+                ("10".into(), at("50")),
+                ("20".into(), at("50")),
+                // Another thread's email does not answer; one at the same instant does not either.
+                ("40".into(), None),
+            ]
+        );
     }
 }

@@ -16,7 +16,7 @@ mod report;
 mod stages;
 mod stats;
 
-pub use activity::Activity;
+pub use activity::{Activity, Email, replies};
 pub use facts::{
     ActivityCount, ActivityKind, Deal, Facts, Person, Quota, Reply, StageInfo, Window,
 };

@@ -6,8 +6,8 @@ use crate::visibility::{Entity, Reach, Scope, reach};
 use crate::{Actor, Result, Store, StoreError};
 use baton_model::{FieldErrors, Period, PeriodKind, Role, TeamId, UserId};
 use baton_reports::{
-    Activity, ActivityCount, ActivityKind, Change, Changes, Deal, Facts, Person, QuarterlyReport,
-    Quota, Reply, StageInfo, Window,
+    Activity, ActivityCount, ActivityKind, Change, Changes, Deal, Email, Facts, Person,
+    QuarterlyReport, Quota, Reply, StageInfo, Window,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
@@ -96,9 +96,10 @@ impl Store {
                 owners.filter("x.owner_id")
             ),
         };
+        let replies = replies(conn, &facts, window.first_day(), &activity_owners).await?;
         let mut activity = Vec::with_capacity(3);
         for period in window.periods {
-            activity.push(activities(conn, &facts, period, &activity_owners).await?);
+            activity.push(activities(conn, &facts, period, &activity_owners, &replies).await?);
         }
         Ok(baton_reports::quarterly(
             &facts,
@@ -325,12 +326,46 @@ async fn people(
     Ok(people)
 }
 
+/// Every inbound email received since `first` with its answer, if any: the emails from then
+/// until now, paired by [`baton_reports::replies`].
+async fn replies(
+    conn: &mut Conn<'_>,
+    facts: &Facts,
+    first: NaiveDate,
+    owners: &str,
+) -> Result<Vec<Reply>> {
+    let emails = conn
+        .fetch_all(
+            built_query(format!(
+                "SELECT x.owner_id, x.thread_id, x.direction, x.occurred_at FROM activities x \
+                 WHERE x.archived_at IS NULL AND {owners} AND x.kind = 'email' \
+                 AND x.occurred_at >= $1 AND x.occurred_at < $2 \
+                 AND (x.direction = 'inbound' OR x.thread_id IS NOT NULL)"
+            ))
+            .bind(facts.instant(first))
+            .bind(facts.now),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Email {
+                owner: r.get("owner_id")?,
+                thread: r.get("thread_id")?,
+                inbound: r.get::<Option<String>>("direction")?.as_deref() == Some("inbound"),
+                at: r.get("occurred_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(baton_reports::replies(emails))
+}
+
 /// One period's activity counts and email replies, up to the earlier of its end and now.
 async fn activities(
     conn: &mut Conn<'_>,
     facts: &Facts,
     period: Period,
     owners: &str,
+    replies: &[Reply],
 ) -> Result<Activity> {
     let from = facts.instant(period.start());
     let to = facts.instant(period.end()).min(facts.now);
@@ -369,31 +404,10 @@ async fn activities(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let replies = conn
-        .fetch_all(
-            built_query(format!(
-                "SELECT x.owner_id, x.occurred_at, (SELECT MIN(o.occurred_at) FROM activities o \
-                 WHERE o.thread_id = x.thread_id AND o.kind = 'email' \
-                 AND o.direction = 'outbound' AND o.owner_id = x.owner_id \
-                 AND o.archived_at IS NULL AND o.occurred_at > x.occurred_at \
-                 AND o.occurred_at < $3) AS answered_at \
-                 FROM activities x WHERE x.archived_at IS NULL AND {owners} \
-                 AND x.kind = 'email' AND x.direction = 'inbound' \
-                 AND x.occurred_at >= $1 AND x.occurred_at < $2"
-            ))
-            .bind(from)
-            .bind(to)
-            .bind(facts.now),
-        )
-        .await?
+    let replies = replies
         .iter()
-        .map(|r| {
-            Ok(Reply {
-                owner: r.get("owner_id")?,
-                received_at: r.get("occurred_at")?,
-                answered_at: r.get("answered_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+        .filter(|r| from <= r.received_at && r.received_at < to)
+        .copied()
+        .collect();
     Ok(Activity { counts, replies })
 }
