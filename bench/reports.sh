@@ -89,7 +89,7 @@ con.execute(f"""CREATE TABLE deals AS SELECT id, owner_id, stage_id, amount_mino
     FROM read_csv('{csv}/deals.csv', all_varchar = true)""")
 con.execute(f"CREATE TABLE stages AS SELECT * FROM read_csv('{csv}/stages.csv')")
 con.execute(f"""CREATE TABLE history AS SELECT CAST(id AS BIGINT) AS id, CAST(entity_id AS BIGINT) AS deal,
-    field, old_value, new_value, {ts.format('changed_at')} AS at
+    field, old_value, new_value, {ts.format('changed_at')} AS changed
     FROM read_csv('{csv}/history.csv', all_varchar = true)""")
 con.execute(f"""CREATE TABLE activities AS SELECT kind, direction, CAST(owner_id AS BIGINT) AS owner_id,
     {ts.format('occurred_at')} AS occurred_at, thread_id, meeting_status,
@@ -115,8 +115,8 @@ closed AS (
   WHERE d.archived_at IS NULL AND st.outcome IN ('won', 'lost')
     AND d.close_date >= $first AND d.close_date < $end),
 after AS (
-  SELECT deal, field, first(old_value ORDER BY at, id) AS old
-  FROM history WHERE at > (SELECT t FROM s) GROUP BY deal, field),
+  SELECT deal, field, first(old_value ORDER BY changed, id) AS old
+  FROM history WHERE changed > (SELECT t FROM s) GROUP BY deal, field),
 at_start AS (
   SELECT d.id,
     CAST(CASE WHEN sa.deal IS NULL THEN d.stage_id ELSE sa.old END AS BIGINT) AS stage,
@@ -137,9 +137,9 @@ SELECT
   (SELECT COALESCE(sum(amount), 0) FROM closed WHERE outcome = 'lost') AS lost_minor,
   (SELECT round(avg(days), 1) FROM closed WHERE outcome = 'won') AS cycle_mean_days,
   (SELECT round(median(days), 1) FROM closed WHERE outcome = 'won') AS cycle_median_days,
-  (SELECT count(*) FROM open_then) AS opportunities,
-  (SELECT COALESCE(sum(amount), 0) FROM open_then WHERE close_date >= $first AND close_date < $end) AS pipeline_minor,
-  (SELECT COALESCE(round(sum(amount * probability) / 100), 0) FROM open_then WHERE close_date >= $first AND close_date < $end) AS weighted_pipeline_minor
+  (SELECT count(*) FROM open_at_start) AS opportunities,
+  (SELECT COALESCE(sum(amount), 0) FROM open_at_start WHERE close_date >= $first AND close_date < $end) AS pipeline_minor,
+  (SELECT COALESCE(round(sum(amount * probability) / 100), 0) FROM open_at_start WHERE close_date >= $first AND close_date < $end) AS weighted_pipeline_minor
 """
 
 ACTIVITY = """
@@ -156,13 +156,13 @@ inbound AS (
   SELECT row_number() OVER () AS n, owner_id, thread_id, occurred_at FROM a
   WHERE kind = 'email' AND direction = 'inbound' AND occurred_at >= $from AND occurred_at < $to),
 answered AS (
-  SELECT i.n, min(o.occurred_at) AS at, any_value(i.occurred_at) AS received
+  SELECT i.n, min(o.occurred_at) AS answered, any_value(i.occurred_at) AS received
   FROM inbound i JOIN a o ON o.thread_id = i.thread_id AND o.owner_id = i.owner_id
    AND o.kind = 'email' AND o.direction = 'outbound' AND o.occurred_at > i.occurred_at
    AND o.occurred_at < $now
   GROUP BY i.n)
 SELECT counted.*,
-  (SELECT round(median(epoch(at - received) / 60.0), 1) FROM answered) AS median_response_minutes,
+  (SELECT round(median(epoch(answered - received) / 60.0), 1) FROM answered) AS median_response_minutes,
   (SELECT count(*) FROM inbound) - (SELECT count(*) FROM answered) AS unanswered
 FROM counted
 """
