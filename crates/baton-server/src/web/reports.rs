@@ -9,6 +9,7 @@ use super::format::money;
 use super::session::WebUser;
 use crate::AppState;
 use crate::error::ApiError;
+use crate::export::list::Format;
 use crate::export::report::{Sheet, quarterly_tables};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -165,22 +166,30 @@ pub async fn page(
     })
 }
 
+/// The review a download asks for.
+async fn review(
+    s: &AppState,
+    user: &WebUser,
+    q: &ReviewQuery,
+) -> Result<QuarterlyReport, PageError> {
+    Ok(s.store
+        .quarterly_report(&user.0.actor, q.quarter(), q.team()?)
+        .await?)
+}
+
 /// `GET /reports/quarterly.xlsx`: every table of the review, a sheet each.
 pub async fn xlsx(
     State(s): State<AppState>,
     user: WebUser,
     Query(q): Query<ReviewQuery>,
 ) -> Result<Response, PageError> {
-    let report = s
-        .store
-        .quarterly_report(&user.0.actor, q.quarter(), q.team()?)
-        .await?;
+    let report = review(&s, &user, &q).await?;
     let bytes =
         crate::export::report::xlsx(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(download(
         bytes,
         &format!("review-{}.xlsx", report.quarter),
-        crate::export::list::Format::Xlsx,
+        Format::Xlsx,
     ))
 }
 
@@ -190,10 +199,7 @@ pub async fn csv(
     user: WebUser,
     Query(q): Query<ReviewQuery>,
 ) -> Result<Response, PageError> {
-    let report = s
-        .store
-        .quarterly_report(&user.0.actor, q.quarter(), q.team()?)
-        .await?;
+    let report = review(&s, &user, &q).await?;
     let key = q.table.as_deref().unwrap_or("summary");
     let bytes = crate::export::report::csv(&report, key)
         .map_err(|e| ApiError::Internal(e.to_string()))?
@@ -201,11 +207,11 @@ pub async fn csv(
     Ok(download(
         bytes,
         &format!("review-{}-{key}.csv", report.quarter),
-        crate::export::list::Format::Csv,
+        Format::Csv,
     ))
 }
 
-fn download(bytes: Vec<u8>, name: &str, format: crate::export::list::Format) -> Response {
+fn download(bytes: Vec<u8>, name: &str, format: Format) -> Response {
     (
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
