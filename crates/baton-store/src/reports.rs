@@ -97,10 +97,7 @@ impl Store {
             ),
         };
         let replies = replies(conn, &facts, window.first_day(), &activity_owners).await?;
-        let mut activity = Vec::with_capacity(3);
-        for period in window.periods {
-            activity.push(activities(conn, &facts, period, &activity_owners, &replies).await?);
-        }
+        let activity = activities(conn, &facts, &window, &activity_owners, &replies).await?;
         Ok(baton_reports::quarterly(
             &facts,
             quarter,
@@ -359,55 +356,71 @@ async fn replies(
     Ok(baton_reports::replies(emails))
 }
 
-/// One period's activity counts and email replies, up to the earlier of its end and now.
+/// Each period's activity counts and email replies, up to the earlier of its end and now, in
+/// one pass over the window's activities.
 async fn activities(
     conn: &mut Conn<'_>,
     facts: &Facts,
-    period: Period,
+    window: &Window,
     owners: &str,
     replies: &[Reply],
-) -> Result<Activity> {
-    let from = facts.instant(period.start());
-    let to = facts.instant(period.end()).min(facts.now);
-    let counts = conn
-        .fetch_all(
-            built_query(format!(
-                "SELECT x.owner_id, x.kind, x.direction, COUNT(*) AS n FROM activities x \
-                 WHERE x.archived_at IS NULL AND {owners} AND x.kind <> 'task' \
-                 AND x.occurred_at >= $1 AND x.occurred_at < $2 \
-                 AND (x.meeting_status IS NULL \
-                      OR x.meeting_status NOT IN ('canceled', 'declined', 'no_show')) \
-                 GROUP BY x.owner_id, x.kind, x.direction \
-                 UNION ALL SELECT x.owner_id, 'task', NULL, COUNT(*) FROM activities x \
-                 WHERE x.archived_at IS NULL AND {owners} AND x.kind = 'task' \
-                 AND x.completed_at >= $1 AND x.completed_at < $2 GROUP BY x.owner_id"
-            ))
-            .bind(from)
-            .bind(to),
+) -> Result<[Activity; 3]> {
+    let bounds = window.periods.map(|p| {
+        (
+            facts.instant(p.start()),
+            facts.instant(p.end()).min(facts.now),
         )
-        .await?
-        .iter()
-        .map(|r| {
-            let direction: Option<String> = r.get("direction")?;
-            let kind = match (r.get::<String>("kind")?.as_str(), direction.as_deref()) {
-                ("call", _) => ActivityKind::Call,
-                ("email", Some("inbound")) => ActivityKind::EmailReceived,
-                ("email", _) => ActivityKind::EmailSent,
-                ("meeting", _) => ActivityKind::Meeting,
-                ("note", _) => ActivityKind::Note,
-                _ => ActivityKind::TaskDone,
-            };
-            Ok(ActivityCount {
+    });
+    let which = |column: &str| {
+        format!(
+            "CAST(CASE WHEN {column} >= $1 AND {column} < $2 THEN 0 \
+             WHEN {column} >= $3 AND {column} < $4 THEN 1 \
+             WHEN {column} >= $5 AND {column} < $6 THEN 2 END AS BIGINT)"
+        )
+    };
+    let mut query = built_query(format!(
+        "SELECT p, owner_id, kind, direction, COUNT(*) AS n FROM (\
+         SELECT {occurred} AS p, x.owner_id, x.kind, x.direction FROM activities x \
+         WHERE x.archived_at IS NULL AND {owners} AND x.kind <> 'task' \
+         AND x.occurred_at >= $5 AND x.occurred_at < $2 \
+         AND (x.meeting_status IS NULL \
+              OR x.meeting_status NOT IN ('canceled', 'declined', 'no_show')) \
+         UNION ALL SELECT {completed} AS p, x.owner_id, 'task', NULL FROM activities x \
+         WHERE x.archived_at IS NULL AND {owners} AND x.kind = 'task' \
+         AND x.completed_at >= $5 AND x.completed_at < $2) AS counted \
+         WHERE p IS NOT NULL GROUP BY p, owner_id, kind, direction",
+        occurred = which("x.occurred_at"),
+        completed = which("x.completed_at"),
+    ));
+    for (from, to) in bounds {
+        query = query.bind(from).bind(to);
+    }
+    let mut activity: [Activity; 3] = Default::default();
+    for r in conn.fetch_all(query).await? {
+        let direction: Option<String> = r.get("direction")?;
+        let kind = match (r.get::<String>("kind")?.as_str(), direction.as_deref()) {
+            ("call", _) => ActivityKind::Call,
+            ("email", Some("inbound")) => ActivityKind::EmailReceived,
+            ("email", _) => ActivityKind::EmailSent,
+            ("meeting", _) => ActivityKind::Meeting,
+            ("note", _) => ActivityKind::Note,
+            _ => ActivityKind::TaskDone,
+        };
+        let p: i64 = r.get("p")?;
+        if let Some(a) = usize::try_from(p).ok().and_then(|p| activity.get_mut(p)) {
+            a.counts.push(ActivityCount {
                 owner: r.get("owner_id")?,
                 kind,
                 count: r.get("n")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let replies = replies
-        .iter()
-        .filter(|r| from <= r.received_at && r.received_at < to)
-        .copied()
-        .collect();
-    Ok(Activity { counts, replies })
+            });
+        }
+    }
+    for (a, (from, to)) in activity.iter_mut().zip(bounds) {
+        a.replies = replies
+            .iter()
+            .filter(|r| from <= r.received_at && r.received_at < to)
+            .copied()
+            .collect();
+    }
+    Ok(activity)
 }
