@@ -278,7 +278,10 @@ async fn reply_to_dispute(
 pub(crate) fn csv_response(file: &str, rows: &[Vec<String>]) -> Response {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        let _ = writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()));
+        let _ = writer.write_record(
+            row.iter()
+                .map(|cell| baton_import::formula::neutralise(cell).into_owned()),
+        );
     }
     let body = writer.into_inner().unwrap_or_default();
     (
@@ -292,32 +295,4 @@ pub(crate) fn csv_response(file: &str, rows: &[Vec<String>]) -> Response {
         body,
     )
         .into_response()
-}
-
-/// `=1+1` becomes `'=1+1`: spreadsheets run cells starting with `= + - @` (or a tab or carriage
-/// return) as formulas. A plain number such as `-1000.00` stays a number.
-fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    let number = cell
-        .strip_prefix('-')
-        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'));
-    if !number && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn cells_a_spreadsheet_would_run_are_written_as_text() {
-        assert_eq!(
-            super::spreadsheet_safe("=HYPERLINK(\"x\")"),
-            "'=HYPERLINK(\"x\")"
-        );
-        assert_eq!(super::spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(super::spreadsheet_safe("-2+3"), "'-2+3");
-        assert_eq!(super::spreadsheet_safe("-1000.00"), "-1000.00");
-        assert_eq!(super::spreadsheet_safe("Acme"), "Acme");
-    }
 }
