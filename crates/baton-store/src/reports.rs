@@ -85,9 +85,6 @@ impl Store {
             scope.reaches_owner(Entity::Deal, "d.owner_id"),
             owners.filter("d.owner_id")
         );
-        facts.deals = deals(conn, &facts, &window, &deal_owners).await?;
-        facts.quotas = quotas(conn, &scope, &owners, &window, org.fiscal_year_start_month).await?;
-        facts.people = people(conn, &scope, &owners, &facts).await?;
         let activity_owners = match reach(actor, Entity::Activity) {
             Reach::Nothing => "FALSE".to_owned(),
             _ => format!(
@@ -96,8 +93,30 @@ impl Store {
                 owners.filter("x.owner_id")
             ),
         };
-        let replies = replies(conn, &facts, window.first_day(), &activity_owners).await?;
-        let activity = activities(conn, &facts, &window, &activity_owners, &replies).await?;
+        // The three big reads run side by side, each on a connection of its own.
+        let (mut for_deals, mut for_emails, mut for_counts) =
+            (self.reader(), self.reader(), self.reader());
+        let (deals, replies, mut activity) = futures::try_join!(
+            deals(&mut for_deals, &facts, &window, &deal_owners),
+            replies(
+                &mut for_emails,
+                &facts,
+                window.first_day(),
+                &activity_owners
+            ),
+            activities(&mut for_counts, &facts, &window, &activity_owners),
+        )?;
+        for (a, period) in activity.iter_mut().zip(window.periods) {
+            let (from, to) = bounds(&facts, period);
+            a.replies = replies
+                .iter()
+                .filter(|r| from <= r.received_at && r.received_at < to)
+                .copied()
+                .collect();
+        }
+        facts.deals = deals;
+        facts.quotas = quotas(conn, &scope, &owners, &window, org.fiscal_year_start_month).await?;
+        facts.people = people(conn, &scope, &owners, &facts).await?;
         Ok(baton_reports::quarterly(
             &facts,
             quarter,
@@ -356,21 +375,24 @@ async fn replies(
     Ok(baton_reports::replies(emails))
 }
 
-/// Each period's activity counts and email replies, up to the earlier of its end and now, in
-/// one pass over the window's activities.
+/// The instants a period's activity is counted between: its start, and the earlier of its end
+/// and now.
+fn bounds(facts: &Facts, period: Period) -> (DateTime<Utc>, DateTime<Utc>) {
+    (
+        facts.instant(period.start()),
+        facts.instant(period.end()).min(facts.now),
+    )
+}
+
+/// Each period's activity counts (the caller adds its replies), in one pass over the window's
+/// activities.
 async fn activities(
     conn: &mut Conn<'_>,
     facts: &Facts,
     window: &Window,
     owners: &str,
-    replies: &[Reply],
 ) -> Result<[Activity; 3]> {
-    let bounds = window.periods.map(|p| {
-        (
-            facts.instant(p.start()),
-            facts.instant(p.end()).min(facts.now),
-        )
-    });
+    let bounds = window.periods.map(|p| bounds(facts, p));
     let which = |column: &str| {
         format!(
             "CAST(CASE WHEN {column} >= $1 AND {column} < $2 THEN 0 \
@@ -414,13 +436,6 @@ async fn activities(
                 count: r.get("n")?,
             });
         }
-    }
-    for (a, (from, to)) in activity.iter_mut().zip(bounds) {
-        a.replies = replies
-            .iter()
-            .filter(|r| from <= r.received_at && r.received_at < to)
-            .copied()
-            .collect();
     }
     Ok(activity)
 }
