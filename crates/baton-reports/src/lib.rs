@@ -30,7 +30,7 @@ use baton_model::Period;
 
 /// The quarterly review of `quarter` from `facts`: the quarter, the one before and the same one
 /// a year earlier, with `activity` giving each of those three periods' activity (in that order).
-pub fn quarterly(facts: &Facts, quarter: Period, activity: [&Activity; 3]) -> QuarterlyReport {
+pub fn quarterly(facts: &Facts, quarter: Period, activity: &[Activity; 3]) -> QuarterlyReport {
     report::build(facts, quarter, activity)
 }
 

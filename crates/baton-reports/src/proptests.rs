@@ -151,8 +151,8 @@ proptest! {
     fn the_rows_add_up_to_the_totals_and_ratios_stay_in_bounds(raws in prop::collection::vec(raw_deal(), 0..40)) {
         let now = origin() + Duration::days(600);
         let quarter = Period::parse("2026-Q2", 1).unwrap();
-        let none = Activity::default();
-        let r = quarterly(&facts(&raws, now), quarter, [&none, &none, &none]);
+        let none: [Activity; 3] = Default::default();
+        let r = quarterly(&facts(&raws, now), quarter, &none);
         let sum = |f: fn(&crate::RepRow) -> i64| r.reps.iter().map(f).sum::<i64>();
         prop_assert_eq!(sum(|p| p.won), r.current.won);
         prop_assert_eq!(sum(|p| p.won_minor), r.current.won_minor);
@@ -179,9 +179,9 @@ proptest! {
         // stage and close date, so later changes may move them, by definition.)
         let quarter = Period::parse("2025-Q4", 1).unwrap();
         let end = origin() + Duration::days(366);
-        let none = Activity::default();
-        let then = quarterly(&facts(&raws, end), quarter, [&none, &none, &none]);
-        let later = quarterly(&facts(&raws, end + Duration::days(200)), quarter, [&none, &none, &none]);
+        let none: [Activity; 3] = Default::default();
+        let then = quarterly(&facts(&raws, end), quarter, &none);
+        let later = quarterly(&facts(&raws, end + Duration::days(200)), quarter, &none);
         prop_assert_eq!(then.current.opportunities, later.current.opportunities);
         prop_assert_eq!(then.current.pipeline_minor, later.current.pipeline_minor);
         prop_assert_eq!(then.current.weighted_pipeline_minor, later.current.weighted_pipeline_minor);

@@ -392,10 +392,10 @@ fn band(attainment: f64) -> &'static str {
 
 const BANDS: [&str; 5] = ["<50", "50–79", "80–99", "100–120", ">120"];
 
-pub fn build(facts: &Facts, quarter: Period, activity: [&Activity; 3]) -> QuarterlyReport {
+pub fn build(facts: &Facts, quarter: Period, activity: &[Activity; 3]) -> QuarterlyReport {
     let window = Window::of(quarter);
     let [now, previous, year_ago] =
-        [0, 1, 2].map(|i| compute(facts, window.periods[i], activity[i]));
+        [0, 1, 2].map(|i| compute(facts, window.periods[i], &activity[i]));
     let table = LINES
         .iter()
         .map(|(key, label, unit, read)| {

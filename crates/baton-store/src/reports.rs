@@ -2,7 +2,7 @@
 //! handed to the report engine (`baton-reports`, definitions in `docs/metrics.md`).
 
 use crate::db::{Conn, Row, built_query, query};
-use crate::visibility::{Entity, Reach, Scope, reach};
+use crate::visibility::{Entity, Reach, Scope, in_list, reach};
 use crate::{Actor, Result, Store, StoreError};
 use baton_model::{FieldErrors, Period, PeriodKind, Role, TeamId, UserId};
 use baton_reports::{
@@ -11,7 +11,6 @@ use baton_reports::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write;
 
 /// The owners a report covers, as SQL: everyone, or a list of user ids (read from the
 /// database, never from the request).
@@ -22,14 +21,7 @@ impl Owners {
         match &self.0 {
             None => "TRUE".into(),
             Some(ids) if ids.is_empty() => "FALSE".into(),
-            Some(ids) => {
-                let mut sql = format!("{column} IN (");
-                for (i, id) in ids.iter().enumerate() {
-                    let _ = write!(sql, "{}{}", if i > 0 { ", " } else { "" }, id.0);
-                }
-                sql.push(')');
-                sql
-            }
+            Some(ids) => format!("{column} {}", in_list(ids)),
         }
     }
 }
@@ -117,11 +109,7 @@ impl Store {
         facts.deals = deals;
         facts.quotas = quotas(conn, &scope, &owners, &window, org.fiscal_year_start_month).await?;
         facts.people = people(conn, &scope, &owners, &facts).await?;
-        Ok(baton_reports::quarterly(
-            &facts,
-            quarter,
-            [&activity[0], &activity[1], &activity[2]],
-        ))
+        Ok(baton_reports::quarterly(&facts, quarter, &activity))
     }
 }
 

@@ -51,6 +51,19 @@ pub fn reach(actor: &Actor, entity: Entity) -> Reach {
     }
 }
 
+/// `IN (7, 12, 31)` over user ids read from the database (never from a request).
+pub(crate) fn in_list(users: &[UserId]) -> String {
+    let mut list = String::from("IN (");
+    for (i, user) in users.iter().enumerate() {
+        if i > 0 {
+            list.push_str(", ");
+        }
+        let _ = write!(list, "{}", user.0);
+    }
+    list.push(')');
+    list
+}
+
 /// An actor with the users whose records they reach, resolved for one store call.
 #[derive(Debug, Clone)]
 pub(crate) struct Scope {
@@ -98,15 +111,7 @@ impl Scope {
 
     /// `IN (…)` over the scope's user ids.
     fn in_users(&self) -> String {
-        let mut list = String::from("IN (");
-        for (i, user) in self.users.iter().enumerate() {
-            if i > 0 {
-                list.push_str(", ");
-            }
-            let _ = write!(list, "{}", user.0);
-        }
-        list.push(')');
-        list
+        in_list(&self.users)
     }
 
     /// Whether the actor sees every record of `entity`.

@@ -2,9 +2,9 @@
 //! Only a query the person may read can be pinned, and a pin shows only while it stays
 //! readable (their own, or still shared). Pins and unpins are audit-logged.
 
-use super::saved::{SavedQuery, load_readable};
+use super::saved::{COLUMNS, SavedQuery, from_row, load_readable};
 use crate::audit::write_audit;
-use crate::db::{Conn, query};
+use crate::db::{Conn, built_query, query};
 use crate::{Actor, Result, Store, StoreError, now};
 use serde::Serialize;
 
@@ -18,29 +18,26 @@ pub struct Pin {
 
 /// The actor's pins that are still readable, in order (`saved_query_id` narrows to one).
 async fn load(conn: &mut Conn<'_>, actor: &Actor, saved_query_id: Option<i64>) -> Result<Vec<Pin>> {
-    let rows = conn
-        .fetch_all(
-            query(
-                "SELECT id, position, saved_query_id FROM dashboard_pins \
-                 WHERE user_id = $1 AND ($2 IS NULL OR saved_query_id = $2) ORDER BY position, id",
-            )
-            .bind(actor.user_id)
-            .bind(saved_query_id),
-        )
-        .await?;
-    let mut pins = Vec::with_capacity(rows.len());
-    for r in rows {
-        match load_readable(conn, actor, r.get("saved_query_id")?).await {
-            Ok(saved_query) => pins.push(Pin {
-                id: r.get("id")?,
-                position: r.get("position")?,
-                saved_query,
-            }),
-            Err(StoreError::NotFound) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(pins)
+    conn.fetch_all(
+        built_query(format!(
+            "SELECT p.id AS pin_id, p.position, {COLUMNS} \
+             JOIN dashboard_pins p ON p.saved_query_id = q.id \
+             WHERE p.user_id = $1 AND (q.owner_id = $1 OR q.shared = TRUE) \
+             AND ($2 IS NULL OR q.id = $2) ORDER BY p.position, p.id"
+        ))
+        .bind(actor.user_id)
+        .bind(saved_query_id),
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Pin {
+            id: r.get("pin_id")?,
+            position: r.get("position")?,
+            saved_query: from_row(r)?,
+        })
+    })
+    .collect()
 }
 
 impl Store {

@@ -5,7 +5,7 @@
 use super::SavedChart;
 use super::check;
 use crate::audit::write_audit;
-use crate::db::{Conn, Row, query};
+use crate::db::{Conn, Row, built_query, query};
 use crate::error::check_version;
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::{FieldErrors, UserId};
@@ -46,7 +46,7 @@ pub struct SavedQueryChanges {
     pub chart: Option<Option<SavedChart>>,
 }
 
-fn from_row(r: &Row) -> Result<SavedQuery> {
+pub(super) fn from_row(r: &Row) -> Result<SavedQuery> {
     Ok(SavedQuery {
         id: r.get("id")?,
         owner_id: r.get("owner_id")?,
@@ -65,6 +65,12 @@ fn from_row(r: &Row) -> Result<SavedQuery> {
     })
 }
 
+/// A saved query's columns and the tables they come from (`q`, and `u` for the owner's name);
+/// every reader of saved queries selects these and reads them with [`from_row`].
+pub(super) const COLUMNS: &str = "q.id, q.owner_id, u.name AS owner_name, q.name, q.sql, \
+     q.shared, q.chart, q.version, q.created_at, q.updated_at \
+     FROM saved_queries q JOIN users u ON u.id = q.owner_id";
+
 /// The saved query `id` if the actor may read it (their own or shared), else not found.
 pub(super) async fn load_readable(
     conn: &mut Conn<'_>,
@@ -72,12 +78,9 @@ pub(super) async fn load_readable(
     id: i64,
 ) -> Result<SavedQuery> {
     conn.fetch_optional(
-        query(
-            "SELECT q.id, q.owner_id, u.name AS owner_name, q.name, q.sql, q.shared, q.chart, \
-             q.version, q.created_at, q.updated_at \
-             FROM saved_queries q JOIN users u ON u.id = q.owner_id \
-             WHERE q.id = $1 AND (q.owner_id = $2 OR q.shared = TRUE)",
-        )
+        built_query(format!(
+            "SELECT {COLUMNS} WHERE q.id = $1 AND (q.owner_id = $2 OR q.shared = TRUE)"
+        ))
         .bind(id)
         .bind(actor.user_id),
     )
@@ -108,13 +111,10 @@ impl Store {
     pub async fn saved_queries(&self, actor: &Actor) -> Result<Vec<SavedQuery>> {
         self.reader()
             .fetch_all(
-                query(
-                    "SELECT q.id, q.owner_id, u.name AS owner_name, q.name, q.sql, q.shared, \
-                     q.chart, q.version, q.created_at, q.updated_at \
-                     FROM saved_queries q JOIN users u ON u.id = q.owner_id \
-                     WHERE q.owner_id = $1 OR q.shared = TRUE \
-                     ORDER BY lower(q.name), q.id",
-                )
+                built_query(format!(
+                    "SELECT {COLUMNS} WHERE q.owner_id = $1 OR q.shared = TRUE \
+                     ORDER BY lower(q.name), q.id"
+                ))
                 .bind(actor.user_id),
             )
             .await?
