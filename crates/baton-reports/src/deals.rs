@@ -1,7 +1,7 @@
 //! Deal metrics of one period, per owner: closed won and lost, cycle length, the pipeline at
 //! the period's start, slipped deals, and the quota.
 
-use crate::facts::{Deal, Facts, StageInfo};
+use crate::facts::{Deal, Facts, Quota, StageInfo};
 use baton_model::pipeline::StageOutcome;
 use baton_model::{DealId, Period, PeriodKind, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -237,22 +237,33 @@ fn slipped(facts: &Facts, deal: &Deal, span: &Span) -> Option<Slip> {
 /// A person's quota for a quarter: its quarter quota, else the sum of its monthly quotas in the
 /// quarter, else a quarter of the fiscal year's; converted at the rate of the quarter's first day.
 fn quota(facts: &Facts, user: UserId, quarter: Period) -> Option<i64> {
-    let theirs = || facts.quotas.iter().filter(move |q| q.user == user);
-    let minor =
-        |q: &crate::facts::Quota| facts.convert(q.amount_minor, q.currency, quarter.start());
+    quarter_quota(&facts.quotas, user, quarter, |q| {
+        facts.convert(q.amount_minor, q.currency, quarter.start())
+    })
+}
+
+/// `user`'s quota for `quarter`: a quarterly quota, or the sum of the quarter's monthly ones,
+/// or a quarter of the fiscal year's; each amount as `convert` gives it.
+pub fn quarter_quota(
+    quotas: &[Quota],
+    user: UserId,
+    quarter: Period,
+    convert: impl Fn(&Quota) -> Option<i64>,
+) -> Option<i64> {
+    let theirs = || quotas.iter().filter(move |q| q.user == user);
     if let Some(q) = theirs()
         .find(|q| q.period.kind() == PeriodKind::Quarter && q.period.start() == quarter.start())
     {
-        return minor(q);
+        return convert(q);
     }
     let months: Vec<_> = theirs()
         .filter(|q| q.period.kind() == PeriodKind::Month && quarter.contains(q.period.start()))
         .collect();
     if !months.is_empty() {
-        return months.iter().map(|q| minor(q)).sum();
+        return months.iter().map(|q| convert(q)).sum();
     }
     theirs()
         .find(|q| q.period.kind() == PeriodKind::Year && q.period.contains(quarter.start()))
-        .and_then(minor)
+        .and_then(convert)
         .and_then(|y| crate::stats::div_round(i128::from(y), 4))
 }

@@ -10,15 +10,16 @@
 
 mod activity;
 mod deals;
+pub use deals::quarter_quota;
 mod facts;
 mod history;
 mod report;
 mod stages;
-mod stats;
+pub mod stats;
 
 pub use activity::{Activity, Email, replies};
 pub use facts::{
-    ActivityCount, ActivityKind, Deal, Facts, Person, Quota, Reply, StageInfo, Window,
+    ActivityCount, ActivityKind, Deal, Facts, Person, Quota, Reply, StageInfo, Window, start_of,
 };
 pub use history::{Change, Changes};
 pub use report::{

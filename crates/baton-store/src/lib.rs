@@ -36,6 +36,7 @@ mod quotas;
 mod refs;
 mod reports;
 mod sessions;
+mod signals;
 pub mod sql_console;
 mod teams;
 mod today;

@@ -1,5 +1,5 @@
 //! The command line: `baton [--data-dir DIR] <demo|serve|migrate|user add|token create|seed|
-//! calendar|comp|backup|restore>`.
+//! calendar|comp|import|export|generate|signals|forecast|backup|restore>`.
 //! Every option also reads `BATON_<NAME>` from the environment.
 
 use anyhow::{Context, bail};
@@ -75,6 +75,11 @@ enum Command {
     /// Write a realistic Salesforce-shaped export (deterministic per seed), for trials and
     /// benchmarks.
     Generate(crate::import::GenerateArgs),
+    /// Print every signal finding as of a date, one JSON object a line.
+    Signals(crate::signals::AsOfArgs),
+    /// Print each open deal's win probability and the forecast as of a date, one JSON object
+    /// a line.
+    Forecast(crate::signals::AsOfArgs),
     /// Write a consistent copy of the embedded database to FILE, while the server runs.
     Backup {
         /// The backup file to create; an existing file is never overwritten.
@@ -291,6 +296,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(command) => crate::import::run(&cli, command).await,
         Command::Generate(args) => crate::import::generate(args),
         Command::Export(args) => crate::export::run(&cli, args).await,
+        Command::Signals(args) => {
+            crate::signals::run(&cli, args, crate::signals::Output::Findings).await
+        }
+        Command::Forecast(args) => {
+            crate::signals::run(&cli, args, crate::signals::Output::Forecast).await
+        }
         Command::Backup { file } => {
             let store = cli.open().await?;
             store.backup(file).await?;

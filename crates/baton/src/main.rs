@@ -8,6 +8,7 @@ mod comp;
 mod demo;
 mod export;
 mod import;
+mod signals;
 
 use clap::Parser;
 

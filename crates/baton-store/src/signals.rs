@@ -1,0 +1,249 @@
+//! The signals' input: the whole organisation with its field history and activity, as the
+//! signals engine (`baton-signals`) reads it. Findings are computed over everyone (a rep is
+//! compared with their peers) and filtered for the viewer afterwards.
+
+use crate::db::{Conn, Row, query};
+use crate::{Result, Store};
+use baton_model::pipeline::ForecastCategory;
+use baton_model::{DealId, Period, StageId, UserId};
+use baton_reports::{Change, Changes, Quota};
+use baton_signals::{Account, Activity, ActivityKind, Deal, Input, Rep, Stage};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+use std::str::FromStr;
+
+impl Store {
+    /// Everything the signals engine reads, for the whole organisation.
+    pub async fn signal_input(&self) -> Result<Input> {
+        let conn = &mut self.reader();
+        let org = crate::org::load_org(conn).await?;
+        let fiscal = org.fiscal_year_start_month;
+        let (mut for_deals, mut for_activities) = (self.reader(), self.reader());
+        let (deals, activities) =
+            futures::try_join!(deals(&mut for_deals), activities(&mut for_activities))?;
+        Ok(Input {
+            currency: org.currency,
+            time_zone: org.time_zone.0,
+            fiscal_year_start_month: fiscal,
+            rates: crate::commissions::rates::load(conn).await?,
+            stages: stages(conn).await?,
+            reps: reps(conn).await?,
+            accounts: accounts(conn).await?,
+            deals,
+            activities,
+            quotas: quotas(conn, fiscal).await?,
+        })
+    }
+}
+
+async fn stages(conn: &mut Conn<'_>) -> Result<Vec<Stage>> {
+    conn.fetch_all(query(
+        "SELECT id, pipeline_id, name, position, outcome, probability FROM stages \
+         ORDER BY pipeline_id, position",
+    ))
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Stage {
+            id: r.get("id")?,
+            pipeline: r.get("pipeline_id")?,
+            name: r.get("name")?,
+            position: r.get("position")?,
+            outcome: r.parse("outcome")?,
+            probability: r.get("probability")?,
+        })
+    })
+    .collect()
+}
+
+/// Active reps, by name, with their first team.
+async fn reps(conn: &mut Conn<'_>) -> Result<Vec<Rep>> {
+    conn.fetch_all(query(
+        "SELECT u.id, u.name, u.source_id, (SELECT t.name FROM team_members tm \
+         JOIN teams t ON t.id = tm.team_id WHERE tm.user_id = u.id ORDER BY t.id LIMIT 1) AS team \
+         FROM users u WHERE u.role = 'rep' AND u.active ORDER BY lower(u.name), u.id",
+    ))
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Rep {
+            id: r.get("id")?,
+            name: r.get("name")?,
+            team: r.get("team")?,
+            source_id: r.get("source_id")?,
+        })
+    })
+    .collect()
+}
+
+async fn accounts(conn: &mut Conn<'_>) -> Result<Vec<Account>> {
+    conn.fetch_all(query(
+        "SELECT id, name, owner_id, source_id FROM accounts WHERE archived_at IS NULL ORDER BY id",
+    ))
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Account {
+            id: r.get("id")?,
+            name: r.get("name")?,
+            owner: r.get("owner_id")?,
+            source_id: r.get("source_id")?,
+        })
+    })
+    .collect()
+}
+
+async fn quotas(conn: &mut Conn<'_>, fiscal: u32) -> Result<Vec<Quota>> {
+    conn.fetch_all(query(
+        "SELECT user_id, period_kind, start_date, amount_minor, currency FROM quotas \
+         WHERE user_id IS NOT NULL ORDER BY id",
+    ))
+    .await?
+    .iter()
+    .map(|r| {
+        let start: NaiveDate = r.get("start_date")?;
+        Ok(Quota {
+            user: r.get("user_id")?,
+            period: Period::containing(start, r.parse("period_kind")?, fiscal),
+            amount_minor: r.get("amount_minor")?,
+            currency: r.parse("currency")?,
+        })
+    })
+    .collect()
+}
+
+/// Every live deal with the history of the fields the signals read (one ordered read of the
+/// history, grouped by deal).
+async fn deals(conn: &mut Conn<'_>) -> Result<Vec<Deal>> {
+    let mut history: HashMap<i64, Vec<Row>> = HashMap::new();
+    for row in conn
+        .fetch_all(query(
+            "SELECT h.entity_id, h.field, h.old_value, h.new_value, h.changed_at \
+             FROM field_history h WHERE h.entity = 'deal' AND h.field IN \
+             ('stage_id', 'amount_minor', 'close_date', 'owner_id', 'forecast_category') \
+             ORDER BY h.entity_id, h.changed_at, h.id",
+        ))
+        .await?
+    {
+        history.entry(row.get("entity_id")?).or_default().push(row);
+    }
+    let no_history = Vec::new();
+    conn.fetch_all(query(
+        "SELECT id, name, account_id, owner_id, stage_id, amount_minor, currency, close_date, \
+         forecast_category, created_at, source, source_id FROM deals \
+         WHERE archived_at IS NULL ORDER BY id",
+    ))
+    .await?
+    .iter()
+    .map(|r| {
+        let id: i64 = r.get("id")?;
+        let rows = history.get(&id).unwrap_or(&no_history);
+        Ok(Deal {
+            id: DealId(id),
+            name: r.get("name")?,
+            account: r.get("account_id")?,
+            owner: r.get("owner_id")?,
+            stage: r.get("stage_id")?,
+            amount_minor: r.get("amount_minor")?,
+            currency: r.parse("currency")?,
+            close_date: r.get("close_date")?,
+            forecast_category: r.parse("forecast_category")?,
+            created_at: r.get("created_at")?,
+            source: r.get("source")?,
+            source_id: r.get("source_id")?,
+            stages: changes(rows, "stage_id", |t| t.parse().ok().map(StageId))?,
+            amounts: changes(rows, "amount_minor", |t| t.parse().ok())?,
+            close_dates: changes(rows, "close_date", |t| t.parse().ok())?,
+            owners: changes(rows, "owner_id", |t| t.parse().ok().map(UserId))?,
+            categories: changes(rows, "forecast_category", |t| {
+                ForecastCategory::from_str(t).ok()
+            })?,
+        })
+    })
+    .collect()
+}
+
+/// One field's changes among a deal's history rows; a value that does not parse reads as empty.
+pub(crate) fn changes<T: Clone>(
+    rows: &[Row],
+    field: &str,
+    value: impl Fn(&str) -> Option<T>,
+) -> Result<Changes<Option<T>>> {
+    let mut list = Vec::new();
+    for row in rows {
+        if row.get::<String>("field")? == field {
+            let old: Option<String> = row.get("old_value")?;
+            let new: Option<String> = row.get("new_value")?;
+            list.push(Change {
+                at: row.get("changed_at")?,
+                old: old.as_deref().and_then(&value),
+                new: new.as_deref().and_then(&value),
+            });
+        }
+    }
+    Ok(Changes::new(list))
+}
+
+/// Every live activity that happened: a task when it was completed, a note with its tone, an
+/// activity about a deal or a contact counted for their account too.
+async fn activities(conn: &mut Conn<'_>) -> Result<Vec<Activity>> {
+    conn.fetch_all(query(
+        "SELECT x.kind, x.direction, x.meeting_status, x.occurred_at, x.completed_at, \
+         x.owner_id, x.deal_id, COALESCE(x.account_id, d.account_id, c.account_id) AS account_id, \
+         x.contact_id, x.thread_id, CASE WHEN x.kind = 'note' THEN x.body END AS body \
+         FROM activities x LEFT JOIN deals d ON d.id = x.deal_id \
+         LEFT JOIN contacts c ON c.id = x.contact_id \
+         WHERE x.archived_at IS NULL AND (x.kind <> 'task' OR x.completed_at IS NOT NULL)",
+    ))
+    .await?
+    .iter()
+    .map(|r| {
+        let kind: String = r.get("kind")?;
+        let direction: Option<String> = r.get("direction")?;
+        let status: Option<String> = r.get("meeting_status")?;
+        let (kind, at): (ActivityKind, DateTime<Utc>) = match kind.as_str() {
+            "call" => (ActivityKind::Call, r.get("occurred_at")?),
+            "email" if direction.as_deref() == Some("inbound") => {
+                (ActivityKind::EmailIn, r.get("occurred_at")?)
+            }
+            "email" => (ActivityKind::EmailOut, r.get("occurred_at")?),
+            "meeting" => match status.as_deref() {
+                Some("canceled" | "declined" | "no_show") => {
+                    (ActivityKind::MeetingMissed, r.get("occurred_at")?)
+                }
+                _ => (ActivityKind::Meeting, r.get("occurred_at")?),
+            },
+            "note" => {
+                let body: Option<String> = r.get("body")?;
+                let negative = body
+                    .as_deref()
+                    .is_some_and(baton_signals::tone::is_negative);
+                let kind = if negative {
+                    ActivityKind::NegativeNote
+                } else {
+                    ActivityKind::Note
+                };
+                (kind, r.get("occurred_at")?)
+            }
+            _ => (ActivityKind::Task, r.get("completed_at")?),
+        };
+        let thread: Option<String> = r.get("thread_id")?;
+        Ok(Activity {
+            at,
+            owner: r.get("owner_id")?,
+            kind,
+            deal: r.get("deal_id")?,
+            account: r.get("account_id")?,
+            contact: r.get("contact_id")?,
+            thread: thread.as_deref().map(fnv1a),
+        })
+    })
+    .collect()
+}
+
+/// A stable 64-bit hash of a thread id (FNV-1a): threads are only compared for equality.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
