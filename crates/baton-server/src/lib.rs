@@ -17,6 +17,7 @@ mod idempotency;
 pub mod import;
 mod metrics;
 mod operations;
+mod signals_job;
 mod web;
 
 pub use error::{ApiError, Problem};
@@ -54,6 +55,9 @@ pub struct Config {
     /// Let users' external calendar URLs reach addresses off the public internet (loopback,
     /// private networks), for a calendar server inside the organisation's own network.
     pub allow_private_feed_urls: bool,
+    /// Recompute the signals this often (from start); `None` leaves them to be refreshed by
+    /// hand (`Store::refresh_signals`).
+    pub signals_every: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -67,6 +71,7 @@ impl Config {
             body_limit: 1024 * 1024,
             max_connections: 8,
             allow_private_feed_urls: false,
+            signals_every: None,
         }
     }
 }
@@ -90,6 +95,7 @@ pub struct App {
     router: Router,
     store: Store,
     allow_private_feed_urls: bool,
+    signals_every: Option<std::time::Duration>,
 }
 
 impl App {
@@ -121,6 +127,7 @@ impl App {
         let (ops_routes, ops_doc) = operations::router().split_for_parts();
         openapi.merge(ops_doc);
         let allow_private_feed_urls = config.allow_private_feed_urls;
+        let signals_every = config.signals_every;
         let state = AppState {
             store: store.clone(),
             config: Arc::new(config),
@@ -139,6 +146,7 @@ impl App {
             router,
             store,
             allow_private_feed_urls,
+            signals_every,
         })
     }
 
@@ -156,7 +164,7 @@ impl App {
 
     /// Serves until `shutdown` completes, then stops accepting, finishes the requests in flight
     /// and closes the database. Meanwhile external calendars read from URLs are fetched again
-    /// as they fall due.
+    /// as they fall due, and the signals are recomputed on their schedule.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -166,6 +174,9 @@ impl App {
             store.clone(),
             self.allow_private_feed_urls,
         ));
+        let signals = self
+            .signals_every
+            .map(|every| tokio::spawn(signals_job::refresh_forever(store.clone(), every)));
         axum::serve(
             self.listener,
             self.router
@@ -175,6 +186,9 @@ impl App {
         .await
         .context("serving HTTP")?;
         refresh.abort();
+        if let Some(signals) = signals {
+            signals.abort();
+        }
         store.close().await;
         Ok(())
     }

@@ -18,7 +18,7 @@ const RECENT_DAYS: i64 = 42;
 /// The baseline before them.
 const BASELINE_DAYS: i64 = 182;
 /// Below this score an account with an open deal is a finding.
-const SIDEWAYS_BELOW: f64 = 55.0;
+const SIDEWAYS_BELOW: f64 = 60.0;
 /// Their emails in the baseline needed to judge a fall.
 const MIN_BASELINE_EMAILS: usize = 4;
 
@@ -38,20 +38,28 @@ pub struct Health {
 #[derive(Debug, Default, Clone)]
 struct Engagement {
     theirs: usize,
-    ours: usize,
     meetings: usize,
     missed: usize,
     negative: usize,
     contacts: HashSet<baton_model::ContactId>,
-    /// Hours between one of our emails and their next one in the thread.
+    /// Our emails old enough to judge (sent at least [`FAST_HOURS`] before the as-of instant),
+    /// and how many of them they answered within [`FAST_HOURS`].
+    asked: usize,
+    answered_fast: usize,
+    /// Hours between our latest email in a thread and their answer.
     reply_hours: Vec<f64>,
 }
 
 impl Engagement {
-    fn reply_rate(&self) -> Option<f64> {
-        (self.ours >= 3).then(|| (float(to_i64(self.theirs)) / float(to_i64(self.ours))).min(1.5))
+    fn fast_rate(&self) -> Option<f64> {
+        (self.asked > 0).then(|| float(to_i64(self.answered_fast)) / float(to_i64(self.asked)))
     }
 }
+
+/// An answer within this many hours is a prompt one.
+const FAST_HOURS: f64 = 24.0;
+/// A change this unlikely under the account's own baseline is not chance.
+const SIGNIFICANT: f64 = 0.01;
 
 fn to_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -67,18 +75,14 @@ fn engagement(
     let mut all = HashMap::new();
     for account in &timeline.input.accounts {
         let mut pair = (Engagement::default(), Engagement::default());
-        let mut waiting: HashMap<u64, DateTime<Utc>> = HashMap::new();
+        // Our emails waiting for an answer, per thread.
+        let mut waiting: HashMap<u64, Vec<DateTime<Utc>>> = HashMap::new();
         let mut any = false;
         for a in timeline.account_activities(account.id, from, at) {
             any = true;
-            let e = if a.at >= split {
-                &mut pair.0
-            } else {
-                &mut pair.1
-            };
+            let e = pick(&mut pair, a.at >= split);
             match a.kind {
                 ActivityKind::EmailIn => e.theirs += 1,
-                ActivityKind::EmailOut => e.ours += 1,
                 ActivityKind::Meeting => e.meetings += 1,
                 ActivityKind::MeetingMissed => e.missed += 1,
                 ActivityKind::NegativeNote => e.negative += 1,
@@ -90,20 +94,29 @@ fn engagement(
                 e.contacts.insert(c);
             }
             match (a.kind, a.thread) {
-                (ActivityKind::EmailOut, Some(t)) => {
-                    waiting.entry(t).or_insert(a.at);
-                }
+                (ActivityKind::EmailOut, Some(t)) => waiting.entry(t).or_default().push(a.at),
                 (ActivityKind::EmailIn, Some(t)) => {
-                    if let Some(sent) = waiting.remove(&t) {
-                        let e = if sent >= split {
-                            &mut pair.0
-                        } else {
-                            &mut pair.1
-                        };
-                        e.reply_hours.push(days_between(sent, a.at) * 24.0);
+                    let sent = waiting.remove(&t).unwrap_or_default();
+                    for &s in &sent {
+                        let e = pick(&mut pair, s >= split);
+                        e.asked += 1;
+                        if days_between(s, a.at) * 24.0 <= FAST_HOURS {
+                            e.answered_fast += 1;
+                        }
+                    }
+                    if let Some(&latest) = sent.last() {
+                        pick(&mut pair, latest >= split)
+                            .reply_hours
+                            .push(days_between(latest, a.at) * 24.0);
                     }
                 }
                 _ => {}
+            }
+        }
+        // Unanswered emails count once they are old enough to have been answered promptly.
+        for s in waiting.into_values().flatten() {
+            if days_between(s, at) * 24.0 > FAST_HOURS {
+                pick(&mut pair, s >= split).asked += 1;
             }
         }
         if any {
@@ -113,58 +126,106 @@ fn engagement(
     all
 }
 
-/// Points off, with their reasons, for one account's engagement; `org` is how every
-/// account's emails moved (recent per day ÷ baseline per day), so that a quiet season is not
-/// held against one account.
+fn pick(pair: &mut (Engagement, Engagement), recent: bool) -> &mut Engagement {
+    if recent { &mut pair.0 } else { &mut pair.1 }
+}
+
+/// What every account did, to judge one against: the share of our emails answered promptly,
+/// how their emails moved (recent per day ÷ baseline per day, so that a quiet season is not
+/// held against one account), and the median reply time.
+struct Everyone {
+    fast_rate: f64,
+    emails_trend: f64,
+    reply_hours: f64,
+}
+
+impl Everyone {
+    fn of(all: &HashMap<AccountId, (Engagement, Engagement)>) -> Self {
+        let (mut asked, mut fast, mut recent, mut base) = (0, 0, 0, 0);
+        let mut hours = Vec::new();
+        for (r, b) in all.values() {
+            asked += b.asked;
+            fast += b.answered_fast;
+            recent += r.theirs;
+            base += b.theirs;
+            hours.extend_from_slice(&b.reply_hours);
+        }
+        let per_day = |n: usize, days: i64| float(to_i64(n)) / float(days);
+        Everyone {
+            fast_rate: if asked == 0 {
+                0.5
+            } else {
+                float(to_i64(fast)) / float(to_i64(asked))
+            },
+            emails_trend: if base == 0 || recent == 0 {
+                1.0
+            } else {
+                per_day(recent, RECENT_DAYS) / per_day(base, BASELINE_DAYS)
+            },
+            reply_hours: median(&mut hours).unwrap_or(4.0),
+        }
+    }
+}
+
+/// Points off, with their reasons, for one account's engagement; each fall must be unlikely
+/// to be chance given the account's own baseline.
 fn penalties(
     recent: &Engagement,
     base: &Engagement,
-    org: f64,
+    everyone: &Everyone,
     pushes: i64,
 ) -> Option<Vec<(f64, String)>> {
     if base.theirs < MIN_BASELINE_EMAILS {
         return None;
     }
-    let per_day = |n: usize, days: i64| float(to_i64(n)) / float(days);
     let mut off = Vec::new();
-    let emails = per_day(recent.theirs, RECENT_DAYS) / per_day(base.theirs, BASELINE_DAYS) / org;
-    if emails < 0.8 {
-        off.push((
-            30.0 * (1.0 - emails).min(1.0),
-            format!("their emails down {:.0} %", (1.0 - emails) * 100.0),
-        ));
-    }
-    if let (Some(r), Some(b)) = (recent.reply_rate(), base.reply_rate())
-        && b > 0.0
-        && r < 0.8 * b
+    // Prompt answers: the baseline share, pulled towards everyone's when it rests on few emails.
+    let prior = 5.0;
+    let usual = (float(to_i64(base.answered_fast)) + prior * everyone.fast_rate)
+        / (float(to_i64(base.asked)) + prior);
+    if let Some(rate) = recent.fast_rate()
+        && recent.asked >= 4
+        && binomial_at_most(recent.answered_fast, recent.asked, usual) < SIGNIFICANT
     {
-        let fall = 1.0 - r / b;
         off.push((
-            20.0 * fall.min(1.0),
+            45.0 * (1.0 - rate / usual).clamp(0.0, 1.0),
             format!(
-                "they answer {:.0} % of our emails, {:.0} % before",
-                r * 100.0,
-                b * 100.0
+                "they answered {} of our last {} emails within a day, {:.0} % before",
+                recent.answered_fast,
+                recent.asked,
+                usual * 100.0
             ),
         ));
     }
-    if let (Some(r), Some(b)) = (
-        median(&mut recent.reply_hours.clone()),
-        median(&mut base.reply_hours.clone()),
-    ) && b > 0.0
-        && r > 1.5 * b
+    let usual_hours = match median(&mut base.reply_hours.clone()) {
+        Some(h) if base.reply_hours.len() >= 2 => h,
+        _ => everyone.reply_hours,
+    };
+    if recent.reply_hours.len() >= 2
+        && let Some(hours) = median(&mut recent.reply_hours.clone())
+        && hours >= (5.0 * usual_hours).max(FAST_HOURS)
     {
         off.push((
-            15.0 * ((r / b - 1.0) / 3.0).min(1.0),
-            format!("they take {r:.0} h to answer, {b:.0} h before"),
+            30.0,
+            format!("they take {hours:.0} h to answer, {usual_hours:.0} h before"),
         ));
     }
-    let meetings =
-        per_day(recent.meetings, RECENT_DAYS) / per_day(base.meetings, BASELINE_DAYS).max(1e-9);
-    if base.meetings >= 3 && meetings < 0.6 {
+    let expected = float(to_i64(base.theirs)) * float(RECENT_DAYS) / float(BASELINE_DAYS)
+        * everyone.emails_trend;
+    if poisson_at_most(recent.theirs, expected) < SIGNIFICANT {
+        let fall = 1.0 - float(to_i64(recent.theirs)) / expected;
         off.push((
-            10.0 * (1.0 - meetings).min(1.0),
-            format!("meetings down {:.0} %", (1.0 - meetings) * 100.0),
+            20.0 * fall.clamp(0.0, 1.0),
+            format!("their emails down {:.0} %", fall * 100.0),
+        ));
+    }
+    let expected_meetings =
+        float(to_i64(base.meetings)) * float(RECENT_DAYS) / float(BASELINE_DAYS);
+    if poisson_at_most(recent.meetings, expected_meetings) < SIGNIFICANT {
+        let fall = 1.0 - float(to_i64(recent.meetings)) / expected_meetings;
+        off.push((
+            10.0 * fall.clamp(0.0, 1.0),
+            format!("meetings down {:.0} %", fall * 100.0),
         ));
     }
     if recent.missed > 0 {
@@ -173,11 +234,10 @@ fn penalties(
             format!("{} meetings canceled, declined or missed", recent.missed),
         ));
     }
-    // People involved: recent against a six-week share of the baseline's.
-    let expected =
-        float(to_i64(base.contacts.len())) * float(RECENT_DAYS) / float(BASELINE_DAYS) * 2.0;
+    // People involved: recent against a six-week share of the baseline's, when several were.
     let people = float(to_i64(recent.contacts.len()));
-    if base.contacts.len() >= 2 && people < 0.6 * expected.min(float(to_i64(base.contacts.len()))) {
+    let before = float(to_i64(base.contacts.len()));
+    if base.contacts.len() >= 3 && people < 0.3 * before {
         off.push((
             10.0,
             format!(
@@ -203,15 +263,35 @@ fn penalties(
     Some(off)
 }
 
-/// How every account's emails moved: all their emails recent per day ÷ baseline per day.
-fn org_trend(all: &HashMap<AccountId, (Engagement, Engagement)>) -> f64 {
-    let (r, b) = all
-        .values()
-        .fold((0, 0), |(r, b), (x, y)| (r + x.theirs, b + y.theirs));
-    if b == 0 || r == 0 {
+/// P(X ≤ k) for X ~ Binomial(n, p).
+fn binomial_at_most(k: usize, n: usize, p: f64) -> f64 {
+    if p <= 0.0 {
         return 1.0;
     }
-    (float(to_i64(r)) / float(RECENT_DAYS)) / (float(to_i64(b)) / float(BASELINE_DAYS))
+    if p >= 1.0 {
+        return if k >= n { 1.0 } else { 0.0 };
+    }
+    let mut term = (1.0 - p).powf(float(to_i64(n)));
+    let mut sum = term;
+    for i in 0..k.min(n) {
+        term *= float(to_i64(n - i)) / float(to_i64(i + 1)) * p / (1.0 - p);
+        sum += term;
+    }
+    sum.min(1.0)
+}
+
+/// P(X ≤ k) for X ~ Poisson(λ).
+fn poisson_at_most(k: usize, lambda: f64) -> f64 {
+    if lambda <= 0.0 {
+        return 1.0;
+    }
+    let mut term = (-lambda).exp();
+    let mut sum = term;
+    for i in 1..=k {
+        term *= lambda / float(to_i64(i));
+        sum += term;
+    }
+    sum.min(1.0)
 }
 
 /// Close-date pushes on the account's deals in the recent weeks.
@@ -257,11 +337,16 @@ pub fn health(timeline: &Timeline, at: DateTime<Utc>) -> Vec<Health> {
 
 fn scores(timeline: &Timeline, at: DateTime<Utc>) -> HashMap<AccountId, (f64, Vec<String>)> {
     let all = engagement(timeline, at);
-    let org = org_trend(&all);
+    let everyone = Everyone::of(&all);
     let pushes = recent_pushes(timeline, at);
     all.iter()
         .filter_map(|(id, (recent, base))| {
-            let off = penalties(recent, base, org, pushes.get(id).copied().unwrap_or(0))?;
+            let off = penalties(
+                recent,
+                base,
+                &everyone,
+                pushes.get(id).copied().unwrap_or(0),
+            )?;
             let score = 100.0 - off.iter().map(|o| o.0).sum::<f64>();
             Some((
                 *id,

@@ -20,8 +20,15 @@ const PAST_QUARTERS: usize = 4;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Scope {
-    Rep { id: i64, name: String },
-    Team { name: String },
+    Rep {
+        id: i64,
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        source_id: Option<String>,
+    },
+    Team {
+        name: String,
+    },
     Organisation,
 }
 
@@ -157,6 +164,7 @@ pub fn forecast(
                 Scope::Rep {
                     id: rep.id.0,
                     name: rep.name.clone(),
+                    source_id: rep.source_id.clone(),
                 },
                 *quarter,
                 &s,

@@ -36,7 +36,7 @@ mod quotas;
 mod refs;
 mod reports;
 mod sessions;
-mod signals;
+pub mod signals;
 pub mod sql_console;
 mod teams;
 mod today;

@@ -108,6 +108,10 @@ struct ServeArgs {
     /// private networks), for a calendar server inside your own network.
     #[arg(long, env = "BATON_ALLOW_PRIVATE_FEED_URLS")]
     allow_private_feed_urls: bool,
+    /// Recompute the signals (findings, win probabilities, forecast) every this many minutes,
+    /// starting at launch; 0 turns the schedule off.
+    #[arg(long, env = "BATON_SIGNALS_EVERY_MINUTES", default_value_t = 15)]
+    signals_every_minutes: u64,
 }
 
 #[derive(Subcommand)]
@@ -200,6 +204,8 @@ impl Cli {
             body_limit: args.body_limit,
             max_connections: args.max_connections,
             allow_private_feed_urls: args.allow_private_feed_urls,
+            signals_every: (args.signals_every_minutes > 0)
+                .then(|| std::time::Duration::from_secs(60 * args.signals_every_minutes)),
             ..Config::new(self.url())
         }
     }

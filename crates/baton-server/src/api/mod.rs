@@ -23,6 +23,7 @@ mod quotas;
 mod refunds;
 mod reports;
 mod saved_queries;
+mod signals;
 mod sql;
 mod teams;
 mod tokens;
@@ -108,6 +109,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(refunds::router())
         .merge(reports::router())
         .merge(saved_queries::router())
+        .merge(signals::router())
         .merge(sql::router())
         .merge(teams::router())
         .merge(tokens::router())

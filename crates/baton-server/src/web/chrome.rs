@@ -56,6 +56,7 @@ impl Chrome {
         let role = session.actor.role;
         let mut nav = vec![
             ("/today", "Today"),
+            ("/signals", "Signals"),
             ("/dashboard", "Dashboard"),
             ("/pipeline", "Pipeline"),
             ("/deals", "Deals"),

@@ -22,6 +22,7 @@ mod reports;
 mod search;
 mod session;
 mod settings;
+mod signals;
 mod sql;
 mod today;
 
@@ -50,6 +51,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/reports/quarterly.xlsx", get(reports::xlsx))
         .route("/reports/quarterly.csv", get(reports::csv))
         .route("/search", get(search::search))
+        .route("/signals", get(signals::page))
+        .route("/signals/{id}", post(signals::act))
         .route("/duplicates", get(duplicates::page))
         .route("/duplicates/card", get(duplicates::card))
         .route("/duplicates/merge", post(duplicates::merge))

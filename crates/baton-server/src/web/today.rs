@@ -67,6 +67,7 @@ pub trait TodayCard: Send + Sync {
 /// Every card, in page order.
 fn cards() -> Vec<Box<dyn TodayCard>> {
     vec![
+        Box::new(super::signals::SignalsCard),
         Box::new(ClosingThisMonth),
         Box::new(GoneQuiet),
         Box::new(OverdueTasks),

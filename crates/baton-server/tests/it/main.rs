@@ -18,6 +18,7 @@ mod import;
 mod import_jobs;
 mod operations;
 mod reports;
+mod signals;
 mod sql;
 mod sql_page;
 mod visibility;

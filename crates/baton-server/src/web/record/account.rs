@@ -172,7 +172,8 @@ impl Shown for AccountView {
             .store
             .list_contacts(actor, &first_hundred(by_account(), "last_name")?)
             .await?;
-        Ok(vec![
+        let signals = super::signal_section(s, actor, "account", self.0.id.0).await?;
+        let mut sections = vec![
             Related {
                 title: "Deals",
                 items: deals
@@ -207,7 +208,9 @@ impl Shown for AccountView {
                     .collect(),
                 empty: "No contacts yet.",
             },
-        ])
+        ];
+        sections.push(signals);
+        Ok(sections)
     }
 
     async fn history(&self, s: &AppState, actor: &Actor) -> Result<Vec<FieldChange>, StoreError> {

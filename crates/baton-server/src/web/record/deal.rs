@@ -265,6 +265,48 @@ impl Shown for DealView {
                 empty: "No contacts on this deal.",
             },
         ];
+        // What the signals say: the chance it is won, with what moved it, and its warnings.
+        if let Some(odds) = s.store.win_odds(actor, self.deal.id).await? {
+            let factors = odds
+                .factors
+                .as_array()
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|f| {
+                            let name = f.get("feature")?.as_str()?.replace('_', " ");
+                            let effect = f.get("effect")?.as_f64()?;
+                            Some(format!(
+                                "{name} {}",
+                                if effect >= 0.0 {
+                                    "raises it"
+                                } else {
+                                    "lowers it"
+                                }
+                            ))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let how = if odds.method == "learned" {
+                "learned from this organisation's closed deals"
+            } else {
+                "the stage's probability: too few closed deals to learn from yet"
+            };
+            sections.push(Related {
+                title: "Win probability",
+                items: vec![(
+                    "/signals".to_owned(),
+                    format!("{:.0} %", odds.percent),
+                    format!(
+                        "{how}{}{factors}",
+                        if factors.is_empty() { "" } else { "; " }
+                    ),
+                )],
+                empty: "",
+            });
+        }
+        sections.push(super::signal_section(s, actor, "deal", self.deal.id.0).await?);
         // Refunds and churn claw back commission; finance records them over the API.
         let refunds = s.store.deal_refunds(actor, self.deal.id).await?;
         if !refunds.is_empty() {

@@ -116,6 +116,35 @@ pub fn routes<R: Shown>(router: Router<AppState>) -> Router<AppState> {
         .route(&format!("{path}/{{id}}/activities"), post(log::<R>))
 }
 
+/// The open signal findings about a record, as a related section of its page.
+pub(crate) async fn signal_section(
+    s: &AppState,
+    actor: &baton_store::Actor,
+    subject_type: &str,
+    id: i64,
+) -> Result<Related, baton_store::StoreError> {
+    let filter = baton_store::signals::FindingFilter {
+        include_closed: false,
+        subject: Some((subject_type.to_owned(), id)),
+        limit: Some(20),
+    };
+    let findings = s.store.signal_findings(actor, &filter).await?;
+    Ok(Related {
+        title: "Signals",
+        items: findings
+            .into_iter()
+            .map(|f| {
+                (
+                    format!("/signals#finding-{}", f.id),
+                    super::signals::label(&f.kind).to_owned(),
+                    f.summary,
+                )
+            })
+            .collect(),
+        empty: "Nothing noticed.",
+    })
+}
+
 /// A list of related records on a record page: (href, title, detail) each.
 pub struct Related {
     pub title: &'static str,

@@ -56,12 +56,13 @@ async fn stages(conn: &mut Conn<'_>) -> Result<Vec<Stage>> {
     .collect()
 }
 
-/// Active reps, by name, with their first team.
+/// Every rep, by name, with their first team. Inactive ones too: an imported history's reps
+/// are inactive users (they cannot sign in), and what they did is still what the signals read.
 async fn reps(conn: &mut Conn<'_>) -> Result<Vec<Rep>> {
     conn.fetch_all(query(
         "SELECT u.id, u.name, u.source_id, (SELECT t.name FROM team_members tm \
          JOIN teams t ON t.id = tm.team_id WHERE tm.user_id = u.id ORDER BY t.id LIMIT 1) AS team \
-         FROM users u WHERE u.role = 'rep' AND u.active ORDER BY lower(u.name), u.id",
+         FROM users u WHERE u.role = 'rep' ORDER BY lower(u.name), u.id",
     ))
     .await?
     .iter()

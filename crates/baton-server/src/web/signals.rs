@@ -1,0 +1,248 @@
+//! The Signals page and its Today card: what Baton noticed about deals, accounts and reps,
+//! with the evidence, for the records the viewer may see; and the actions on a finding
+//! (acknowledge, snooze a week, resolve with a note, assign a follow-up task).
+
+use super::chrome::Chrome;
+use super::error::PageError;
+use super::format::{ago, day};
+use super::forms::Submitted;
+use super::session::WebUser;
+use super::today::{Card, CardItem, TodayCard, TodayContext};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::ApiPath;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use baton_model::activity::ActivityKind;
+use baton_model::records::ActivityInput;
+use baton_model::{AccountId, DealId, FieldErrors};
+use baton_store::signals::{FindingFilter, FindingStatus, StoredFinding};
+use chrono::{Duration, NaiveDate, Utc};
+use futures::future::BoxFuture;
+use serde::Deserialize;
+
+/// A finding as the page shows it.
+pub struct Row {
+    pub finding: StoredFinding,
+    pub href: String,
+    pub label: &'static str,
+    pub evidence: Vec<(String, String)>,
+    pub first_seen: String,
+    /// When what was noticed began, as a day; empty when unknown.
+    pub since: String,
+    pub status: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "signals/page.html")]
+pub struct Page {
+    chrome: Chrome,
+    open: Vec<Row>,
+    closed: Vec<Row>,
+    show_closed: bool,
+    notice: Option<String>,
+    default_due: NaiveDate,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    closed: bool,
+    notice: Option<String>,
+}
+
+/// What a kind of finding is called on the page.
+pub fn label(kind: &str) -> &'static str {
+    match kind {
+        "no_activity" => "Gone quiet",
+        "ghosted" => "Ghosted",
+        "stalled" => "Stalled in stage",
+        "pushed" => "Close date pushed",
+        "amount_cut" => "Amount cut",
+        "single_threaded" => "Single-threaded",
+        "overdue" => "Past its close date",
+        "rep_at_risk" => "Rep at risk",
+        "account_sideways" => "Account going sideways",
+        _ => "Signal",
+    }
+}
+
+fn row(finding: StoredFinding, now: chrono::DateTime<Utc>) -> Row {
+    let href = match finding.subject_type.as_str() {
+        "deal" => format!("/deals/{}", finding.subject_id),
+        "account" => format!("/accounts/{}", finding.subject_id),
+        _ => format!("/deals?owner_id={}", finding.subject_id),
+    };
+    let evidence = finding
+        .evidence
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    (
+                        k.replace('_', " "),
+                        v.to_string().trim_matches('"').to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let status = match finding.status {
+        FindingStatus::Open => "open",
+        FindingStatus::Acknowledged => "acknowledged",
+        FindingStatus::Snoozed => "snoozed",
+        FindingStatus::Resolved => "resolved",
+        FindingStatus::Cleared => "no longer raised",
+    };
+    Row {
+        label: label(&finding.kind),
+        href,
+        evidence,
+        first_seen: ago(finding.first_seen_at, now),
+        since: finding.since.map(day).unwrap_or_default(),
+        status,
+        finding,
+    }
+}
+
+/// `GET /signals`.
+pub async fn page(
+    State(s): State<AppState>,
+    user: WebUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Page, PageError> {
+    let now = baton_store::now();
+    let filter = FindingFilter {
+        include_closed: q.closed,
+        subject: None,
+        limit: Some(500),
+    };
+    let findings = s.store.signal_findings(&user.0.actor, &filter).await?;
+    let (closed, open): (Vec<_>, Vec<_>) = findings
+        .into_iter()
+        .map(|f| row(f, now))
+        .partition(|r| r.finding.closed_at.is_some());
+    Ok(Page {
+        chrome: Chrome::new(&user, "/signals", "Signals"),
+        open,
+        closed,
+        show_closed: q.closed,
+        notice: q.notice,
+        default_due: (now + Duration::days(2)).date_naive(),
+    })
+}
+
+/// `POST /signals/{id}`: `action` is `acknowledge`, `snooze` (a week), `resolve` (with
+/// `note`) or `follow_up` (a task due `due_date`).
+pub async fn act(
+    State(s): State<AppState>,
+    user: WebUser,
+    ApiPath(id): ApiPath<i64>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = Submitted::parse(&body);
+    let actor = &user.0.actor;
+    let note = form.get("note");
+    let note = Some(note.trim()).filter(|n| !n.is_empty());
+    let notice = match form.get("action").as_str() {
+        "acknowledge" => {
+            s.store
+                .act_on_finding(actor, id, FindingStatus::Acknowledged, None, note)
+                .await?;
+            "Acknowledged."
+        }
+        "snooze" => {
+            let until = baton_store::now() + Duration::days(7);
+            s.store
+                .act_on_finding(actor, id, FindingStatus::Snoozed, Some(until), note)
+                .await?;
+            "Snoozed for a week."
+        }
+        "resolve" => {
+            s.store
+                .act_on_finding(actor, id, FindingStatus::Resolved, None, note)
+                .await?;
+            "Resolved."
+        }
+        "follow_up" => {
+            let due: NaiveDate = form.get("due_date").parse().map_err(|_| {
+                ApiError::Invalid(FieldErrors::one(
+                    "due_date",
+                    "expected a date like 2026-12-09",
+                ))
+            })?;
+            let finding = s.store.signal_finding(actor, id).await?;
+            let task = ActivityInput {
+                kind: Some(ActivityKind::Task),
+                subject: Some(Some(format!("Follow up: {}", finding.summary))),
+                owner_id: Some(finding.owner_id),
+                deal_id: Some(
+                    (finding.subject_type == "deal").then_some(DealId(finding.subject_id)),
+                ),
+                account_id: Some(
+                    (finding.subject_type == "account").then_some(AccountId(finding.subject_id)),
+                ),
+                due_date: Some(Some(due)),
+                ..ActivityInput::default()
+            };
+            let task = s.store.create_activity(actor, task.validate(None)?).await?;
+            s.store.link_follow_up(actor, id, task.id.0).await?;
+            "Follow-up task assigned."
+        }
+        other => {
+            return Err(ApiError::Invalid(FieldErrors::one(
+                "action",
+                format!("{other:?}: expected acknowledge, snooze, resolve or follow_up"),
+            ))
+            .into());
+        }
+    };
+    Ok(Redirect::to(&format!(
+        "/signals?notice={}#finding-{id}",
+        notice.replace(' ', "+")
+    ))
+    .into_response())
+}
+
+/// Today's "Signals" card: the most pressing open findings the viewer may see.
+pub struct SignalsCard;
+
+impl TodayCard for SignalsCard {
+    fn load<'a>(&'a self, ctx: &'a TodayContext) -> BoxFuture<'a, Result<Option<Card>, ApiError>> {
+        Box::pin(async move {
+            let filter = FindingFilter {
+                include_closed: false,
+                subject: None,
+                limit: Some(5),
+            };
+            let findings = ctx.store.signal_findings(&ctx.actor, &filter).await?;
+            let items = findings
+                .into_iter()
+                .filter(|f| f.status == FindingStatus::Open)
+                .map(|f| {
+                    let r = row(f, ctx.now);
+                    CardItem {
+                        href: r.href,
+                        title: r.finding.subject_name.clone(),
+                        detail: r.finding.summary.clone(),
+                        badge: Some(r.label.to_owned()),
+                        urgent: r.finding.severity == "critical",
+                    }
+                })
+                .collect();
+            Ok(Some(Card {
+                id: "signals",
+                title: "Signals".into(),
+                note: "What Baton noticed before the numbers show it, most pressing first.".into(),
+                items,
+                empty: "Nothing noticed: no deal, account or rep needs a look.",
+                total: None,
+                link: Some(("/signals".into(), "All signals".into())),
+                lazy: None,
+            }))
+        })
+    }
+}

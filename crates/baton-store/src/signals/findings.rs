@@ -1,0 +1,564 @@
+//! Findings kept: each run of the engine updates the live finding of a kind about a record
+//! (or raises a new one), and closes those no longer raised, so the team sees what was raised
+//! when. People acknowledge, snooze, resolve with a note, or assign a follow-up task; each of
+//! those is audit-logged. Who sees a finding is the visibility of its record, in the query:
+//! a deal's or an account's findings go with the record; findings about a rep go to the
+//! coordinators, admins and the managers above the rep, never to a rep.
+
+use crate::audit::write_audit;
+use crate::db::{Conn, Row, built_query, query};
+use crate::visibility::{Entity, Scope};
+use crate::{Actor, Result, Store, StoreError, now};
+use baton_model::{DealId, FieldErrors, Role, UserId};
+use baton_signals::{Finding, SubjectKind, Timeline};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+/// What became of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    Open,
+    Acknowledged,
+    Snoozed,
+    Resolved,
+    /// No longer raised by the engine.
+    Cleared,
+}
+
+impl FindingStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            FindingStatus::Open => "open",
+            FindingStatus::Acknowledged => "acknowledged",
+            FindingStatus::Snoozed => "snoozed",
+            FindingStatus::Resolved => "resolved",
+            FindingStatus::Cleared => "cleared",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Self> {
+        Ok(match text {
+            "open" => FindingStatus::Open,
+            "acknowledged" => FindingStatus::Acknowledged,
+            "snoozed" => FindingStatus::Snoozed,
+            "resolved" => FindingStatus::Resolved,
+            "cleared" => FindingStatus::Cleared,
+            other => return Err(StoreError::Corrupt(format!("finding status {other:?}"))),
+        })
+    }
+}
+
+/// A finding as kept.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredFinding {
+    pub id: i64,
+    pub kind: String,
+    pub subject_type: String,
+    pub subject_id: i64,
+    pub subject_name: String,
+    pub owner_id: UserId,
+    pub severity: String,
+    pub score: i64,
+    pub since: Option<NaiveDate>,
+    pub summary: String,
+    pub evidence: Value,
+    pub status: FindingStatus,
+    pub snoozed_until: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+    pub follow_up_task_id: Option<i64>,
+    pub first_seen_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+/// Which findings to list.
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    /// Also closed ones (resolved, or no longer raised).
+    pub include_closed: bool,
+    /// Only those about this record (`("deal", 12)`).
+    pub subject: Option<(String, i64)>,
+    /// At most this many, highest score first.
+    pub limit: Option<i64>,
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RefreshSummary {
+    pub raised: usize,
+    pub updated: usize,
+    pub cleared: usize,
+    pub probabilities: usize,
+}
+
+/// A deal's chance of being won, as last computed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WinOdds {
+    /// Percent, to one decimal.
+    pub percent: f64,
+    pub method: String,
+    pub factors: Value,
+    pub computed_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "f.id, f.kind, f.subject_type, f.subject_id, f.subject_name, f.owner_id, \
+    f.severity, f.score, f.since, f.summary, f.evidence, f.status, f.snoozed_until, f.note, \
+    f.follow_up_task_id, f.first_seen_at, f.last_seen_at, f.closed_at, f.version";
+
+fn from_row(r: &Row) -> Result<StoredFinding> {
+    Ok(StoredFinding {
+        id: r.get("id")?,
+        kind: r.get("kind")?,
+        subject_type: r.get("subject_type")?,
+        subject_id: r.get("subject_id")?,
+        subject_name: r.get("subject_name")?,
+        owner_id: r.get("owner_id")?,
+        severity: r.get("severity")?,
+        score: r.get("score")?,
+        since: r.get("since")?,
+        summary: r.get("summary")?,
+        evidence: r.json("evidence")?,
+        status: FindingStatus::parse(&r.get::<String>("status")?)?,
+        snoozed_until: r.get("snoozed_until")?,
+        note: r.get("note")?,
+        follow_up_task_id: r.get("follow_up_task_id")?,
+        first_seen_at: r.get("first_seen_at")?,
+        last_seen_at: r.get("last_seen_at")?,
+        closed_at: r.get("closed_at")?,
+        version: r.get("version")?,
+    })
+}
+
+/// The predicate on findings (alias `f`) the actor may see.
+fn visible(scope: &Scope) -> String {
+    let deals = scope.deal_visible_by_id("f.subject_id");
+    let accounts = scope.account_visible_by_id("f.subject_id");
+    let people = match scope.actor.role {
+        Role::Admin | Role::Coordinator => "TRUE".to_owned(),
+        Role::Manager => format!(
+            "f.subject_id <> {} AND {}",
+            scope.actor.user_id.0,
+            scope.reaches_owner(Entity::Deal, "f.subject_id")
+        ),
+        Role::Rep | Role::Finance => "FALSE".to_owned(),
+    };
+    format!(
+        "((f.subject_type = 'deal' AND {deals}) OR (f.subject_type = 'account' AND {accounts}) \
+         OR (f.subject_type = 'user' AND {people}))"
+    )
+}
+
+impl Store {
+    /// Runs the signals engine over the whole organisation as of now and keeps what it says:
+    /// findings raised, updated or cleared, every open deal's win probability, the forecast.
+    pub async fn refresh_signals(&self) -> Result<RefreshSummary> {
+        let input = self.signal_input().await?;
+        let at = now();
+        let (timeline, report) = tokio::task::spawn_blocking(move || {
+            let timeline = Timeline::new(input);
+            let report = baton_signals::evaluate(&timeline, at);
+            (timeline, report)
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("signals: {e}")))?;
+        let owners = owners(&timeline, at);
+        let mut tx = self.begin().await?;
+        let conn = &mut tx.conn();
+        let live: HashMap<(String, String, i64), (i64, String)> = conn
+            .fetch_all(query(
+                "SELECT id, kind, subject_type, subject_id, status FROM signal_findings \
+                 WHERE closed_at IS NULL",
+            ))
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    (r.get("kind")?, r.get("subject_type")?, r.get("subject_id")?),
+                    (r.get("id")?, r.get("status")?),
+                ))
+            })
+            .collect::<Result<_>>()?;
+        let mut summary = RefreshSummary {
+            raised: 0,
+            updated: 0,
+            cleared: 0,
+            probabilities: report.probabilities.len(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        for f in &report.findings {
+            let Some(&owner) = owners.get(&(f.subject.kind, f.subject.id)) else {
+                continue;
+            };
+            let key = (
+                f.kind.as_str().to_owned(),
+                subject_type(f.subject.kind).to_owned(),
+                f.subject.id,
+            );
+            let evidence = evidence(f);
+            if let Some((id, _)) = live.get(&key) {
+                seen.insert(*id);
+                conn.execute(
+                    query(
+                        "UPDATE signal_findings SET severity = $2, score = $3, since = $4, \
+                         summary = $5, evidence = $6, owner_id = $7, subject_name = $8, \
+                         last_seen_at = $9, updated_at = $9, \
+                         status = CASE WHEN status = 'snoozed' AND snoozed_until <= $9 \
+                         THEN 'open' ELSE status END WHERE id = $1",
+                    )
+                    .bind(*id)
+                    .bind(severity(f))
+                    .bind(i64::from(f.score))
+                    .bind(f.since)
+                    .bind(f.summary.as_str())
+                    .bind(evidence)
+                    .bind(owner)
+                    .bind(f.subject.name.as_str())
+                    .bind(at),
+                )
+                .await?;
+                summary.updated += 1;
+            } else {
+                conn.execute(
+                    query(
+                        "INSERT INTO signal_findings (kind, subject_type, subject_id, \
+                         subject_name, owner_id, severity, score, since, summary, evidence, \
+                         status, first_seen_at, last_seen_at, version, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $11, 1, \
+                         $11, $11)",
+                    )
+                    .bind(key.0.as_str())
+                    .bind(key.1.as_str())
+                    .bind(key.2)
+                    .bind(f.subject.name.as_str())
+                    .bind(owner)
+                    .bind(severity(f))
+                    .bind(i64::from(f.score))
+                    .bind(f.since)
+                    .bind(f.summary.as_str())
+                    .bind(evidence)
+                    .bind(at),
+                )
+                .await?;
+                summary.raised += 1;
+            }
+        }
+        for (id, status) in live.values() {
+            if !seen.contains(id) {
+                let closed = if status == "resolved" {
+                    "resolved"
+                } else {
+                    "cleared"
+                };
+                conn.execute(
+                    query(
+                        "UPDATE signal_findings SET status = $2, closed_at = $3, updated_at = $3 \
+                         WHERE id = $1",
+                    )
+                    .bind(*id)
+                    .bind(closed)
+                    .bind(at),
+                )
+                .await?;
+                summary.cleared += 1;
+            }
+        }
+        conn.execute(query("DELETE FROM deal_win_probabilities"))
+            .await?;
+        for chunk in report.probabilities.chunks(200) {
+            let mut sql = String::from(
+                "INSERT INTO deal_win_probabilities (deal_id, basis_points, method, factors, \
+                 computed_at) VALUES ",
+            );
+            let mut args = Vec::new();
+            for (i, p) in chunk.iter().enumerate() {
+                let n = i * 5;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                let _ = write!(
+                    sql,
+                    "(${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5
+                );
+                args.push(p.deal.0.into());
+                args.push(baton_reports::stats::whole(p.probability * 10_000.0).into());
+                args.push(method(p.method).into());
+                args.push(
+                    serde_json::to_value(&p.factors)
+                        .unwrap_or(Value::Null)
+                        .into(),
+                );
+                args.push(at.into());
+            }
+            conn.execute(built_query(sql).bind_all(args)).await?;
+        }
+        conn.execute(query("DELETE FROM signal_runs")).await?;
+        conn.execute(
+            query(
+                "INSERT INTO signal_runs (as_of, finished_at, findings, model, forecast) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(at)
+            .bind(now())
+            .bind(i64::try_from(report.findings.len()).unwrap_or(i64::MAX))
+            .bind(serde_json::to_value(report.model).unwrap_or(Value::Null))
+            .bind(serde_json::to_value(&report.forecast).unwrap_or(Value::Null)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// The findings the actor may see, highest score first.
+    pub async fn signal_findings(
+        &self,
+        actor: &Actor,
+        filter: &FindingFilter,
+    ) -> Result<Vec<StoredFinding>> {
+        let conn = &mut self.reader();
+        let scope = Scope::of(conn, actor).await?;
+        let (subject_type, subject_id) = filter.subject.clone().unzip();
+        conn.fetch_all(
+            built_query(format!(
+                "SELECT {COLUMNS} FROM signal_findings f WHERE {} \
+                 AND ($1 OR f.closed_at IS NULL) \
+                 AND ($2 IS NULL OR (f.subject_type = $2 AND f.subject_id = $3)) \
+                 ORDER BY f.closed_at IS NOT NULL, f.score DESC, f.id LIMIT $4",
+                visible(&scope)
+            ))
+            .bind(filter.include_closed)
+            .bind(subject_type)
+            .bind(subject_id)
+            .bind(filter.limit.unwrap_or(500)),
+        )
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+    }
+
+    /// One finding the actor may see.
+    pub async fn signal_finding(&self, actor: &Actor, id: i64) -> Result<StoredFinding> {
+        load(&mut self.reader(), actor, id).await
+    }
+
+    /// Acknowledges, snoozes (until `until`) or resolves (with `note`) a finding; audit-logged.
+    pub async fn act_on_finding(
+        &self,
+        actor: &Actor,
+        id: i64,
+        status: FindingStatus,
+        until: Option<DateTime<Utc>>,
+        note: Option<&str>,
+    ) -> Result<StoredFinding> {
+        let at = now();
+        match status {
+            FindingStatus::Snoozed if until.is_none_or(|u| u <= at) => {
+                return Err(StoreError::Invalid(FieldErrors::one(
+                    "until",
+                    "a snooze needs a time in the future",
+                )));
+            }
+            FindingStatus::Open | FindingStatus::Cleared => {
+                return Err(StoreError::Invalid(FieldErrors::one(
+                    "status",
+                    "a finding can be acknowledged, snoozed or resolved",
+                )));
+            }
+            _ => {}
+        }
+        let mut tx = self.begin().await?;
+        let conn = &mut tx.conn();
+        let before = load(conn, actor, id).await?;
+        if before.closed_at.is_some() {
+            return Err(StoreError::Invalid(FieldErrors::one(
+                "status",
+                "the finding is closed already",
+            )));
+        }
+        let closed = (status == FindingStatus::Resolved).then_some(at);
+        conn.execute(
+            query(
+                "UPDATE signal_findings SET status = $2, snoozed_until = $3, \
+                 note = COALESCE($4, note), closed_at = $5, version = version + 1, \
+                 updated_at = $6 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(status.as_str())
+            .bind(if status == FindingStatus::Snoozed {
+                until
+            } else {
+                None
+            })
+            .bind(note)
+            .bind(closed)
+            .bind(at),
+        )
+        .await?;
+        let after = load(conn, actor, id).await?;
+        write_audit(
+            conn,
+            Some(actor.user_id),
+            status.as_str(),
+            "signal_finding",
+            id,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Records the follow-up task made for a finding; audit-logged.
+    pub async fn link_follow_up(
+        &self,
+        actor: &Actor,
+        id: i64,
+        task_id: i64,
+    ) -> Result<StoredFinding> {
+        let at = now();
+        let mut tx = self.begin().await?;
+        let conn = &mut tx.conn();
+        let before = load(conn, actor, id).await?;
+        conn.execute(
+            query(
+                "UPDATE signal_findings SET follow_up_task_id = $2, version = version + 1, \
+                 updated_at = $3 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(task_id)
+            .bind(at),
+        )
+        .await?;
+        let after = load(conn, actor, id).await?;
+        write_audit(
+            conn,
+            Some(actor.user_id),
+            "follow_up",
+            "signal_finding",
+            id,
+            Some(&before),
+            Some(&after),
+            at,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// A deal's win probability as last computed, if the actor may see the deal.
+    pub async fn win_odds(&self, actor: &Actor, deal: DealId) -> Result<Option<WinOdds>> {
+        let conn = &mut self.reader();
+        let scope = Scope::of(conn, actor).await?;
+        let row = conn
+            .fetch_optional(
+                built_query(format!(
+                    "SELECT p.basis_points, p.method, p.factors, p.computed_at \
+                     FROM deal_win_probabilities p WHERE p.deal_id = $1 AND {}",
+                    scope.deal_visible_by_id("p.deal_id")
+                ))
+                .bind(deal),
+            )
+            .await?;
+        row.map(|r| {
+            Ok(WinOdds {
+                percent: baton_reports::stats::float(r.get::<i64>("basis_points")?) / 100.0,
+                method: r.get("method")?,
+                factors: r.json("factors")?,
+                computed_at: r.get("computed_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The latest run's forecast (`baton_signals::Forecast` as JSON) and when it ran.
+    pub async fn latest_forecast(&self) -> Result<Option<(DateTime<Utc>, Value)>> {
+        let row = self
+            .reader()
+            .fetch_optional(query(
+                "SELECT as_of, forecast FROM signal_runs ORDER BY id DESC LIMIT 1",
+            ))
+            .await?;
+        row.map(|r| Ok((r.get("as_of")?, r.json("forecast")?)))
+            .transpose()
+    }
+}
+
+async fn load(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<StoredFinding> {
+    let scope = Scope::of(conn, actor).await?;
+    let row = conn
+        .fetch_optional(
+            built_query(format!(
+                "SELECT {COLUMNS} FROM signal_findings f WHERE f.id = $1 AND {}",
+                visible(&scope)
+            ))
+            .bind(id),
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    from_row(&row)
+}
+
+fn subject_type(kind: SubjectKind) -> &'static str {
+    match kind {
+        SubjectKind::Deal => "deal",
+        SubjectKind::Account => "account",
+        SubjectKind::User => "user",
+    }
+}
+
+fn severity(f: &Finding) -> &'static str {
+    match f.severity {
+        baton_signals::Severity::Info => "info",
+        baton_signals::Severity::Warning => "warning",
+        baton_signals::Severity::Critical => "critical",
+    }
+}
+
+fn method(m: baton_signals::Method) -> &'static str {
+    match m {
+        baton_signals::Method::Learned => "learned",
+        baton_signals::Method::StageProbability => "stage_probability",
+    }
+}
+
+fn evidence(f: &Finding) -> Value {
+    Value::Object(
+        f.evidence
+            .iter()
+            .map(|e| {
+                (
+                    e.name.to_owned(),
+                    serde_json::to_value(&e.value).unwrap_or(Value::Null),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Whose each subject is as of `at`: a deal's owner then, an account's owner, the rep.
+fn owners(timeline: &Timeline, at: DateTime<Utc>) -> HashMap<(SubjectKind, i64), UserId> {
+    let mut owners = HashMap::new();
+    for deal in &timeline.input.deals {
+        let owner = timeline.deal_at(deal, at).map_or(deal.owner, |d| d.owner);
+        owners.insert((SubjectKind::Deal, deal.id.0), owner);
+    }
+    for account in &timeline.input.accounts {
+        owners.insert((SubjectKind::Account, account.id.0), account.owner);
+    }
+    for rep in &timeline.input.reps {
+        owners.insert((SubjectKind::User, rep.id.0), rep.id);
+    }
+    owners
+}
