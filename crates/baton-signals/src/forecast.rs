@@ -8,7 +8,7 @@ use crate::timeline::{DealAt, Timeline};
 use baton_model::{DealId, Period, PeriodKind, UserId, pipeline::ForecastCategory};
 use baton_reports::stats::{float, whole};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// z for a two-sided 80 % range.
@@ -17,13 +17,13 @@ const Z80: f64 = 1.281_551_565_5;
 const PAST_QUARTERS: usize = 4;
 
 /// Whose numbers a row holds.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Scope {
     Rep {
         id: i64,
         name: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         source_id: Option<String>,
     },
     Team {
@@ -33,7 +33,7 @@ pub enum Scope {
 }
 
 /// One row of the forecast. Amounts in minor units of the organisation's currency.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub scope: Scope,
     /// `2026-Q3`.
@@ -56,7 +56,7 @@ pub struct Row {
 }
 
 /// The forecast as of an instant.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Forecast {
     pub as_of: DateTime<Utc>,
     /// Of deals expected in the quarter that were won, the share closed within it, as learned

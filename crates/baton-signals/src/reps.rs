@@ -19,6 +19,9 @@ const BASELINE_WEEKS: usize = 26;
 const WEEKS: usize = RECENT_WEEKS + BASELINE_WEEKS;
 /// A volume indicator this far below the rep's baseline (after the peers' move) has fallen.
 const FALLEN: f64 = 0.6;
+/// The rep's activity, volume indicators together, at or below this share of their baseline
+/// (after the peers' move) is a decline; above it, a quiet spell.
+const DECLINED: f64 = 0.5;
 /// Added to a rep's and their peers' ratios before comparing them.
 const SMOOTHING: f64 = 0.1;
 /// A deal without activity for this many days is stale.
@@ -195,7 +198,7 @@ fn judge(
     let signs = fallen.len()
         + usize::from(slower.is_some_and(|s| s >= 2.0))
         + usize::from(staler.is_some());
-    if composite > FALLEN || effort > 0.75 || signs < 2 {
+    if composite > DECLINED || effort > DECLINED || signs < 2 {
         return None;
     }
     fallen.sort_by(|a, b| a.own.total_cmp(&b.own));
@@ -206,7 +209,7 @@ fn judge(
         * (1.0 - relative(Weekly::NewDeals).unwrap_or(1.0).min(1.0)))
         * 13.0;
     let at_risk = whole(lost_new * win_rate);
-    let strength = (1.0 - composite) / (1.0 - FALLEN);
+    let strength = (1.0 - composite) / (1.0 - DECLINED);
     let score = score(strength);
     let moved_words: Vec<String> = fallen
         .iter()

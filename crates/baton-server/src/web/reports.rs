@@ -98,6 +98,60 @@ pub struct ReviewPage {
     charts: Vec<Chart>,
     tables: Vec<Words>,
     unconverted: i64,
+    /// The latest signals run's forecast for this quarter and the next, beside quota.
+    forecast: Option<ForecastTable>,
+}
+
+/// The forecast as the review shows it.
+pub struct ForecastTable {
+    as_of: String,
+    rows: Vec<Vec<String>>,
+}
+
+const FORECAST_HEADERS: [&str; 9] = [
+    "Quarter",
+    "Who",
+    "Quota",
+    "Won",
+    "Commit",
+    "Best case",
+    "Pipeline",
+    "Projection (80 % range)",
+    "Weighted pipeline",
+];
+
+fn forecast_table(forecast: baton_signals::Forecast, currency: Currency) -> ForecastTable {
+    let m = |minor: i64| money(minor, currency);
+    ForecastTable {
+        as_of: forecast.as_of.format("%Y-%m-%d %H:%M UTC").to_string(),
+        rows: forecast
+            .rows
+            .into_iter()
+            .map(|r| {
+                let who = match r.scope {
+                    baton_signals::ForecastScope::Rep { name, .. } => name,
+                    baton_signals::ForecastScope::Team { name } => format!("Team {name}"),
+                    baton_signals::ForecastScope::Organisation => "Everyone".to_owned(),
+                };
+                vec![
+                    r.quarter,
+                    who,
+                    r.quota_minor.map_or_else(|| "—".to_owned(), m),
+                    m(r.won_minor),
+                    m(r.commit_minor),
+                    m(r.best_case_minor),
+                    m(r.pipeline_minor),
+                    format!(
+                        "{} ({} – {})",
+                        m(r.projection_minor),
+                        m(r.low_minor),
+                        m(r.high_minor)
+                    ),
+                    m(r.weighted_minor),
+                ]
+            })
+            .collect(),
+    }
 }
 
 /// `GET /reports`.
@@ -139,6 +193,11 @@ pub async fn page(
         team.map(|t| format!("&team={}", t.0)).unwrap_or_default()
     );
     let c = report.currency;
+    let forecast = s
+        .store
+        .forecast_for(&actor)
+        .await?
+        .map(|f| forecast_table(f, c));
     Ok(ReviewPage {
         chrome: Chrome::new(
             &user,
@@ -163,6 +222,7 @@ pub async fn page(
             .map(|sheet| words(&sheet, c))
             .collect(),
         unconverted: report.current.unconverted,
+        forecast,
     })
 }
 

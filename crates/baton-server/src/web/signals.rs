@@ -36,11 +36,50 @@ pub struct Row {
     pub status: &'static str,
 }
 
+/// The findings about one record, most pressing first.
+pub struct Group {
+    pub href: String,
+    pub name: String,
+    /// "Deal", "Account" or "Rep".
+    pub noun: &'static str,
+    pub critical: bool,
+    pub rows: Vec<Row>,
+}
+
+/// Rows grouped by the record they are about, in the order of each record's first row.
+fn group(rows: Vec<Row>) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for row in rows {
+        let key = (row.finding.subject_type.as_str(), row.finding.subject_id);
+        match groups.iter_mut().find(|g| {
+            let first = &g.rows[0].finding;
+            (first.subject_type.as_str(), first.subject_id) == key
+        }) {
+            Some(g) => {
+                g.critical |= row.finding.severity == "critical";
+                g.rows.push(row);
+            }
+            None => groups.push(Group {
+                href: row.href.clone(),
+                name: row.finding.subject_name.clone(),
+                noun: match key.0 {
+                    "deal" => "Deal",
+                    "account" => "Account",
+                    _ => "Rep",
+                },
+                critical: row.finding.severity == "critical",
+                rows: vec![row],
+            }),
+        }
+    }
+    groups
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "signals/page.html")]
 pub struct Page {
     chrome: Chrome,
-    open: Vec<Row>,
+    open: Vec<Group>,
     closed: Vec<Row>,
     show_closed: bool,
     notice: Option<String>,
@@ -127,7 +166,7 @@ pub async fn page(
         .partition(|r| r.finding.closed_at.is_some());
     Ok(Page {
         chrome: Chrome::new(&user, "/signals", "Signals"),
-        open,
+        open: group(open),
         closed,
         show_closed: q.closed,
         notice: q.notice,
@@ -216,21 +255,29 @@ impl TodayCard for SignalsCard {
             let filter = FindingFilter {
                 include_closed: false,
                 subject: None,
-                limit: Some(5),
+                limit: Some(50),
             };
             let findings = ctx.store.signal_findings(&ctx.actor, &filter).await?;
-            let items = findings
+            let rows = findings
                 .into_iter()
                 .filter(|f| f.status == FindingStatus::Open)
-                .map(|f| {
-                    let r = row(f, ctx.now);
-                    CardItem {
-                        href: r.href,
-                        title: r.finding.subject_name.clone(),
-                        detail: r.finding.summary.clone(),
-                        badge: Some(r.label.to_owned()),
-                        urgent: r.finding.severity == "critical",
-                    }
+                .map(|f| row(f, ctx.now))
+                .collect();
+            let items = group(rows)
+                .into_iter()
+                .take(5)
+                .map(|g| CardItem {
+                    href: g.href,
+                    detail: g.rows[0].finding.summary.clone(),
+                    badge: Some(
+                        g.rows
+                            .iter()
+                            .map(|r| r.label)
+                            .collect::<Vec<_>>()
+                            .join(" · "),
+                    ),
+                    urgent: g.critical,
+                    title: g.name,
                 })
                 .collect();
             Ok(Some(Card {

@@ -10,7 +10,7 @@ use crate::db::{Conn, Row, built_query, query};
 use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::{DealId, FieldErrors, Role, UserId};
-use baton_signals::{Finding, SubjectKind, Timeline};
+use baton_signals::{Finding, Forecast, ForecastRow, ForecastScope, SubjectKind, Timeline};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -482,16 +482,60 @@ impl Store {
         .transpose()
     }
 
-    /// The latest run's forecast (`baton_signals::Forecast` as JSON) and when it ran.
-    pub async fn latest_forecast(&self) -> Result<Option<(DateTime<Utc>, Value)>> {
-        let row = self
-            .reader()
+    /// The latest run's forecast, cut to what the actor may see: everything for those who
+    /// read every deal; for a manager the rows of the reps in their scope and a total of them;
+    /// for a rep their own row. `None` before the first run.
+    pub async fn forecast_for(&self, actor: &Actor) -> Result<Option<Forecast>> {
+        let conn = &mut self.reader();
+        let Some(row) = conn
             .fetch_optional(query(
-                "SELECT as_of, forecast FROM signal_runs ORDER BY id DESC LIMIT 1",
+                "SELECT forecast FROM signal_runs ORDER BY id DESC LIMIT 1",
             ))
-            .await?;
-        row.map(|r| Ok((r.get("as_of")?, r.json("forecast")?)))
-            .transpose()
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut forecast: Forecast = serde_json::from_value(row.json("forecast")?)
+            .map_err(|e| StoreError::Corrupt(format!("signal_runs.forecast: {e}")))?;
+        let scope = Scope::of(conn, actor).await?;
+        if scope.sees_all(Entity::Deal) {
+            return Ok(Some(forecast));
+        }
+        let mut rows: Vec<ForecastRow> = forecast
+            .rows
+            .iter()
+            .filter(
+                |r| matches!(r.scope, ForecastScope::Rep { id, .. } if scope.contains(UserId(id))),
+            )
+            .cloned()
+            .collect();
+        if actor.role == Role::Manager {
+            let quarters: std::collections::BTreeSet<String> =
+                rows.iter().map(|r| r.quarter.clone()).collect();
+            for quarter in quarters {
+                let of: Vec<&ForecastRow> = rows.iter().filter(|r| r.quarter == quarter).collect();
+                let sum = |f: fn(&ForecastRow) -> i64| of.iter().map(|r| f(r)).sum::<i64>();
+                let total = ForecastRow {
+                    scope: ForecastScope::Team {
+                        name: "Your team".into(),
+                    },
+                    quarter: quarter.clone(),
+                    won_minor: sum(|r| r.won_minor),
+                    commit_minor: sum(|r| r.commit_minor),
+                    best_case_minor: sum(|r| r.best_case_minor),
+                    pipeline_minor: sum(|r| r.pipeline_minor),
+                    weighted_minor: sum(|r| r.weighted_minor),
+                    projection_minor: sum(|r| r.projection_minor),
+                    // Summed ranges are wider than the team's own; enough for a glance.
+                    low_minor: sum(|r| r.low_minor),
+                    high_minor: sum(|r| r.high_minor),
+                    quota_minor: of.iter().filter_map(|r| r.quota_minor).reduce(|a, b| a + b),
+                };
+                rows.push(total);
+            }
+        }
+        forecast.rows = rows;
+        Ok(Some(forecast))
     }
 }
 
