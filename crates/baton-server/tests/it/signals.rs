@@ -163,6 +163,33 @@ both_backends! {
         let deal_page = browser().get(app.url(&format!("/deals/{deal}"))).header(COOKIE, &cookie).send().await.unwrap().text().await.unwrap();
         assert!(deal_page.contains("Win probability") && deal_page.contains("10 %"), "the deal page shows its odds");
 
+        // The forecast is cut to what each may see: a rep their own rows, a manager their reps'
+        // and their total, the coordinator everyone's (for this quarter and the next).
+        let rows = |actor: baton_store::Actor| async move {
+            let forecast = app.store.forecast_for(&actor).await.unwrap().expect("a forecast");
+            let mut who: Vec<String> = forecast
+                .rows
+                .iter()
+                .map(|r| match &r.scope {
+                    baton_signals::ForecastScope::Rep { id, .. } => format!("rep {id}"),
+                    baton_signals::ForecastScope::Team { name } => name.clone(),
+                    baton_signals::ForecastScope::Organisation => "everyone".into(),
+                })
+                .collect();
+            who.sort();
+            who.dedup();
+            who
+        };
+        let actor = |p: &crate::helpers::Person, role| baton_store::Actor { user_id: p.id, role };
+        assert_eq!(rows(actor(&o.rep_a1, baton_model::Role::Rep)).await, [format!("rep {}", o.rep_a1.id.0)]);
+        let mut team = vec![format!("rep {}", o.rep_a1.id.0), format!("rep {}", o.rep_a2.id.0), "Your team".to_owned()];
+        team.sort();
+        assert_eq!(rows(actor(&o.manager_a, baton_model::Role::Manager)).await, team);
+        let all = rows(actor(&o.coordinator, baton_model::Role::Coordinator)).await;
+        assert!(all.contains(&"everyone".to_owned()) && all.contains(&format!("rep {}", o.rep_b1.id.0)), "{all:?}");
+        let review = browser().get(app.url("/reports")).header(COOKIE, &cookie).send().await.unwrap().text().await.unwrap();
+        assert!(review.contains("Forecast beside quota"), "the review shows the forecast");
+
         // Resolving from the page closes it.
         let f = app.get(&o.rep_a1, "/api/v1/signals").await.expect(StatusCode::OK).body[0]["id"].as_i64().unwrap();
         let token = csrf_of(app, &cookie).await;
