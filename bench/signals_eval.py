@@ -73,6 +73,11 @@ def score(kind, planted, start_key, outcome_key, settle_weeks):
 
 
 reps = score("rep_at_risk", truth["struggling_reps"], "activity_drops_from", "wins_drop_from", 3)
+# Reps who only had a bad month: how many of those inside the backtest were called at risk.
+rep_flags = first_flags("rep_at_risk")
+dips = [d for d in truth.get("bad_months", []) if first_week <= day(d["from"]) <= last_week]
+reps["bad_months_in_window"] = len(dips)
+reps["bad_months_flagged"] = sum(1 for d in dips if d["user_id"] in rep_flags)
 accounts = score("account_sideways", truth["sideways_accounts"], "replies_thin_from", "losses_from", 3)
 
 # Outcomes from the export: won, lost, or still open at its as-of date.

@@ -54,11 +54,21 @@ pub(crate) fn write_for_deal(
             continue;
         }
         let t = work_instant(rng, from, to).min(to).max(from);
-        // A struggling rep logs about a third of what they used to.
-        if budget.left == 0 || (rep.struggling_at(t) && chance(rng, 0.65)) {
+        // A struggling rep logs about a third of what they used to; one in a bad month, half.
+        if budget.left == 0 || chance(rng, rep.idle_share(t)) {
             continue;
         }
-        let who = pick_contact(world, deal, contacts, rng);
+        // An account going sideways stops taking meetings (three in five are not held or
+        // rescheduled), and only the main contact still engages.
+        let sideways = world.accounts[deal.account].sideways_at(t);
+        if sideways && r >= 0.40 && chance(rng, 0.6) {
+            continue;
+        }
+        let who = if sideways {
+            contacts.first().map(|&j| world.contact_id(deal.account, j))
+        } else {
+            pick_contact(world, deal, contacts, rng)
+        };
         if r < 0.40 {
             let task = TaskAt {
                 what: deal.opportunity_id(),

@@ -97,10 +97,11 @@ pub(crate) fn write_threads(
         let mut at = work_instant(rng, deal.created, end.max(deal.created + 1))
             .min(end)
             .max(deal.created);
-        if rep.struggling_at(at) && chance(rng, 0.65) {
+        if chance(rng, rep.idle_share(at)) {
             continue;
         }
-        let j = if chance(rng, 0.6) {
+        // Once an account goes sideways only its main contact still writes back.
+        let j = if account.sideways_at(at) || chance(rng, 0.6) {
             contacts[0]
         } else {
             contacts[index(rng, contacts.len())]

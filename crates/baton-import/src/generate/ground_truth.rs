@@ -22,7 +22,18 @@ struct GroundTruth {
     window_start: String,
     reps: Vec<RepTruth>,
     struggling_reps: Vec<StruggleTruth>,
+    /// Reps who had a bad month and recovered: a signal that calls them struggling is wrong.
+    bad_months: Vec<DipTruth>,
     sideways_accounts: Vec<SidewaysTruth>,
+}
+
+#[derive(Serialize)]
+struct DipTruth {
+    user_id: String,
+    name: String,
+    /// From this date to `to` the rep logs half their usual activity.
+    from: String,
+    to: String,
 }
 
 #[derive(Serialize)]
@@ -49,8 +60,8 @@ struct StruggleTruth {
 struct SidewaysTruth {
     account_id: String,
     name: String,
-    /// From this date replies are about a third as likely and ten times slower, and open
-    /// deals slip more.
+    /// From this date replies are about a third as likely and ten times slower, three in five
+    /// meetings are not held, only the main contact engages, and open deals slip more.
     replies_thin_from: String,
     /// Deals closing from this date are mostly lost.
     losses_from: String,
@@ -70,7 +81,7 @@ pub(crate) fn write(world: &World, dir: &Path) -> io::Result<(usize, usize)> {
     let name =
         |first: usize, last: usize| format!("{} {}", FIRST_NAMES[first].0, LAST_NAMES[last].0);
     let truth = GroundTruth {
-        model_version: 1,
+        model_version: 2,
         seed: world.seed,
         as_of: date(world.as_of),
         window_start: date(world.start),
@@ -94,6 +105,19 @@ pub(crate) fn write(world: &World, dir: &Path) -> io::Result<(usize, usize)> {
                     name: name(r.user.first, r.user.last),
                     activity_drops_from: date(s.from),
                     wins_drop_from: date(s.wins_drop),
+                })
+            })
+            .collect(),
+        bad_months: world
+            .reps
+            .iter()
+            .filter_map(|r| {
+                let d = r.dip?;
+                Some(DipTruth {
+                    user_id: r.user.id.to_string(),
+                    name: name(r.user.first, r.user.last),
+                    from: date(d.from),
+                    to: date(d.to),
                 })
             })
             .collect(),

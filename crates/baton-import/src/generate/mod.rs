@@ -38,10 +38,14 @@
 //! * **Struggling reps** (a tenth of reps, at least one when there are three or more): from a
 //!   date in the last year they log a third of their activity and are assigned 60% fewer new
 //!   deals; six to ten weeks later their deals start being won a third as often.
+//! * **Bad months** (a third of the other reps): three to five weeks in the last year in which
+//!   they log half their usual activity, then recover — the noise a struggling-rep signal must
+//!   not mistake for a decline.
 //! * **Accounts going sideways** (one in thirty, at least one when there are five or more,
 //!   chosen among accounts of at least median size so there is activity to watch thin out):
 //!   from a date in the last ten months their contacts reply a third as often and ten times more
-//!   slowly, and their open deals slip more; four to eight weeks later deals closing are won a
+//!   slowly, three in five meetings with them do not happen, only their main contact still
+//!   engages, and their open deals slip more; four to eight weeks later deals closing are won a
 //!   seventh as often.
 
 mod activities;

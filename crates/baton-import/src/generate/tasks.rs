@@ -61,7 +61,7 @@ pub(crate) fn write_account_tasks(
         let a = index(rng, world.accounts.len());
         let account = &world.accounts[a];
         let t = work_instant(rng, world.start, world.as_of).min(world.as_of - 60);
-        if world.reps[account.owner].struggling_at(t) && chance(rng, 0.65) && rejected < 1000 {
+        if chance(rng, world.reps[account.owner].idle_share(t)) && rejected < 1000 {
             rejected += 1;
             continue;
         }

@@ -32,6 +32,16 @@ pub(crate) struct Rep {
     /// Activities logged relative to an average rep.
     pub activity: f64,
     pub struggle: Option<Struggle>,
+    /// A bad month the rep recovers from: not a decline, and not to be reported as one.
+    pub dip: Option<Dip>,
+}
+
+/// Three to five weeks in which a rep who is not struggling logs half their usual activity
+/// (a holiday, a sick spell, a bad month), then goes back to normal.
+#[derive(Clone, Copy)]
+pub(crate) struct Dip {
+    pub from: i64,
+    pub to: i64,
 }
 
 /// A planted decline: activity and new pipeline fall off from `from`; wins drop from
@@ -46,6 +56,18 @@ impl Rep {
     /// Whether the rep's activity and pipeline are down at `t`.
     pub(crate) fn struggling_at(&self, t: i64) -> bool {
         self.struggle.is_some_and(|s| t >= s.from)
+    }
+
+    /// The share of the rep's activity not logged at `t`: about two thirds once struggling,
+    /// half in a bad month.
+    pub(crate) fn idle_share(&self, t: i64) -> f64 {
+        if self.struggling_at(t) {
+            0.65
+        } else if self.dip.is_some_and(|d| d.from <= t && t < d.to) {
+            0.5
+        } else {
+            0.0
+        }
     }
 
     /// Whether the rep's deals closing at `t` are less likely to be won.
@@ -141,6 +163,7 @@ impl World {
                     skill,
                     activity,
                     struggle: None,
+                    dip: None,
                 }
             })
             .collect();
@@ -157,6 +180,14 @@ impl World {
             let from = as_of - secs(uniform(rng, 70.0, 330.0)) * DAY;
             let wins_drop = from + secs(uniform(rng, 42.0, 70.0)) * DAY;
             rep.struggle.get_or_insert(Struggle { from, wins_drop });
+        }
+        // A third of the others have a bad month in the last year.
+        for rep in &mut reps {
+            if rep.struggle.is_none() && chance(rng, 0.3) {
+                let from = as_of - secs(uniform(rng, 40.0, 330.0)) * DAY;
+                let to = from + secs(uniform(rng, 21.0, 35.0)) * DAY;
+                rep.dip = Some(Dip { from, to });
+            }
         }
         let accounts = accounts(config, rng, start, as_of, rep_count);
         Self {
