@@ -46,8 +46,8 @@ time_it() {
   end=$(date +%s.%N)
   python3 -c "print(f'{$end - $start:.1f}')"
 }
-echo "signals  as of $WEEKS weeks from $FROM: $(time_it sh -c "'$BATON' --data-dir '$data' --log warn signals --as-of $FROM --weeks $WEEKS > '$OUT/findings-$name.jsonl'") s" >&2
-echo "forecast as of $WEEKS weeks from $FROM: $(time_it sh -c "'$BATON' --data-dir '$data' --log warn forecast --as-of $FROM --weeks $WEEKS > '$OUT/forecast-$name.jsonl'") s" >&2
+echo "signals  as of $WEEKS weeks from $FROM: $(time_it sh -c "'$BATON' --data-dir '$data' --log error signals --as-of $FROM --weeks $WEEKS > '$OUT/findings-$name.jsonl'") s" >&2
+echo "forecast as of $WEEKS weeks from $FROM: $(time_it sh -c "'$BATON' --data-dir '$data' --log error forecast --as-of $FROM --weeks $WEEKS > '$OUT/forecast-$name.jsonl'") s" >&2
 currency=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT currency FROM org_settings').fetchone()[0])" "$data/baton.db")
 python3 bench/signals_eval.py "$export_dir" "$OUT/findings-$name.jsonl" "$OUT/forecast-$name.jsonl" "$currency" \
   | tee "$OUT/report-$name.json"

@@ -3,8 +3,7 @@
 
 use baton_comp::{ExchangeRates, Rounding};
 use baton_model::{
-    AccountId, ContactId, Currency, DealId, Money, PipelineId, StageId, UserId,
-    pipeline::{ForecastCategory, StageOutcome},
+    AccountId, ContactId, Currency, DealId, Money, StageId, UserId, pipeline::ForecastCategory,
 };
 use baton_reports::{Changes, Quota};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -32,17 +31,8 @@ pub struct Input {
     pub quotas: Vec<Quota>,
 }
 
-/// A stage, as the signals need it.
-#[derive(Debug, Clone)]
-pub struct Stage {
-    pub id: StageId,
-    pub pipeline: PipelineId,
-    pub name: String,
-    pub position: i64,
-    pub outcome: StageOutcome,
-    /// Percent, 0–100.
-    pub probability: i64,
-}
+/// A stage, as the signals need it (the reports' own description of one).
+pub use baton_reports::StageInfo as Stage;
 
 /// A person findings and forecasts are about.
 #[derive(Debug, Clone)]

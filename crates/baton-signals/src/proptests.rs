@@ -166,6 +166,7 @@ fn input(world: &World, cutoff: DateTime<Utc>) -> Input {
     let stage = |id: StageId, position: i64, outcome, probability| Stage {
         id,
         pipeline: PipelineId(1),
+        pipeline_name: "Sales".into(),
         name: format!("Stage {}", id.0),
         position,
         outcome,

@@ -32,6 +32,7 @@ fn stage(id: StageId, name: &str, position: i64, outcome: StageOutcome, probabil
     Stage {
         id,
         pipeline: PipelineId(1),
+        pipeline_name: "Sales".into(),
         name: name.into(),
         position,
         outcome,

@@ -141,7 +141,8 @@ async fn team_members(conn: &mut Conn<'_>, team: TeamId) -> Result<Vec<UserId>> 
     .collect()
 }
 
-async fn stages(conn: &mut Conn<'_>) -> Result<Vec<StageInfo>> {
+/// Every stage of every pipeline, in pipeline and stage order.
+pub(crate) async fn stages(conn: &mut Conn<'_>) -> Result<Vec<StageInfo>> {
     conn.fetch_all(query(
         "SELECT s.id, s.pipeline_id, p.name AS pipeline_name, s.name, s.position, s.outcome, \
          s.probability FROM stages s JOIN pipelines p ON p.id = s.pipeline_id \
@@ -226,38 +227,35 @@ async fn deals(
     .collect()
 }
 
-/// The deal's history rows as typed changes. A value that does not parse reads as empty.
+/// The deal's history rows as typed changes.
 fn read_history(rows: &[Row], deal: &mut Deal) -> Result<()> {
-    fn value<T: std::str::FromStr>(text: Option<String>) -> Option<T> {
-        text.and_then(|t| t.parse().ok())
-    }
-    let (mut stages, mut amounts, mut dates) = (Vec::new(), Vec::new(), Vec::new());
+    deal.stages = changes(rows, "stage_id", |t| {
+        t.parse().ok().map(baton_model::StageId)
+    })?;
+    deal.amounts = changes(rows, "amount_minor", |t| t.parse().ok())?;
+    deal.close_dates = changes(rows, "close_date", |t| t.parse().ok())?;
+    Ok(())
+}
+
+/// One field's changes among a deal's history rows; a value that does not parse reads as empty.
+pub(crate) fn changes<T: Clone>(
+    rows: &[Row],
+    field: &str,
+    value: impl Fn(&str) -> Option<T>,
+) -> Result<Changes<Option<T>>> {
+    let mut list = Vec::new();
     for row in rows {
-        let at: DateTime<Utc> = row.get("changed_at")?;
-        let old: Option<String> = row.get("old_value")?;
-        let new: Option<String> = row.get("new_value")?;
-        match row.get::<String>("field")?.as_str() {
-            "stage_id" => stages.push(Change {
-                at,
-                old: value::<i64>(old).map(baton_model::StageId),
-                new: value::<i64>(new).map(baton_model::StageId),
-            }),
-            "amount_minor" => amounts.push(Change {
-                at,
-                old: value(old),
-                new: value(new),
-            }),
-            _ => dates.push(Change {
-                at,
-                old: value::<NaiveDate>(old),
-                new: value::<NaiveDate>(new),
-            }),
+        if row.get::<String>("field")? == field {
+            let old: Option<String> = row.get("old_value")?;
+            let new: Option<String> = row.get("new_value")?;
+            list.push(Change {
+                at: row.get("changed_at")?,
+                old: old.as_deref().and_then(&value),
+                new: new.as_deref().and_then(&value),
+            });
         }
     }
-    deal.stages = Changes::new(stages);
-    deal.amounts = Changes::new(amounts);
-    deal.close_dates = Changes::new(dates);
-    Ok(())
+    Ok(Changes::new(list))
 }
 
 async fn quotas(

@@ -7,9 +7,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::{Query, State};
-use baton_model::activity::ActivityKind;
-use baton_model::records::ActivityInput;
-use baton_model::{AccountId, DealId, FieldErrors, UserId};
+use baton_model::{DealId, FieldErrors, UserId};
 use baton_store::signals::{FindingFilter, FindingStatus, StoredFinding, WinOdds};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -222,29 +220,11 @@ async fn follow_up(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<FollowUpInput>,
 ) -> ApiResult<Json<FindingOut>> {
-    let finding = s.store.signal_finding(&actor, id).await?;
-    let task = ActivityInput {
-        kind: Some(ActivityKind::Task),
-        subject: Some(Some(
-            input
-                .subject
-                .unwrap_or_else(|| format!("Follow up: {}", finding.summary)),
-        )),
-        owner_id: Some(finding.owner_id),
-        deal_id: Some((finding.subject_type == "deal").then_some(DealId(finding.subject_id))),
-        account_id: Some(
-            (finding.subject_type == "account").then_some(AccountId(finding.subject_id)),
-        ),
-        due_date: Some(Some(input.due_date)),
-        ..ActivityInput::default()
-    };
-    let task = s
+    let finding = s
         .store
-        .create_activity(&actor, task.validate(None)?)
+        .assign_follow_up(&actor, id, input.due_date, input.subject)
         .await?;
-    Ok(Json(
-        s.store.link_follow_up(&actor, id, task.id.0).await?.into(),
-    ))
+    Ok(Json(finding.into()))
 }
 
 /// The deal's chance of being won, as last computed, with the factors that moved it most.

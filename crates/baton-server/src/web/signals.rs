@@ -16,9 +16,7 @@ use askama_web::WebTemplate;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use baton_model::activity::ActivityKind;
-use baton_model::records::ActivityInput;
-use baton_model::{AccountId, DealId, FieldErrors};
+use baton_model::FieldErrors;
 use baton_store::signals::{FindingFilter, FindingStatus, StoredFinding};
 use chrono::{Duration, NaiveDate, Utc};
 use futures::future::BoxFuture;
@@ -213,22 +211,7 @@ pub async fn act(
                     "expected a date like 2026-12-09",
                 ))
             })?;
-            let finding = s.store.signal_finding(actor, id).await?;
-            let task = ActivityInput {
-                kind: Some(ActivityKind::Task),
-                subject: Some(Some(format!("Follow up: {}", finding.summary))),
-                owner_id: Some(finding.owner_id),
-                deal_id: Some(
-                    (finding.subject_type == "deal").then_some(DealId(finding.subject_id)),
-                ),
-                account_id: Some(
-                    (finding.subject_type == "account").then_some(AccountId(finding.subject_id)),
-                ),
-                due_date: Some(Some(due)),
-                ..ActivityInput::default()
-            };
-            let task = s.store.create_activity(actor, task.validate(None)?).await?;
-            s.store.link_follow_up(actor, id, task.id.0).await?;
+            s.store.assign_follow_up(actor, id, due, None).await?;
             "Follow-up task assigned."
         }
         other => {

@@ -9,7 +9,9 @@ use crate::audit::write_audit;
 use crate::db::{Conn, Row, built_query, query};
 use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
-use baton_model::{DealId, FieldErrors, Role, UserId};
+use baton_model::activity::ActivityKind;
+use baton_model::records::ActivityInput;
+use baton_model::{AccountId, DealId, FieldErrors, Role, UserId};
 use baton_signals::{Finding, Forecast, ForecastRow, ForecastScope, SubjectKind, Timeline};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -376,17 +378,22 @@ impl Store {
             }
             _ => {}
         }
-        let mut tx = self.begin().await?;
-        let conn = &mut tx.conn();
-        let before = load(conn, actor, id).await?;
-        if before.closed_at.is_some() {
+        if self.signal_finding(actor, id).await?.closed_at.is_some() {
             return Err(StoreError::Invalid(FieldErrors::one(
                 "status",
                 "the finding is closed already",
             )));
         }
         let closed = (status == FindingStatus::Resolved).then_some(at);
-        conn.execute(
+        let snoozed_until = if status == FindingStatus::Snoozed {
+            until
+        } else {
+            None
+        };
+        self.update_audited(
+            actor,
+            id,
+            status.as_str(),
             query(
                 "UPDATE signal_findings SET status = $2, snoozed_until = $3, \
                  note = COALESCE($4, note), closed_at = $5, version = version + 1, \
@@ -394,58 +401,72 @@ impl Store {
             )
             .bind(id)
             .bind(status.as_str())
-            .bind(if status == FindingStatus::Snoozed {
-                until
-            } else {
-                None
-            })
+            .bind(snoozed_until)
             .bind(note)
             .bind(closed)
             .bind(at),
         )
-        .await?;
-        let after = load(conn, actor, id).await?;
-        write_audit(
-            conn,
-            Some(actor.user_id),
-            status.as_str(),
-            "signal_finding",
-            id,
-            Some(&before),
-            Some(&after),
-            at,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        .await
     }
 
-    /// Records the follow-up task made for a finding; audit-logged.
-    pub async fn link_follow_up(
+    /// Assigns a follow-up task, due on `due`, to the owner of the finding's record, on the
+    /// deal or account it is about (`subject` defaults to "Follow up: " and the summary), and
+    /// links it from the finding; audit-logged.
+    pub async fn assign_follow_up(
         &self,
         actor: &Actor,
         id: i64,
-        task_id: i64,
+        due: NaiveDate,
+        subject: Option<String>,
     ) -> Result<StoredFinding> {
-        let at = now();
-        let mut tx = self.begin().await?;
-        let conn = &mut tx.conn();
-        let before = load(conn, actor, id).await?;
-        conn.execute(
+        let finding = self.signal_finding(actor, id).await?;
+        let on = |kind: &str| (finding.subject_type == kind).then_some(finding.subject_id);
+        let task = ActivityInput {
+            kind: Some(ActivityKind::Task),
+            subject: Some(Some(
+                subject.unwrap_or_else(|| format!("Follow up: {}", finding.summary)),
+            )),
+            owner_id: Some(finding.owner_id),
+            deal_id: Some(on("deal").map(DealId)),
+            account_id: Some(on("account").map(AccountId)),
+            due_date: Some(Some(due)),
+            ..ActivityInput::default()
+        };
+        let changes = task.validate(None).map_err(StoreError::Invalid)?;
+        let task = self.create_activity(actor, changes).await?;
+        self.update_audited(
+            actor,
+            id,
+            "follow_up",
             query(
                 "UPDATE signal_findings SET follow_up_task_id = $2, version = version + 1, \
                  updated_at = $3 WHERE id = $1",
             )
             .bind(id)
-            .bind(task_id)
-            .bind(at),
+            .bind(task.id.0)
+            .bind(now()),
         )
-        .await?;
+        .await
+    }
+
+    /// Runs `update` on finding `id` (one the actor may see) and audit-logs it as `action`.
+    async fn update_audited(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: &str,
+        update: crate::db::Query,
+    ) -> Result<StoredFinding> {
+        let at = now();
+        let mut tx = self.begin().await?;
+        let conn = &mut tx.conn();
+        let before = load(conn, actor, id).await?;
+        conn.execute(update).await?;
         let after = load(conn, actor, id).await?;
         write_audit(
             conn,
             Some(actor.user_id),
-            "follow_up",
+            action,
             "signal_finding",
             id,
             Some(&before),

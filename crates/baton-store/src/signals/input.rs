@@ -6,8 +6,8 @@ use crate::db::{Conn, Row, query};
 use crate::{Result, Store};
 use baton_model::pipeline::ForecastCategory;
 use baton_model::{DealId, Period, StageId, UserId};
-use baton_reports::{Change, Changes, Quota};
-use baton_signals::{Account, Activity, ActivityKind, Deal, Input, Rep, Stage};
+use baton_reports::Quota;
+use baton_signals::{Account, Activity, ActivityKind, Deal, Input, Rep};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -26,7 +26,7 @@ impl Store {
             time_zone: org.time_zone.0,
             fiscal_year_start_month: fiscal,
             rates: crate::commissions::rates::load(conn).await?,
-            stages: stages(conn).await?,
+            stages: crate::reports::stages(conn).await?,
             reps: reps(conn).await?,
             accounts: accounts(conn).await?,
             deals,
@@ -34,26 +34,6 @@ impl Store {
             quotas: quotas(conn, fiscal).await?,
         })
     }
-}
-
-async fn stages(conn: &mut Conn<'_>) -> Result<Vec<Stage>> {
-    conn.fetch_all(query(
-        "SELECT id, pipeline_id, name, position, outcome, probability FROM stages \
-         ORDER BY pipeline_id, position",
-    ))
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Stage {
-            id: r.get("id")?,
-            pipeline: r.get("pipeline_id")?,
-            name: r.get("name")?,
-            position: r.get("position")?,
-            outcome: r.parse("outcome")?,
-            probability: r.get("probability")?,
-        })
-    })
-    .collect()
 }
 
 /// Every rep, by name, with their first team. Inactive ones too: an imported history's reps
@@ -152,37 +132,16 @@ async fn deals(conn: &mut Conn<'_>) -> Result<Vec<Deal>> {
             created_at: r.get("created_at")?,
             source: r.get("source")?,
             source_id: r.get("source_id")?,
-            stages: changes(rows, "stage_id", |t| t.parse().ok().map(StageId))?,
-            amounts: changes(rows, "amount_minor", |t| t.parse().ok())?,
-            close_dates: changes(rows, "close_date", |t| t.parse().ok())?,
-            owners: changes(rows, "owner_id", |t| t.parse().ok().map(UserId))?,
-            categories: changes(rows, "forecast_category", |t| {
+            stages: crate::reports::changes(rows, "stage_id", |t| t.parse().ok().map(StageId))?,
+            amounts: crate::reports::changes(rows, "amount_minor", |t| t.parse().ok())?,
+            close_dates: crate::reports::changes(rows, "close_date", |t| t.parse().ok())?,
+            owners: crate::reports::changes(rows, "owner_id", |t| t.parse().ok().map(UserId))?,
+            categories: crate::reports::changes(rows, "forecast_category", |t| {
                 ForecastCategory::from_str(t).ok()
             })?,
         })
     })
     .collect()
-}
-
-/// One field's changes among a deal's history rows; a value that does not parse reads as empty.
-pub(crate) fn changes<T: Clone>(
-    rows: &[Row],
-    field: &str,
-    value: impl Fn(&str) -> Option<T>,
-) -> Result<Changes<Option<T>>> {
-    let mut list = Vec::new();
-    for row in rows {
-        if row.get::<String>("field")? == field {
-            let old: Option<String> = row.get("old_value")?;
-            let new: Option<String> = row.get("new_value")?;
-            list.push(Change {
-                at: row.get("changed_at")?,
-                old: old.as_deref().and_then(&value),
-                new: new.as_deref().and_then(&value),
-            });
-        }
-    }
-    Ok(Changes::new(list))
 }
 
 /// Every live activity that happened: a task when it was completed, a note with its tone, an
