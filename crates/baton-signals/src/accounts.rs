@@ -9,7 +9,7 @@ use crate::norms::{days_between, median};
 use crate::timeline::{DealAt, Timeline, span};
 use baton_model::AccountId;
 use baton_reports::stats::{float, whole};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -370,19 +370,18 @@ pub fn findings(
     let with_open: HashSet<AccountId> = open.iter().filter_map(|d| d.deal.account).collect();
     let accounts: HashMap<AccountId, &Account> =
         timeline.input.accounts.iter().map(|a| (a.id, a)).collect();
-    let since = timeline.input.date(at - span(RECENT_DAYS));
     let found = health
         .iter()
         .filter(|h| f64::from(h.score) < SIDEWAYS_BELOW && with_open.contains(&h.account))
         .filter_map(|h| {
             let account = accounts.get(&h.account)?;
-            Some(finding(account, h, at, since))
+            Some(finding(account, h, at))
         })
         .collect();
     (health, found)
 }
 
-fn finding(account: &Account, h: &Health, at: DateTime<Utc>, since: NaiveDate) -> Finding {
+fn finding(account: &Account, h: &Health, at: DateTime<Utc>) -> Finding {
     let strength = (100.0 - f64::from(h.score)) / (100.0 - SIDEWAYS_BELOW);
     let score = score(strength);
     let mut evidence = vec![Evidence::count("health", i64::from(h.score))];
@@ -399,7 +398,8 @@ fn finding(account: &Account, h: &Health, at: DateTime<Utc>, since: NaiveDate) -
         },
         severity: severity(score),
         score,
-        since: Some(since),
+        // The slide's start is not known, only that it shows in the last six weeks.
+        since: None,
         summary: format!(
             "{}: health {} of 100 — {}",
             account.name,

@@ -101,6 +101,10 @@ impl Counts {
         self.series(w)[RECENT_WEEKS..].iter().sum::<f64>() / float(to_i64(BASELINE_WEEKS))
     }
 
+    fn baseline_new_minor_per_week(&self) -> f64 {
+        float(self.baseline_new_minor) / float(to_i64(BASELINE_WEEKS))
+    }
+
     /// Recent ÷ baseline, or `None` when the baseline is too thin.
     fn ratio(&self, w: Weekly) -> Option<f64> {
         let base = self.baseline(w);
@@ -202,7 +206,7 @@ fn judge(
         return None;
     }
     fallen.sort_by(|a, b| a.own.total_cmp(&b.own));
-    let since = since(c, at);
+    let since = since(timeline, c, at);
     let (won, lost) = timeline.record(rep.id, at);
     let win_rate = (f64::from(won) + 3.0) / (f64::from(won + lost) + 10.0);
     let lost_new = (c.baseline_new_minor_per_week()
@@ -259,15 +263,9 @@ fn judge(
     })
 }
 
-impl Counts {
-    fn baseline_new_minor_per_week(&self) -> f64 {
-        float(self.baseline_new_minor) / float(to_i64(BASELINE_WEEKS))
-    }
-}
-
 /// The start of the decline: the oldest week of the run of recent weeks whose activity is below
 /// the threshold of the baseline (one better week in the run is forgiven).
-fn since(c: &Counts, at: DateTime<Utc>) -> Option<chrono::NaiveDate> {
+fn since(timeline: &Timeline, c: &Counts, at: DateTime<Utc>) -> Option<chrono::NaiveDate> {
     let base = c.baseline(Weekly::Effort);
     let effort = c.series(Weekly::Effort);
     let mut start = None;
@@ -281,7 +279,7 @@ fn since(c: &Counts, at: DateTime<Utc>) -> Option<chrono::NaiveDate> {
             break;
         }
     }
-    start.map(|k| (at - span(7 * (to_i64(k) + 1))).date_naive())
+    start.map(|k| timeline.input.date(at - span(7 * (to_i64(k) + 1))))
 }
 
 fn geometric_mean(values: &[f64]) -> f64 {
