@@ -115,6 +115,25 @@ both_backends! {
         let task = linked["follow_up_task_id"].as_i64().expect("a task");
         let task = app.get(&o.rep_b1, &format!("/api/v1/activities/{task}")).await.expect(StatusCode::OK).body;
         assert_eq!((task["kind"].as_str(), task["deal_id"].as_i64(), task["owner_id"].as_i64()), (Some("task"), Some(d2), Some(o.rep_b1.id.0)));
+
+        // A snoozed finding leaves the list until it wakes; the history still has it.
+        let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+        app.post(&o.rep_b1, &format!("/api/v1/signals/{f2}/status"), json!({"status": "snoozed", "until": tomorrow}))
+            .await
+            .expect(StatusCode::OK);
+        let open = app.get(&o.rep_b1, "/api/v1/signals").await.expect(StatusCode::OK).body;
+        assert!(overdue_of(&open, d2).is_none(), "snoozed: not listed");
+        let every = app.get(&o.rep_b1, "/api/v1/signals?closed=true").await.expect(StatusCode::OK).body;
+        assert_eq!(overdue_of(&every, d2).unwrap()["status"], "snoozed");
+
+        // Resolved, it is not raised again at the next refresh, though the deal is still late.
+        app.post(&o.rep_b1, &format!("/api/v1/signals/{f2}/status"), json!({"status": "resolved", "note": "Signing in January"}))
+            .await
+            .expect(StatusCode::OK);
+        let fourth = app.store.refresh_signals().await.unwrap();
+        assert_eq!(fourth.raised, 0, "{fourth:?}");
+        let open = app.get(&o.coordinator, "/api/v1/signals").await.expect(StatusCode::OK).body;
+        assert!(overdue_of(&open, d2).is_none(), "resolved stays quiet");
     }
 
     async fn findings_about_a_rep_go_to_those_above_them_and_never_to_reps(app) {

@@ -108,6 +108,9 @@ pub struct WinOdds {
     pub computed_at: DateTime<Utc>,
 }
 
+/// How long a resolved finding keeps the same kind of finding about the same record quiet.
+const RESOLVED_QUIET_DAYS: i64 = 30;
+
 const COLUMNS: &str = "f.id, f.kind, f.subject_type, f.subject_id, f.subject_name, f.owner_id, \
     f.severity, f.score, f.since, f.summary, f.evidence, f.status, f.snoozed_until, f.note, \
     f.follow_up_task_id, f.first_seen_at, f.last_seen_at, f.closed_at, f.version";
@@ -171,19 +174,31 @@ impl Store {
         let owners = owners(&timeline, at);
         let mut tx = self.begin().await?;
         let conn = &mut tx.conn();
-        let live: HashMap<(String, String, i64), (i64, String)> = conn
+        let key_of = |r: &Row| -> Result<(String, String, i64)> {
+            Ok((r.get("kind")?, r.get("subject_type")?, r.get("subject_id")?))
+        };
+        let live: HashMap<(String, String, i64), i64> = conn
             .fetch_all(query(
-                "SELECT id, kind, subject_type, subject_id, status FROM signal_findings \
+                "SELECT id, kind, subject_type, subject_id FROM signal_findings \
                  WHERE closed_at IS NULL",
             ))
             .await?
             .iter()
-            .map(|r| {
-                Ok((
-                    (r.get("kind")?, r.get("subject_type")?, r.get("subject_id")?),
-                    (r.get("id")?, r.get("status")?),
-                ))
-            })
+            .map(|r| Ok((key_of(r)?, r.get("id")?)))
+            .collect::<Result<_>>()?;
+        // Someone resolved it: the same kind about the same record is not raised again for
+        // [`RESOLVED_QUIET_DAYS`] days, even if the engine still sees it.
+        let resolved: std::collections::HashSet<(String, String, i64)> = conn
+            .fetch_all(
+                query(
+                    "SELECT kind, subject_type, subject_id FROM signal_findings \
+                     WHERE status = 'resolved' AND closed_at > $1",
+                )
+                .bind(at - chrono::Duration::days(RESOLVED_QUIET_DAYS)),
+            )
+            .await?
+            .iter()
+            .map(key_of)
             .collect::<Result<_>>()?;
         let mut summary = RefreshSummary {
             raised: 0,
@@ -201,8 +216,11 @@ impl Store {
                 subject_type(f.subject.kind).to_owned(),
                 f.subject.id,
             );
+            if resolved.contains(&key) {
+                continue;
+            }
             let evidence = evidence(f);
-            if let Some((id, _)) = live.get(&key) {
+            if let Some(id) = live.get(&key) {
                 seen.insert(*id);
                 conn.execute(
                     query(
@@ -249,20 +267,14 @@ impl Store {
                 summary.raised += 1;
             }
         }
-        for (id, status) in live.values() {
+        for id in live.values() {
             if !seen.contains(id) {
-                let closed = if status == "resolved" {
-                    "resolved"
-                } else {
-                    "cleared"
-                };
                 conn.execute(
                     query(
-                        "UPDATE signal_findings SET status = $2, closed_at = $3, updated_at = $3 \
-                         WHERE id = $1",
+                        "UPDATE signal_findings SET status = 'cleared', closed_at = $2, \
+                         updated_at = $2 WHERE id = $1",
                     )
                     .bind(*id)
-                    .bind(closed)
                     .bind(at),
                 )
                 .await?;
@@ -320,7 +332,8 @@ impl Store {
         Ok(summary)
     }
 
-    /// The findings the actor may see, highest score first.
+    /// The findings the actor may see, highest score first: the open ones (a snoozed one
+    /// shows again when its snooze ends), or with `include_closed` every one.
     pub async fn signal_findings(
         &self,
         actor: &Actor,
@@ -332,7 +345,7 @@ impl Store {
         conn.fetch_all(
             built_query(format!(
                 "SELECT {COLUMNS} FROM signal_findings f WHERE {} \
-                 AND ($1 OR f.closed_at IS NULL) \
+                 AND ($1 OR (f.closed_at IS NULL AND (f.status <> 'snoozed' OR f.snoozed_until <= $5))) \
                  AND ($2 IS NULL OR (f.subject_type = $2 AND f.subject_id = $3)) \
                  ORDER BY f.closed_at IS NOT NULL, f.score DESC, f.id LIMIT $4",
                 visible(&scope)
@@ -340,7 +353,8 @@ impl Store {
             .bind(filter.include_closed)
             .bind(subject_type)
             .bind(subject_id)
-            .bind(filter.limit.unwrap_or(500)),
+            .bind(filter.limit.unwrap_or(500))
+            .bind(now()),
         )
         .await?
         .iter()
