@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 /// Weeks the recent level is measured over.
-const RECENT_WEEKS: usize = 4;
+const RECENT_WEEKS: usize = 3;
 /// Weeks of baseline before them: the rep's last two quarters.
 const BASELINE_WEEKS: usize = 26;
 const WEEKS: usize = RECENT_WEEKS + BASELINE_WEEKS;
