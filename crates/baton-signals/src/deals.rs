@@ -65,11 +65,7 @@ pub fn warnings(cx: &Context<'_>, deal: &DealAt<'_>) -> Vec<Finding> {
     };
     let name = &deal.deal.name;
 
-    let last = cx
-        .timeline
-        .deal_activities(deal.deal.id, deal.deal.created_at, cx.at)
-        .next_back()
-        .map_or(deal.deal.created_at, |a| a.at);
+    let last = cx.timeline.last_touched(deal.deal, cx.at);
     let quiet = days_between(last, cx.at);
     let norm = cx
         .norms

@@ -371,10 +371,7 @@ fn stale_shares(
 ) -> HashMap<UserId, f64> {
     let mut tally: HashMap<UserId, (i64, i64)> = HashMap::new();
     for deal in open {
-        let last = timeline
-            .deal_activities(deal.deal.id, deal.deal.created_at, at)
-            .next_back()
-            .map_or(deal.deal.created_at, |a| a.at);
+        let last = timeline.last_touched(deal.deal, at);
         let t = tally.entry(deal.owner).or_default();
         t.1 += 1;
         if days_between(last, at) >= float(STALE_DAYS) {

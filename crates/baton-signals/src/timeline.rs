@@ -117,6 +117,22 @@ impl Timeline {
         timeline
     }
 
+    /// The deal with this id (deals are kept in id order).
+    pub fn deal(&self, id: DealId) -> Option<&Deal> {
+        let deals = &self.input.deals;
+        deals
+            .binary_search_by_key(&id, |d| d.id)
+            .ok()
+            .map(|i| &deals[i])
+    }
+
+    /// When the deal was last touched by `at`: its latest activity, or its creation.
+    pub fn last_touched(&self, deal: &Deal, at: DateTime<Utc>) -> DateTime<Utc> {
+        self.deal_activities(deal.id, deal.created_at, at)
+            .next_back()
+            .map_or(deal.created_at, |a| a.at)
+    }
+
     pub fn stage(&self, id: StageId) -> Option<&Stage> {
         self.stages.get(&id).map(|&i| &self.input.stages[i])
     }

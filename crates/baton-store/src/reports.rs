@@ -278,16 +278,19 @@ async fn quotas(
     )
     .await?
     .iter()
-    .map(|r| {
-        let start: NaiveDate = r.get("start_date")?;
-        Ok(Quota {
-            user: r.get("user_id")?,
-            period: Period::containing(start, r.parse("period_kind")?, fiscal_start_month),
-            amount_minor: r.get("amount_minor")?,
-            currency: r.parse("currency")?,
-        })
-    })
+    .map(|r| quota(r, fiscal_start_month))
     .collect()
+}
+
+/// A quota row (`user_id, period_kind, start_date, amount_minor, currency`) as the engines read it.
+pub(crate) fn quota(r: &Row, fiscal_start_month: u32) -> Result<Quota> {
+    let start: NaiveDate = r.get("start_date")?;
+    Ok(Quota {
+        user: r.get("user_id")?,
+        period: Period::containing(start, r.parse("period_kind")?, fiscal_start_month),
+        amount_minor: r.get("amount_minor")?,
+        currency: r.parse("currency")?,
+    })
 }
 
 /// The report's rows: the active reps the actor reaches (in the team, if one is picked) and

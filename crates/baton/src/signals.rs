@@ -61,10 +61,8 @@ fn forecast_lines(
     timeline: &Timeline,
     report: &baton_signals::Report,
 ) -> anyhow::Result<()> {
-    let deals: std::collections::HashMap<_, _> =
-        timeline.input.deals.iter().map(|d| (d.id, d)).collect();
     for p in &report.probabilities {
-        let Some(deal) = deals.get(&p.deal) else {
+        let Some(deal) = timeline.deal(p.deal) else {
             continue;
         };
         let now = timeline.deal_at(deal, report.as_of);

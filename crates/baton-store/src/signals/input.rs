@@ -5,10 +5,10 @@
 use crate::db::{Conn, Row, query};
 use crate::{Result, Store};
 use baton_model::pipeline::ForecastCategory;
-use baton_model::{DealId, Period, StageId, UserId};
+use baton_model::{DealId, StageId, UserId};
 use baton_reports::Quota;
 use baton_signals::{Account, Activity, ActivityKind, Deal, Input, Rep};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -81,15 +81,7 @@ async fn quotas(conn: &mut Conn<'_>, fiscal: u32) -> Result<Vec<Quota>> {
     ))
     .await?
     .iter()
-    .map(|r| {
-        let start: NaiveDate = r.get("start_date")?;
-        Ok(Quota {
-            user: r.get("user_id")?,
-            period: Period::containing(start, r.parse("period_kind")?, fiscal),
-            amount_minor: r.get("amount_minor")?,
-            currency: r.parse("currency")?,
-        })
-    })
+    .map(|r| crate::reports::quota(r, fiscal))
     .collect()
 }
 
