@@ -55,8 +55,8 @@ pub struct Config {
     /// Let users' external calendar URLs reach addresses off the public internet (loopback,
     /// private networks), for a calendar server inside the organisation's own network.
     pub allow_private_feed_urls: bool,
-    /// Recompute the signals this often (from start); `None` leaves them to be refreshed by
-    /// hand (`Store::refresh_signals`).
+    /// Recompute the signals this often (from start), and judge a changed deal again within
+    /// a second; `None` leaves them to be refreshed by hand (`Store::refresh_signals`).
     pub signals_every: Option<std::time::Duration>,
 }
 
@@ -174,9 +174,12 @@ impl App {
             store.clone(),
             self.allow_private_feed_urls,
         ));
-        let signals = self
-            .signals_every
-            .map(|every| tokio::spawn(signals_job::refresh_forever(store.clone(), every)));
+        let signals = self.signals_every.map(|every| {
+            [
+                tokio::spawn(signals_job::refresh_forever(store.clone(), every)),
+                tokio::spawn(signals_job::judge_changed_deals_forever(store.clone())),
+            ]
+        });
         axum::serve(
             self.listener,
             self.router
@@ -186,8 +189,8 @@ impl App {
         .await
         .context("serving HTTP")?;
         refresh.abort();
-        if let Some(signals) = signals {
-            signals.abort();
+        for job in signals.into_iter().flatten() {
+            job.abort();
         }
         store.close().await;
         Ok(())

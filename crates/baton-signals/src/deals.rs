@@ -22,26 +22,15 @@ pub struct Context<'a> {
     pub large_minor: i64,
 }
 
-impl<'a> Context<'a> {
-    pub fn new(
-        timeline: &'a Timeline,
-        norms: &'a Norms,
-        at: DateTime<Utc>,
-        open: &[DealAt<'_>],
-    ) -> Self {
-        let mut amounts: Vec<f64> = open
-            .iter()
-            .filter_map(|d| timeline.converted(d, at))
-            .map(float)
-            .collect();
-        let large = quantile(&mut amounts, 0.75);
-        Context {
-            timeline,
-            norms,
-            at,
-            large_minor: baton_reports::stats::whole(large).max(1),
-        }
-    }
+/// The amount (organisation currency) from which a deal counts as large: the top quarter of
+/// the deals open at `at`.
+pub fn large_from(timeline: &Timeline, at: DateTime<Utc>, open: &[DealAt<'_>]) -> i64 {
+    let mut amounts: Vec<f64> = open
+        .iter()
+        .filter_map(|d| timeline.converted(d, at))
+        .map(float)
+        .collect();
+    baton_reports::stats::whole(quantile(&mut amounts, 0.75)).max(1)
 }
 
 /// Every warning about `deal` (open at `cx.at`).

@@ -24,9 +24,10 @@ pub use input::{Account, Activity, ActivityKind, Deal, Input, Rep, Stage};
 pub use timeline::Timeline;
 pub use win::{FEATURES, Factor, Method, WinProbability};
 
+use baton_model::{DealId, UserId};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 
 /// Everything the signals say as of an instant.
 #[derive(Debug, Clone, Serialize)]
@@ -41,6 +42,9 @@ pub struct Report {
     /// Closed deals the win model learned from: (won, lost); `learned` false when it fell back
     /// to stage probabilities.
     pub model: ModelSummary,
+    /// What this run learned, to judge a changed deal again alone.
+    #[serde(skip)]
+    pub learned: Learned,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -52,20 +56,20 @@ pub struct ModelSummary {
 
 /// Everything as of `at`.
 pub fn evaluate(timeline: &Timeline, at: DateTime<Utc>) -> Report {
-    let norms = norms::Norms::learn(timeline, at);
     let mut open = timeline.open_at(at);
     open.sort_by_key(|d| d.deal.id);
-    let cx = deals::Context::new(timeline, &norms, at, &open);
-    let mut findings: Vec<Finding> = open.iter().flat_map(|d| deals::warnings(&cx, d)).collect();
+    let learned = Learned::new(timeline, at, &open);
+    let mut findings = Vec::new();
+    let mut probabilities = Vec::with_capacity(open.len());
+    for deal in &open {
+        let judged = learned.judge(timeline, deal, at);
+        findings.extend(judged.findings);
+        probabilities.extend(judged.probability);
+    }
     findings.extend(reps::findings(timeline, at, &open));
     let (health, sideways) = accounts::findings(timeline, at, &open);
     findings.extend(sideways);
     sort(&mut findings);
-    let model = win::Model::learn(timeline, &norms, at);
-    let probabilities: Vec<WinProbability> = open
-        .iter()
-        .map(|d| model.predict(timeline, &norms, d, at))
-        .collect();
     let by_deal: HashMap<_, _> = probabilities
         .iter()
         .map(|p| (p.deal, p.probability))
@@ -78,10 +82,90 @@ pub fn evaluate(timeline: &Timeline, at: DateTime<Utc>) -> Report {
         probabilities,
         forecast,
         model: ModelSummary {
-            learned: model.is_learned(),
-            won: model.won,
-            lost: model.lost,
+            learned: learned.model.is_learned(),
+            won: learned.model.won,
+            lost: learned.model.lost,
         },
+        learned,
+    }
+}
+
+/// One deal judged again alone, as of `at`, with what a whole run learned (its warnings and
+/// its win probability, exactly as [`evaluate`] would give them with the same learning). The
+/// timeline needs only the deal and its activities. Nothing when the deal is not open at `at`.
+pub fn evaluate_deal(
+    timeline: &Timeline,
+    learned: &Learned,
+    deal: DealId,
+    at: DateTime<Utc>,
+) -> DealReport {
+    timeline
+        .deal(deal)
+        .and_then(|d| timeline.deal_at(d, at))
+        .filter(|d| !d.stage.outcome.is_closed())
+        .map(|d| learned.judge(timeline, &d, at))
+        .unwrap_or_default()
+}
+
+/// What the signals say about one open deal.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DealReport {
+    pub findings: Vec<Finding>,
+    pub probability: Option<WinProbability>,
+}
+
+/// What a run learns from the whole organisation: what is usual per stage, the win model, the
+/// amount from which a deal is large and each owner's record. Kept with the run, so that a
+/// deal that changes can be judged again alone (see [`evaluate_deal`]) until the next run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Learned {
+    pub as_of: DateTime<Utc>,
+    norms: norms::Norms,
+    model: win::Model,
+    large_minor: i64,
+    /// Each deal owner's closed deals as of `as_of`: (won, lost).
+    records: BTreeMap<UserId, (i32, i32)>,
+}
+
+impl Learned {
+    fn new(timeline: &Timeline, at: DateTime<Utc>, open: &[timeline::DealAt<'_>]) -> Self {
+        let norms = norms::Norms::learn(timeline, at);
+        let model = win::Model::learn(timeline, &norms, at);
+        let records = timeline
+            .input
+            .deals
+            .iter()
+            .map(|d| d.owner)
+            .chain(open.iter().map(|d| d.owner))
+            .chain(timeline.input.reps.iter().map(|r| r.id))
+            .map(|owner| (owner, timeline.record(owner, at)))
+            .collect();
+        Learned {
+            as_of: at,
+            large_minor: deals::large_from(timeline, at, open),
+            norms,
+            model,
+            records,
+        }
+    }
+
+    fn judge(
+        &self,
+        timeline: &Timeline,
+        deal: &timeline::DealAt<'_>,
+        at: DateTime<Utc>,
+    ) -> DealReport {
+        let cx = deals::Context {
+            timeline,
+            norms: &self.norms,
+            at,
+            large_minor: self.large_minor,
+        };
+        let record = self.records.get(&deal.owner).copied().unwrap_or_default();
+        DealReport {
+            findings: deals::warnings(&cx, deal),
+            probability: Some(self.model.predict(timeline, &self.norms, deal, at, record)),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::timeline::{Timeline, span};
 use baton_model::StageId;
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// How far back the norms look.
@@ -12,7 +13,7 @@ const LOOKBACK_DAYS: i64 = 365;
 const MIN_SAMPLES: usize = 8;
 
 /// The norms as of an instant.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Norms {
     /// Days spent in a stage by deals that left it: (median, 90th percentile).
     pub stage_days: HashMap<StageId, (f64, f64)>,

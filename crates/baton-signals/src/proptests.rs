@@ -1,6 +1,7 @@
 //! Properties of every signal on random histories: what is computed as of an instant does not
 //! change when anything later is added (no peeking), and the same facts in another order give
-//! the same output (determinism).
+//! the same output (determinism), and a deal judged alone with a run's learning gets what the
+//! run gave it.
 
 use crate::*;
 use baton_comp::ExchangeRates;
@@ -278,6 +279,51 @@ proptest! {
         let a = evaluate(&Timeline::new(input(&world, as_of)), as_of);
         let b = evaluate(&Timeline::new(shuffled), as_of);
         prop_assert_eq!(json(&a), json(&b));
+    }
+
+    #[test]
+    fn a_deal_judged_alone_with_a_runs_learning_gets_what_the_run_gave_it(
+        seed in any::<u64>(),
+        hours in 24 * 60..HOURS,
+    ) {
+        let world = world(seed);
+        let as_of = at(hours);
+        let whole = input(&world, as_of);
+        let report = evaluate(&Timeline::new(whole.clone()), as_of);
+        // As the store keeps it between runs.
+        let kept = serde_json::to_string(&report.learned).unwrap();
+        let learned: Learned = serde_json::from_str(&kept).unwrap();
+        let mut judged_open = 0;
+        for deal in &whole.deals {
+            let alone = Input {
+                deals: vec![deal.clone()],
+                activities: whole
+                    .activities
+                    .iter()
+                    .filter(|a| a.deal == Some(deal.id))
+                    .copied()
+                    .collect(),
+                reps: Vec::new(),
+                accounts: Vec::new(),
+                quotas: Vec::new(),
+                ..whole.clone()
+            };
+            let mut judged = evaluate_deal(&Timeline::new(alone), &learned, deal.id, as_of);
+            sort(&mut judged.findings);
+            let given: Vec<&Finding> = report
+                .findings
+                .iter()
+                .filter(|f| f.subject.kind == SubjectKind::Deal && f.subject.id == deal.id.0)
+                .collect();
+            prop_assert_eq!(
+                serde_json::to_string(&judged.findings).unwrap(),
+                serde_json::to_string(&given).unwrap()
+            );
+            let probability = report.probabilities.iter().find(|p| p.deal == deal.id);
+            prop_assert_eq!(judged.probability.as_ref(), probability);
+            judged_open += usize::from(probability.is_some());
+        }
+        prop_assert_eq!(judged_open, report.probabilities.len());
     }
 }
 

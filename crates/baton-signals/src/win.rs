@@ -9,7 +9,7 @@ use crate::timeline::{DealAt, Timeline, span};
 use baton_model::DealId;
 use baton_reports::stats::float;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// What the model reads of a deal, by name (the order of [`features`]).
@@ -69,28 +69,30 @@ pub struct Factor {
 }
 
 /// A model as of an instant.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Model {
-    learned: Option<Learned>,
+    fit: Option<Fit>,
     /// Closed deals it was learned from, won and lost.
     pub won: usize,
     pub lost: usize,
 }
 
-#[derive(Debug, Clone)]
-struct Learned {
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Fit {
     mean: [f64; N],
     scale: [f64; N],
     /// Intercept first, then one weight per standardized feature.
     weights: [f64; N + 1],
 }
 
-/// What a deal looks like to the model at `at`.
-pub fn features(
+/// What a deal looks like to the model at `at`, its owner having won and lost `record`
+/// deals by then.
+fn features(
     timeline: &Timeline,
     norms: &Norms,
     deal: &DealAt<'_>,
     at: DateTime<Utc>,
+    (won, lost): (i32, i32),
 ) -> [f64; N] {
     let id = deal.deal.id;
     let age = days_between(deal.deal.created_at, at).max(0.0);
@@ -126,7 +128,6 @@ pub fn features(
             contacts.insert(c);
         }
     }
-    let (won, lost) = timeline.record(deal.owner, at);
     let overdue = deal
         .close_date
         .map_or(0, |d| (timeline.input.date(at) - d).num_days().max(0));
@@ -164,7 +165,7 @@ impl Model {
         let lost = closed.len() - won;
         if won < MIN_EACH || lost < MIN_EACH {
             return Model {
-                learned: None,
+                fit: None,
                 won,
                 lost,
             };
@@ -180,27 +181,31 @@ impl Model {
                 if let Some(d) = timeline.deal_at(deal, t)
                     && !d.stage.outcome.is_closed()
                 {
-                    rows.push((features(timeline, norms, &d, t), won));
+                    rows.push((
+                        features(timeline, norms, &d, t, timeline.record(d.owner, t)),
+                        won,
+                    ));
                 }
             }
         }
         Model {
-            learned: fit(&rows),
+            fit: fit(&rows),
             won,
             lost,
         }
     }
 
-    /// The chance `deal` (open at `at`) is won.
+    /// The chance `deal` (open at `at`) is won, its owner having won and lost `record`.
     pub fn predict(
         &self,
         timeline: &Timeline,
         norms: &Norms,
         deal: &DealAt<'_>,
         at: DateTime<Utc>,
+        record: (i32, i32),
     ) -> WinProbability {
         let stage = float(deal.stage.probability.clamp(0, 100)) / 100.0;
-        let Some(m) = &self.learned else {
+        let Some(m) = &self.fit else {
             return WinProbability {
                 deal: deal.deal.id,
                 probability: stage,
@@ -208,7 +213,7 @@ impl Model {
                 factors: Vec::new(),
             };
         };
-        let x = features(timeline, norms, deal, at);
+        let x = features(timeline, norms, deal, at, record);
         let mut logit = m.weights[0];
         let mut factors = Vec::with_capacity(N);
         for j in 0..N {
@@ -230,7 +235,7 @@ impl Model {
     }
 
     pub fn is_learned(&self) -> bool {
-        self.learned.is_some()
+        self.fit.is_some()
     }
 }
 
@@ -244,7 +249,7 @@ fn sigmoid(z: f64) -> f64 {
 }
 
 /// Fits an L2-regularized logistic regression by Newton's method on standardized features.
-fn fit(rows: &[([f64; N], bool)]) -> Option<Learned> {
+fn fit(rows: &[([f64; N], bool)]) -> Option<Fit> {
     if rows.is_empty() {
         return None;
     }
@@ -302,7 +307,7 @@ fn fit(rows: &[([f64; N], bool)]) -> Option<Learned> {
             break;
         }
     }
-    Some(Learned {
+    Some(Fit {
         mean,
         scale,
         weights: w,

@@ -75,8 +75,9 @@ enum Command {
     /// Write a realistic Salesforce-shaped export (deterministic per seed), for trials and
     /// benchmarks.
     Generate(crate::import::GenerateArgs),
-    /// Print every signal finding as of a date, one JSON object a line.
-    Signals(crate::signals::AsOfArgs),
+    /// Print every signal finding as of a date, one JSON object a line; or keep them
+    /// (`--refresh`), as the server does on its schedule.
+    Signals(crate::signals::SignalsArgs),
     /// Print each open deal's win probability and the forecast as of a date, one JSON object
     /// a line.
     Forecast(crate::signals::AsOfArgs),
@@ -302,9 +303,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(command) => crate::import::run(&cli, command).await,
         Command::Generate(args) => crate::import::generate(args),
         Command::Export(args) => crate::export::run(&cli, args).await,
-        Command::Signals(args) => {
-            crate::signals::run(&cli, args, crate::signals::Output::Findings).await
-        }
+        Command::Signals(args) => crate::signals::signals(&cli, args).await,
         Command::Forecast(args) => {
             crate::signals::run(&cli, args, crate::signals::Output::Forecast).await
         }

@@ -1,7 +1,9 @@
 //! `baton signals --as-of DATE` and `baton forecast --as-of DATE`: the signals engine run over
 //! the whole organisation as of a past (or the present) instant, one JSON object a line. With
 //! `--weeks N` it repeats every seven days from that date, reading the database once — the
-//! backtest in `bench/signals.sh` runs this way.
+//! backtest in `bench/signals.sh` runs this way. `baton signals --refresh` keeps what the
+//! engine says instead, as the server does on its schedule (`--deal ID` judges those deals
+//! again alone), and prints how long it took.
 
 use crate::cli::Cli;
 use anyhow::Context;
@@ -20,6 +22,50 @@ pub struct AsOfArgs {
     /// Repeat every seven days from `--as-of`, this many times in all.
     #[arg(long, default_value_t = 1)]
     weeks: u32,
+}
+
+#[derive(Args)]
+pub struct SignalsArgs {
+    #[command(flatten)]
+    as_of: AsOfArgs,
+    /// Keep the findings, win probabilities and forecast as of now instead of printing the
+    /// findings (what `baton serve` does on its schedule); prints a summary with the time
+    /// taken.
+    #[arg(long, conflicts_with_all = ["as_of", "weeks"])]
+    refresh: bool,
+    /// With `--refresh`: judge only this deal again, alone, with what the last refresh
+    /// learned (as the server does when a deal changes); repeatable, one summary each.
+    #[arg(long, requires = "refresh")]
+    deal: Vec<i64>,
+}
+
+/// Runs `baton signals`.
+pub async fn signals(cli: &Cli, args: &SignalsArgs) -> anyhow::Result<()> {
+    if !args.refresh {
+        return run(cli, &args.as_of, Output::Findings).await;
+    }
+    let store = cli.open().await?;
+    let mut out = std::io::stdout().lock();
+    if args.deal.is_empty() {
+        let started = std::time::Instant::now();
+        let done = store.refresh_signals().await?;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        writeln!(out, "{}", json!({"refreshed": done, "ms": ms}))?;
+    }
+    for &deal in &args.deal {
+        let started = std::time::Instant::now();
+        let done = store
+            .refresh_deal_signals(baton_model::DealId(deal))
+            .await?
+            .context("no refresh has run yet: run `baton signals --refresh` first")?;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        writeln!(
+            out,
+            "{}",
+            json!({"deal": deal, "refreshed": done, "ms": ms})
+        )?;
+    }
+    Ok(())
 }
 
 /// What to print.

@@ -136,6 +136,48 @@ both_backends! {
         assert!(overdue_of(&open, d2).is_none(), "resolved stays quiet");
     }
 
+    async fn a_deal_that_changes_is_judged_again_alone_with_the_last_runs_learning(app) {
+        let o = &app.org;
+        let late = overdue_deal(app, &o.rep_a1, "Late", 30).await;
+        let soon = overdue_deal(app, &o.rep_a2, "Soon", -20).await;
+        // Before the first run there is nothing learned to judge a deal by.
+        assert_eq!(app.store.refresh_changed_deal_signals(0).await.unwrap().1, 0);
+        app.store.refresh_signals().await.unwrap();
+        let after_run = app.store.last_audit_entry().await.unwrap();
+
+        // The late deal moves into the future and the other slips into the past: judged again
+        // alone, the first's finding clears and the second's is raised, with no run between.
+        let later = (chrono::Utc::now() + chrono::Duration::days(30)).date_naive().to_string();
+        let past = (chrono::Utc::now() - chrono::Duration::days(30)).date_naive().to_string();
+        for (deal, who, close) in [(late, &o.rep_a1, later), (soon, &o.rep_a2, past)] {
+            let path = format!("/api/v1/deals/{deal}");
+            let etag = app.get(who, &path).await.expect(StatusCode::OK).etag();
+            app.patch(who, &path, &etag, json!({"close_date": close})).await.expect(StatusCode::OK);
+        }
+        let (last, judged) = app.store.refresh_changed_deal_signals(after_run).await.unwrap();
+        assert_eq!(judged, 2);
+        let open = app.get(&o.coordinator, "/api/v1/signals").await.expect(StatusCode::OK).body;
+        assert!(overdue_of(&open, late).is_none(), "{open}");
+        assert_eq!(overdue_of(&open, soon).expect("now overdue")["evidence"]["days_overdue"], 30);
+        assert_eq!(app.store.refresh_changed_deal_signals(last).await.unwrap(), (last, 0), "nothing changed since");
+
+        // An activity on a deal is a change to it.
+        app.post(&o.rep_a1, "/api/v1/activities", json!({"kind": "call", "deal_id": late}))
+            .await
+            .expect(StatusCode::CREATED);
+        let (last, judged) = app.store.refresh_changed_deal_signals(last).await.unwrap();
+        assert_eq!(judged, 1);
+
+        // An archived deal loses its findings and its win probability.
+        let odds = format!("/api/v1/deals/{soon}/win-probability");
+        app.get(&o.rep_a2, &odds).await.expect(StatusCode::OK);
+        app.delete(&o.rep_a2, &format!("/api/v1/deals/{soon}")).await.expect(StatusCode::OK);
+        app.store.refresh_changed_deal_signals(last).await.unwrap();
+        app.get(&o.coordinator, &odds).await.expect(StatusCode::NOT_FOUND);
+        let open = app.get(&o.coordinator, "/api/v1/signals").await.expect(StatusCode::OK).body;
+        assert!(overdue_of(&open, soon).is_none(), "{open}");
+    }
+
     async fn findings_about_a_rep_go_to_those_above_them_and_never_to_reps(app) {
         let o = &app.org;
         let now = chrono::Utc::now().to_rfc3339();

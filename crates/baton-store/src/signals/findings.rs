@@ -12,7 +12,9 @@ use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::activity::ActivityKind;
 use baton_model::records::ActivityInput;
 use baton_model::{AccountId, DealId, FieldErrors, Role, UserId};
-use baton_signals::{Finding, Forecast, ForecastRow, ForecastScope, SubjectKind, Timeline};
+use baton_signals::{
+    Finding, Forecast, ForecastRow, ForecastScope, Learned, SubjectKind, Timeline, WinProbability,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -160,7 +162,8 @@ fn visible(scope: &Scope) -> String {
 
 impl Store {
     /// Runs the signals engine over the whole organisation as of now and keeps what it says:
-    /// findings raised, updated or cleared, every open deal's win probability, the forecast.
+    /// findings raised, updated or cleared, every open deal's win probability, the forecast,
+    /// and what the run learned (to judge a changed deal again alone until the next run).
     pub async fn refresh_signals(&self) -> Result<RefreshSummary> {
         let input = self.signal_input().await?;
         let at = now();
@@ -171,165 +174,107 @@ impl Store {
         })
         .await
         .map_err(|e| StoreError::Corrupt(format!("signals: {e}")))?;
-        let owners = owners(&timeline, at);
         let mut tx = self.begin().await?;
         let conn = &mut tx.conn();
-        let key_of = |r: &Row| -> Result<(String, String, i64)> {
-            Ok((r.get("kind")?, r.get("subject_type")?, r.get("subject_id")?))
-        };
-        let live: HashMap<(String, String, i64), i64> = conn
-            .fetch_all(query(
-                "SELECT id, kind, subject_type, subject_id FROM signal_findings \
-                 WHERE closed_at IS NULL",
-            ))
-            .await?
-            .iter()
-            .map(|r| Ok((key_of(r)?, r.get("id")?)))
-            .collect::<Result<_>>()?;
-        // Someone resolved it: the same kind about the same record is not raised again for
-        // [`RESOLVED_QUIET_DAYS`] days, even if the engine still sees it.
-        let resolved: std::collections::HashSet<(String, String, i64)> = conn
-            .fetch_all(
-                query(
-                    "SELECT kind, subject_type, subject_id FROM signal_findings \
-                     WHERE status = 'resolved' AND closed_at > $1",
-                )
-                .bind(at - chrono::Duration::days(RESOLVED_QUIET_DAYS)),
-            )
-            .await?
-            .iter()
-            .map(key_of)
-            .collect::<Result<_>>()?;
-        let mut summary = RefreshSummary {
-            raised: 0,
-            updated: 0,
-            cleared: 0,
-            probabilities: report.probabilities.len(),
-        };
-        let mut seen = std::collections::HashSet::new();
-        for f in &report.findings {
-            let Some(&owner) = owners.get(&(f.subject.kind, f.subject.id)) else {
-                continue;
-            };
-            let key = (
-                f.kind.as_str().to_owned(),
-                subject_type(f.subject.kind).to_owned(),
-                f.subject.id,
-            );
-            if resolved.contains(&key) {
-                continue;
-            }
-            let evidence = evidence(f);
-            if let Some(id) = live.get(&key) {
-                seen.insert(*id);
-                conn.execute(
-                    query(
-                        "UPDATE signal_findings SET severity = $2, score = $3, since = $4, \
-                         summary = $5, evidence = $6, owner_id = $7, subject_name = $8, \
-                         last_seen_at = $9, updated_at = $9, \
-                         status = CASE WHEN status = 'snoozed' AND snoozed_until <= $9 \
-                         THEN 'open' ELSE status END WHERE id = $1",
-                    )
-                    .bind(*id)
-                    .bind(severity(f))
-                    .bind(i64::from(f.score))
-                    .bind(f.since)
-                    .bind(f.summary.as_str())
-                    .bind(evidence)
-                    .bind(owner)
-                    .bind(f.subject.name.as_str())
-                    .bind(at),
-                )
-                .await?;
-                summary.updated += 1;
-            } else {
-                conn.execute(
-                    query(
-                        "INSERT INTO signal_findings (kind, subject_type, subject_id, \
-                         subject_name, owner_id, severity, score, since, summary, evidence, \
-                         status, first_seen_at, last_seen_at, version, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $11, 1, \
-                         $11, $11)",
-                    )
-                    .bind(key.0.as_str())
-                    .bind(key.1.as_str())
-                    .bind(key.2)
-                    .bind(f.subject.name.as_str())
-                    .bind(owner)
-                    .bind(severity(f))
-                    .bind(i64::from(f.score))
-                    .bind(f.since)
-                    .bind(f.summary.as_str())
-                    .bind(evidence)
-                    .bind(at),
-                )
-                .await?;
-                summary.raised += 1;
-            }
-        }
-        for id in live.values() {
-            if !seen.contains(id) {
-                conn.execute(
-                    query(
-                        "UPDATE signal_findings SET status = 'cleared', closed_at = $2, \
-                         updated_at = $2 WHERE id = $1",
-                    )
-                    .bind(*id)
-                    .bind(at),
-                )
-                .await?;
-                summary.cleared += 1;
-            }
-        }
-        conn.execute(query("DELETE FROM deal_win_probabilities"))
-            .await?;
-        for chunk in report.probabilities.chunks(200) {
-            let mut sql = String::from(
-                "INSERT INTO deal_win_probabilities (deal_id, basis_points, method, factors, \
-                 computed_at) VALUES ",
-            );
-            let mut args = Vec::new();
-            for (i, p) in chunk.iter().enumerate() {
-                let n = i * 5;
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                let _ = write!(
-                    sql,
-                    "(${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5
-                );
-                args.push(p.deal.0.into());
-                args.push(baton_reports::stats::whole(p.probability * 10_000.0).into());
-                args.push(method(p.method).into());
-                args.push(
-                    serde_json::to_value(&p.factors)
-                        .unwrap_or(Value::Null)
-                        .into(),
-                );
-                args.push(at.into());
-            }
-            conn.execute(built_query(sql).bind_all(args)).await?;
-        }
+        let summary = keep(
+            conn,
+            &timeline,
+            &report.findings,
+            &report.probabilities,
+            None,
+            at,
+        )
+        .await?;
         conn.execute(query("DELETE FROM signal_runs")).await?;
         conn.execute(
             query(
-                "INSERT INTO signal_runs (as_of, finished_at, findings, model, forecast) \
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO signal_runs (as_of, finished_at, findings, model, forecast, learned) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(at)
             .bind(now())
             .bind(i64::try_from(report.findings.len()).unwrap_or(i64::MAX))
             .bind(serde_json::to_value(report.model).unwrap_or(Value::Null))
-            .bind(serde_json::to_value(&report.forecast).unwrap_or(Value::Null)),
+            .bind(serde_json::to_value(&report.forecast).unwrap_or(Value::Null))
+            .bind(serde_json::to_value(&report.learned).unwrap_or(Value::Null)),
         )
         .await?;
         tx.commit().await?;
         Ok(summary)
+    }
+
+    /// Judges one deal again, alone, as of now, with what the latest run learned: its warnings
+    /// raised, updated or cleared and its win probability rewritten (both gone when the deal
+    /// is closed or archived). `None` before the first run.
+    pub async fn refresh_deal_signals(&self, deal: DealId) -> Result<Option<RefreshSummary>> {
+        let row = self
+            .reader()
+            .fetch_optional(query(
+                "SELECT learned FROM signal_runs WHERE learned IS NOT NULL ORDER BY id DESC LIMIT 1",
+            ))
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let learned: Learned = serde_json::from_value(row.json("learned")?)
+            .map_err(|e| StoreError::Corrupt(format!("signal_runs.learned: {e}")))?;
+        let timeline = Timeline::new(self.deal_signal_input(deal).await?);
+        let at = now();
+        let report = baton_signals::evaluate_deal(&timeline, &learned, deal, at);
+        let mut tx = self.begin().await?;
+        let summary = keep(
+            &mut tx.conn(),
+            &timeline,
+            &report.findings,
+            report.probability.as_slice(),
+            Some(deal),
+            at,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(summary))
+    }
+
+    /// Judges again each deal changed (or whose activities changed) since audit-log entry
+    /// `after`, as [`Store::refresh_deal_signals`] does; returns the last entry read, from
+    /// which to go on. Nothing to do before the first run.
+    pub async fn refresh_changed_deal_signals(&self, after: i64) -> Result<(i64, usize)> {
+        let rows = self
+            .reader()
+            .fetch_all(
+                query(
+                    "SELECT a.id, CASE WHEN a.entity = 'deal' THEN a.entity_id \
+                     ELSE (SELECT x.deal_id FROM activities x WHERE x.id = a.entity_id) END \
+                     AS deal_id FROM audit_log a \
+                     WHERE a.id > $1 AND a.entity IN ('deal', 'activity') ORDER BY a.id LIMIT 1000",
+                )
+                .bind(after),
+            )
+            .await?;
+        let mut last = after;
+        let mut deals = std::collections::BTreeSet::new();
+        for r in &rows {
+            last = r.get("id")?;
+            if let Some(deal) = r.get::<Option<i64>>("deal_id")? {
+                deals.insert(DealId(deal));
+            }
+        }
+        let mut judged = 0;
+        for deal in deals {
+            if self.refresh_deal_signals(deal).await?.is_none() {
+                break;
+            }
+            judged += 1;
+        }
+        Ok((last, judged))
+    }
+
+    /// The latest audit-log entry: where to start watching for changed deals.
+    pub async fn last_audit_entry(&self) -> Result<i64> {
+        self.reader()
+            .fetch_one(query("SELECT COALESCE(MAX(id), 0) AS id FROM audit_log"))
+            .await?
+            .get("id")
     }
 
     /// The findings the actor may see, highest score first: the open ones (a snoozed one
@@ -624,6 +569,167 @@ fn evidence(f: &Finding) -> Value {
             })
             .collect(),
     )
+}
+
+/// Keeps what a run said about everything, or (`only`) about one deal: live findings updated,
+/// new ones raised, those no longer raised cleared, win probabilities rewritten.
+async fn keep(
+    conn: &mut Conn<'_>,
+    timeline: &Timeline,
+    findings: &[Finding],
+    probabilities: &[WinProbability],
+    only: Option<DealId>,
+    at: DateTime<Utc>,
+) -> Result<RefreshSummary> {
+    let owners = owners(timeline, at);
+    let about = only.map_or(String::new(), |d| {
+        format!(" AND subject_type = 'deal' AND subject_id = {}", d.0)
+    });
+    let key_of = |r: &Row| -> Result<(String, String, i64)> {
+        Ok((r.get("kind")?, r.get("subject_type")?, r.get("subject_id")?))
+    };
+    let live: HashMap<(String, String, i64), i64> = conn
+        .fetch_all(built_query(format!(
+            "SELECT id, kind, subject_type, subject_id FROM signal_findings \
+                 WHERE closed_at IS NULL{about}",
+        )))
+        .await?
+        .iter()
+        .map(|r| Ok((key_of(r)?, r.get("id")?)))
+        .collect::<Result<_>>()?;
+    // Someone resolved it: the same kind about the same record is not raised again for
+    // [`RESOLVED_QUIET_DAYS`] days, even if the engine still sees it.
+    let resolved: std::collections::HashSet<(String, String, i64)> = conn
+        .fetch_all(
+            built_query(format!(
+                "SELECT kind, subject_type, subject_id FROM signal_findings \
+                     WHERE status = 'resolved' AND closed_at > $1{about}",
+            ))
+            .bind(at - chrono::Duration::days(RESOLVED_QUIET_DAYS)),
+        )
+        .await?
+        .iter()
+        .map(key_of)
+        .collect::<Result<_>>()?;
+    let mut summary = RefreshSummary {
+        raised: 0,
+        updated: 0,
+        cleared: 0,
+        probabilities: probabilities.len(),
+    };
+    let mut seen = std::collections::HashSet::new();
+    for f in findings {
+        let Some(&owner) = owners.get(&(f.subject.kind, f.subject.id)) else {
+            continue;
+        };
+        let key = (
+            f.kind.as_str().to_owned(),
+            subject_type(f.subject.kind).to_owned(),
+            f.subject.id,
+        );
+        if resolved.contains(&key) {
+            continue;
+        }
+        let evidence = evidence(f);
+        if let Some(id) = live.get(&key) {
+            seen.insert(*id);
+            conn.execute(
+                query(
+                    "UPDATE signal_findings SET severity = $2, score = $3, since = $4, \
+                         summary = $5, evidence = $6, owner_id = $7, subject_name = $8, \
+                         last_seen_at = $9, updated_at = $9, \
+                         status = CASE WHEN status = 'snoozed' AND snoozed_until <= $9 \
+                         THEN 'open' ELSE status END WHERE id = $1",
+                )
+                .bind(*id)
+                .bind(severity(f))
+                .bind(i64::from(f.score))
+                .bind(f.since)
+                .bind(f.summary.as_str())
+                .bind(evidence)
+                .bind(owner)
+                .bind(f.subject.name.as_str())
+                .bind(at),
+            )
+            .await?;
+            summary.updated += 1;
+        } else {
+            conn.execute(
+                query(
+                    "INSERT INTO signal_findings (kind, subject_type, subject_id, \
+                         subject_name, owner_id, severity, score, since, summary, evidence, \
+                         status, first_seen_at, last_seen_at, version, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $11, 1, \
+                         $11, $11)",
+                )
+                .bind(key.0.as_str())
+                .bind(key.1.as_str())
+                .bind(key.2)
+                .bind(f.subject.name.as_str())
+                .bind(owner)
+                .bind(severity(f))
+                .bind(i64::from(f.score))
+                .bind(f.since)
+                .bind(f.summary.as_str())
+                .bind(evidence)
+                .bind(at),
+            )
+            .await?;
+            summary.raised += 1;
+        }
+    }
+    for id in live.values() {
+        if !seen.contains(id) {
+            conn.execute(
+                query(
+                    "UPDATE signal_findings SET status = 'cleared', closed_at = $2, \
+                         updated_at = $2 WHERE id = $1",
+                )
+                .bind(*id)
+                .bind(at),
+            )
+            .await?;
+            summary.cleared += 1;
+        }
+    }
+    conn.execute(built_query(format!(
+        "DELETE FROM deal_win_probabilities{}",
+        only.map_or(String::new(), |d| format!(" WHERE deal_id = {}", d.0))
+    )))
+    .await?;
+    for chunk in probabilities.chunks(200) {
+        let mut sql = String::from(
+            "INSERT INTO deal_win_probabilities (deal_id, basis_points, method, factors, \
+                 computed_at) VALUES ",
+        );
+        let mut args = Vec::new();
+        for (i, p) in chunk.iter().enumerate() {
+            let n = i * 5;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let _ = write!(
+                sql,
+                "(${}, ${}, ${}, ${}, ${})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5
+            );
+            args.push(p.deal.0.into());
+            args.push(baton_reports::stats::whole(p.probability * 10_000.0).into());
+            args.push(method(p.method).into());
+            args.push(
+                serde_json::to_value(&p.factors)
+                    .unwrap_or(Value::Null)
+                    .into(),
+            );
+            args.push(at.into());
+        }
+        conn.execute(built_query(sql).bind_all(args)).await?;
+    }
+    Ok(summary)
 }
 
 /// Whose each subject is as of `at`: a deal's owner then, an account's owner, the rep.

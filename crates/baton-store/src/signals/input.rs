@@ -2,7 +2,7 @@
 //! signals engine (`baton-signals`) reads it. Findings are computed over everyone (a rep is
 //! compared with their peers) and filtered for the viewer afterwards.
 
-use crate::db::{Conn, Row, query};
+use crate::db::{Conn, Row, built_query, query};
 use crate::{Result, Store};
 use baton_model::pipeline::ForecastCategory;
 use baton_model::{DealId, StageId, UserId};
@@ -16,24 +16,47 @@ impl Store {
     /// Everything the signals engine reads, for the whole organisation.
     pub async fn signal_input(&self) -> Result<Input> {
         let conn = &mut self.reader();
-        let org = crate::org::load_org(conn).await?;
-        let fiscal = org.fiscal_year_start_month;
         let (mut for_deals, mut for_activities) = (self.reader(), self.reader());
-        let (deals, activities) =
-            futures::try_join!(deals(&mut for_deals), activities(&mut for_activities))?;
-        Ok(Input {
-            currency: org.currency,
-            time_zone: org.time_zone.0,
-            fiscal_year_start_month: fiscal,
-            rates: crate::commissions::rates::load(conn).await?,
-            stages: crate::reports::stages(conn).await?,
-            reps: reps(conn).await?,
-            accounts: accounts(conn).await?,
-            deals,
-            activities,
-            quotas: quotas(conn, fiscal).await?,
-        })
+        let (deals, activities) = futures::try_join!(
+            deals(&mut for_deals, None),
+            activities(&mut for_activities, None)
+        )?;
+        let mut input = settings(conn, deals, activities).await?;
+        input.reps = reps(conn).await?;
+        input.accounts = accounts(conn).await?;
+        input.quotas = quotas(conn, input.fiscal_year_start_month).await?;
+        Ok(input)
     }
+
+    /// What the engine reads to judge one deal alone (`baton_signals::evaluate_deal`): the
+    /// deal with its history and its activities; no deal when it is archived.
+    pub(super) async fn deal_signal_input(&self, deal: DealId) -> Result<Input> {
+        let conn = &mut self.reader();
+        let deals = deals(conn, Some(deal)).await?;
+        let activities = activities(conn, Some(deal)).await?;
+        settings(conn, deals, activities).await
+    }
+}
+
+/// The organisation's settings, rates and stages around `deals` and `activities`.
+async fn settings(
+    conn: &mut Conn<'_>,
+    deals: Vec<Deal>,
+    activities: Vec<Activity>,
+) -> Result<Input> {
+    let org = crate::org::load_org(conn).await?;
+    Ok(Input {
+        currency: org.currency,
+        time_zone: org.time_zone.0,
+        fiscal_year_start_month: org.fiscal_year_start_month,
+        rates: crate::commissions::rates::load(conn).await?,
+        stages: crate::reports::stages(conn).await?,
+        reps: Vec::new(),
+        accounts: Vec::new(),
+        deals,
+        activities,
+        quotas: Vec::new(),
+    })
 }
 
 /// Every rep, by name, with their first team. Inactive ones too: an imported history's reps
@@ -85,27 +108,29 @@ async fn quotas(conn: &mut Conn<'_>, fiscal: u32) -> Result<Vec<Quota>> {
     .collect()
 }
 
-/// Every live deal with the history of the fields the signals read (one ordered read of the
-/// history, grouped by deal).
-async fn deals(conn: &mut Conn<'_>) -> Result<Vec<Deal>> {
+/// Every live deal (or `only` this one) with the history of the fields the signals read (one
+/// ordered read of the history, grouped by deal).
+async fn deals(conn: &mut Conn<'_>, only: Option<DealId>) -> Result<Vec<Deal>> {
+    let only_history = only.map_or(String::new(), |d| format!(" AND h.entity_id = {}", d.0));
+    let only_deal = only.map_or(String::new(), |d| format!(" AND id = {}", d.0));
     let mut history: HashMap<i64, Vec<Row>> = HashMap::new();
     for row in conn
-        .fetch_all(query(
+        .fetch_all(built_query(format!(
             "SELECT h.entity_id, h.field, h.old_value, h.new_value, h.changed_at \
-             FROM field_history h WHERE h.entity = 'deal' AND h.field IN \
+             FROM field_history h WHERE h.entity = 'deal'{only_history} AND h.field IN \
              ('stage_id', 'amount_minor', 'close_date', 'owner_id', 'forecast_category') \
              ORDER BY h.entity_id, h.changed_at, h.id",
-        ))
+        )))
         .await?
     {
         history.entry(row.get("entity_id")?).or_default().push(row);
     }
     let no_history = Vec::new();
-    conn.fetch_all(query(
+    conn.fetch_all(built_query(format!(
         "SELECT id, name, account_id, owner_id, stage_id, amount_minor, currency, close_date, \
          forecast_category, created_at, source, source_id FROM deals \
-         WHERE archived_at IS NULL ORDER BY id",
-    ))
+         WHERE archived_at IS NULL{only_deal} ORDER BY id",
+    )))
     .await?
     .iter()
     .map(|r| {
@@ -136,17 +161,19 @@ async fn deals(conn: &mut Conn<'_>) -> Result<Vec<Deal>> {
     .collect()
 }
 
-/// Every live activity that happened: a task when it was completed, a note with its tone, an
-/// activity about a deal or a contact counted for their account too.
-async fn activities(conn: &mut Conn<'_>) -> Result<Vec<Activity>> {
-    conn.fetch_all(query(
+/// Every live activity that happened (or those about `only` this deal): a task when it was
+/// completed, a note with its tone, an activity about a deal or a contact counted for their
+/// account too.
+async fn activities(conn: &mut Conn<'_>, only: Option<DealId>) -> Result<Vec<Activity>> {
+    let only = only.map_or(String::new(), |d| format!(" AND x.deal_id = {}", d.0));
+    conn.fetch_all(built_query(format!(
         "SELECT x.kind, x.direction, x.meeting_status, x.occurred_at, x.completed_at, \
          x.owner_id, x.deal_id, COALESCE(x.account_id, d.account_id, c.account_id) AS account_id, \
          x.contact_id, x.thread_id, CASE WHEN x.kind = 'note' THEN x.body END AS body \
          FROM activities x LEFT JOIN deals d ON d.id = x.deal_id \
          LEFT JOIN contacts c ON c.id = x.contact_id \
-         WHERE x.archived_at IS NULL AND (x.kind <> 'task' OR x.completed_at IS NOT NULL)",
-    ))
+         WHERE x.archived_at IS NULL AND (x.kind <> 'task' OR x.completed_at IS NOT NULL){only}",
+    )))
     .await?
     .iter()
     .map(|r| {
