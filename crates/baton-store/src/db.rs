@@ -340,37 +340,50 @@ impl Conn<'_> {
     }
 
     /// Runs a query returning all its rows.
-    pub(crate) async fn fetch_all(&mut self, mut q: Query) -> Result<Vec<Row>, StoreError> {
-        Ok(match self {
+    pub(crate) async fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, StoreError> {
+        let mut rows = Vec::new();
+        self.for_each(q, |r| {
+            rows.push(r);
+            Ok(())
+        })
+        .await?;
+        Ok(rows)
+    }
+
+    /// Runs a query and hands each row to `f` as it arrives, so that reading millions of
+    /// rows never holds them all.
+    pub(crate) async fn for_each(
+        &mut self,
+        mut q: Query,
+        mut f: impl FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        match self {
             Conn::SqlitePool(p) => {
-                q.sqlite()
-                    .fetch(*p)
-                    .map_ok(Row::Sqlite)
-                    .try_collect()
-                    .await?
+                let mut rows = q.sqlite().fetch(*p);
+                while let Some(r) = rows.try_next().await? {
+                    f(Row::Sqlite(r))?;
+                }
             }
             Conn::PostgresPool(p) => {
-                q.postgres()
-                    .fetch(*p)
-                    .map_ok(Row::Postgres)
-                    .try_collect()
-                    .await?
+                let mut rows = q.postgres().fetch(*p);
+                while let Some(r) = rows.try_next().await? {
+                    f(Row::Postgres(r))?;
+                }
             }
             Conn::SqliteTx(c) => {
-                q.sqlite()
-                    .fetch(&mut **c)
-                    .map_ok(Row::Sqlite)
-                    .try_collect()
-                    .await?
+                let mut rows = q.sqlite().fetch(&mut **c);
+                while let Some(r) = rows.try_next().await? {
+                    f(Row::Sqlite(r))?;
+                }
             }
             Conn::PostgresTx(c) => {
-                q.postgres()
-                    .fetch(&mut **c)
-                    .map_ok(Row::Postgres)
-                    .try_collect()
-                    .await?
+                let mut rows = q.postgres().fetch(&mut **c);
+                while let Some(r) = rows.try_next().await? {
+                    f(Row::Postgres(r))?;
+                }
             }
-        })
+        }
+        Ok(())
     }
 }
 

@@ -183,18 +183,16 @@ async fn deals(
             .bind(first)
             .bind(facts.instant(first))
     };
-    let mut history: HashMap<i64, Vec<Row>> = HashMap::new();
-    for row in conn
-        .fetch_all(bind(built_query(format!(
+    let history = history_by_deal(
+        conn,
+        bind(built_query(format!(
             "SELECT h.entity_id, h.field, h.old_value, h.new_value, h.changed_at \
              FROM field_history h WHERE h.entity = 'deal' \
              AND h.field IN ('stage_id', 'amount_minor', 'close_date') \
              AND h.entity_id IN (SELECT d.id {from}) ORDER BY h.entity_id, h.changed_at, h.id"
-        ))))
-        .await?
-    {
-        history.entry(row.get("entity_id")?).or_default().push(row);
-    }
+        ))),
+    )
+    .await?;
     conn.fetch_all(bind(built_query(format!(
         "SELECT d.id, d.name, d.owner_id, d.stage_id, d.amount_minor, d.currency, d.close_date, \
          d.created_at, d.source, (SELECT a.industry FROM accounts a WHERE a.id = d.account_id) \
@@ -228,34 +226,62 @@ async fn deals(
 }
 
 /// The deal's history rows as typed changes.
-fn read_history(rows: &[Row], deal: &mut Deal) -> Result<()> {
+fn read_history(rows: &[HistoryRow], deal: &mut Deal) -> Result<()> {
     deal.stages = changes(rows, "stage_id", |t| {
         t.parse().ok().map(baton_model::StageId)
-    })?;
-    deal.amounts = changes(rows, "amount_minor", |t| t.parse().ok())?;
-    deal.close_dates = changes(rows, "close_date", |t| t.parse().ok())?;
+    });
+    deal.amounts = changes(rows, "amount_minor", |t| t.parse().ok());
+    deal.close_dates = changes(rows, "close_date", |t| t.parse().ok());
     Ok(())
+}
+
+/// One change of a deal's field, as `field_history` keeps it.
+pub(crate) struct HistoryRow {
+    field: String,
+    old: Option<String>,
+    new: Option<String>,
+    at: DateTime<Utc>,
+}
+
+/// The history rows `q` selects (`entity_id, field, old_value, new_value, changed_at`, in time
+/// order per deal), grouped by deal as they stream in.
+pub(crate) async fn history_by_deal(
+    conn: &mut Conn<'_>,
+    q: crate::db::Query,
+) -> Result<HashMap<i64, Vec<HistoryRow>>> {
+    let mut history: HashMap<i64, Vec<HistoryRow>> = HashMap::new();
+    conn.for_each(q, |r| {
+        history
+            .entry(r.get("entity_id")?)
+            .or_default()
+            .push(HistoryRow {
+                field: r.get("field")?,
+                old: r.get("old_value")?,
+                new: r.get("new_value")?,
+                at: r.get("changed_at")?,
+            });
+        Ok(())
+    })
+    .await?;
+    Ok(history)
 }
 
 /// One field's changes among a deal's history rows; a value that does not parse reads as empty.
 pub(crate) fn changes<T: Clone>(
-    rows: &[Row],
+    rows: &[HistoryRow],
     field: &str,
     value: impl Fn(&str) -> Option<T>,
-) -> Result<Changes<Option<T>>> {
-    let mut list = Vec::new();
-    for row in rows {
-        if row.get::<String>("field")? == field {
-            let old: Option<String> = row.get("old_value")?;
-            let new: Option<String> = row.get("new_value")?;
-            list.push(Change {
-                at: row.get("changed_at")?,
-                old: old.as_deref().and_then(&value),
-                new: new.as_deref().and_then(&value),
-            });
-        }
-    }
-    Ok(Changes::new(list))
+) -> Changes<Option<T>> {
+    Changes::new(
+        rows.iter()
+            .filter(|r| r.field == field)
+            .map(|r| Change {
+                at: r.at,
+                old: r.old.as_deref().and_then(&value),
+                new: r.new.as_deref().and_then(&value),
+            })
+            .collect(),
+    )
 }
 
 async fn quotas(

@@ -9,7 +9,6 @@ use baton_model::{DealId, StageId, UserId};
 use baton_reports::Quota;
 use baton_signals::{Account, Activity, ActivityKind, Deal, Input, Rep};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
 use std::str::FromStr;
 
 impl Store {
@@ -113,18 +112,16 @@ async fn quotas(conn: &mut Conn<'_>, fiscal: u32) -> Result<Vec<Quota>> {
 async fn deals(conn: &mut Conn<'_>, only: Option<DealId>) -> Result<Vec<Deal>> {
     let only_history = only.map_or(String::new(), |d| format!(" AND h.entity_id = {}", d.0));
     let only_deal = only.map_or(String::new(), |d| format!(" AND id = {}", d.0));
-    let mut history: HashMap<i64, Vec<Row>> = HashMap::new();
-    for row in conn
-        .fetch_all(built_query(format!(
+    let history = crate::reports::history_by_deal(
+        conn,
+        built_query(format!(
             "SELECT h.entity_id, h.field, h.old_value, h.new_value, h.changed_at \
              FROM field_history h WHERE h.entity = 'deal'{only_history} AND h.field IN \
              ('stage_id', 'amount_minor', 'close_date', 'owner_id', 'forecast_category') \
              ORDER BY h.entity_id, h.changed_at, h.id",
-        )))
-        .await?
-    {
-        history.entry(row.get("entity_id")?).or_default().push(row);
-    }
+        )),
+    )
+    .await?;
     let no_history = Vec::new();
     conn.fetch_all(built_query(format!(
         "SELECT id, name, account_id, owner_id, stage_id, amount_minor, currency, close_date, \
@@ -149,13 +146,13 @@ async fn deals(conn: &mut Conn<'_>, only: Option<DealId>) -> Result<Vec<Deal>> {
             created_at: r.get("created_at")?,
             source: r.get("source")?,
             source_id: r.get("source_id")?,
-            stages: crate::reports::changes(rows, "stage_id", |t| t.parse().ok().map(StageId))?,
-            amounts: crate::reports::changes(rows, "amount_minor", |t| t.parse().ok())?,
-            close_dates: crate::reports::changes(rows, "close_date", |t| t.parse().ok())?,
-            owners: crate::reports::changes(rows, "owner_id", |t| t.parse().ok().map(UserId))?,
+            stages: crate::reports::changes(rows, "stage_id", |t| t.parse().ok().map(StageId)),
+            amounts: crate::reports::changes(rows, "amount_minor", |t| t.parse().ok()),
+            close_dates: crate::reports::changes(rows, "close_date", |t| t.parse().ok()),
+            owners: crate::reports::changes(rows, "owner_id", |t| t.parse().ok().map(UserId)),
             categories: crate::reports::changes(rows, "forecast_category", |t| {
                 ForecastCategory::from_str(t).ok()
-            })?,
+            }),
         })
     })
     .collect()
@@ -166,58 +163,65 @@ async fn deals(conn: &mut Conn<'_>, only: Option<DealId>) -> Result<Vec<Deal>> {
 /// account too.
 async fn activities(conn: &mut Conn<'_>, only: Option<DealId>) -> Result<Vec<Activity>> {
     let only = only.map_or(String::new(), |d| format!(" AND x.deal_id = {}", d.0));
-    conn.fetch_all(built_query(format!(
-        "SELECT x.kind, x.direction, x.meeting_status, x.occurred_at, x.completed_at, \
+    let mut activities = Vec::new();
+    conn.for_each(
+        built_query(format!(
+            "SELECT x.kind, x.direction, x.meeting_status, x.occurred_at, x.completed_at, \
          x.owner_id, x.deal_id, COALESCE(x.account_id, d.account_id, c.account_id) AS account_id, \
          x.contact_id, x.thread_id, CASE WHEN x.kind = 'note' THEN x.body END AS body \
          FROM activities x LEFT JOIN deals d ON d.id = x.deal_id \
          LEFT JOIN contacts c ON c.id = x.contact_id \
          WHERE x.archived_at IS NULL AND (x.kind <> 'task' OR x.completed_at IS NOT NULL){only}",
-    )))
-    .await?
-    .iter()
-    .map(|r| {
-        let kind: String = r.get("kind")?;
-        let direction: Option<String> = r.get("direction")?;
-        let status: Option<String> = r.get("meeting_status")?;
-        let (kind, at): (ActivityKind, DateTime<Utc>) = match kind.as_str() {
-            "call" => (ActivityKind::Call, r.get("occurred_at")?),
-            "email" if direction.as_deref() == Some("inbound") => {
-                (ActivityKind::EmailIn, r.get("occurred_at")?)
+        )),
+        |r| {
+            activities.push(activity(&r)?);
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(activities)
+}
+
+fn activity(r: &Row) -> Result<Activity> {
+    let kind: String = r.get("kind")?;
+    let direction: Option<String> = r.get("direction")?;
+    let status: Option<String> = r.get("meeting_status")?;
+    let (kind, at): (ActivityKind, DateTime<Utc>) = match kind.as_str() {
+        "call" => (ActivityKind::Call, r.get("occurred_at")?),
+        "email" if direction.as_deref() == Some("inbound") => {
+            (ActivityKind::EmailIn, r.get("occurred_at")?)
+        }
+        "email" => (ActivityKind::EmailOut, r.get("occurred_at")?),
+        "meeting" => match status.as_deref() {
+            Some("canceled" | "declined" | "no_show") => {
+                (ActivityKind::MeetingMissed, r.get("occurred_at")?)
             }
-            "email" => (ActivityKind::EmailOut, r.get("occurred_at")?),
-            "meeting" => match status.as_deref() {
-                Some("canceled" | "declined" | "no_show") => {
-                    (ActivityKind::MeetingMissed, r.get("occurred_at")?)
-                }
-                _ => (ActivityKind::Meeting, r.get("occurred_at")?),
-            },
-            "note" => {
-                let body: Option<String> = r.get("body")?;
-                let negative = body
-                    .as_deref()
-                    .is_some_and(baton_signals::tone::is_negative);
-                let kind = if negative {
-                    ActivityKind::NegativeNote
-                } else {
-                    ActivityKind::Note
-                };
-                (kind, r.get("occurred_at")?)
-            }
-            _ => (ActivityKind::Task, r.get("completed_at")?),
-        };
-        let thread: Option<String> = r.get("thread_id")?;
-        Ok(Activity {
-            at,
-            owner: r.get("owner_id")?,
-            kind,
-            deal: r.get("deal_id")?,
-            account: r.get("account_id")?,
-            contact: r.get("contact_id")?,
-            thread: thread.as_deref().map(fnv1a),
-        })
+            _ => (ActivityKind::Meeting, r.get("occurred_at")?),
+        },
+        "note" => {
+            let body: Option<String> = r.get("body")?;
+            let negative = body
+                .as_deref()
+                .is_some_and(baton_signals::tone::is_negative);
+            let kind = if negative {
+                ActivityKind::NegativeNote
+            } else {
+                ActivityKind::Note
+            };
+            (kind, r.get("occurred_at")?)
+        }
+        _ => (ActivityKind::Task, r.get("completed_at")?),
+    };
+    let thread: Option<String> = r.get("thread_id")?;
+    Ok(Activity {
+        at,
+        owner: r.get("owner_id")?,
+        kind,
+        deal: r.get("deal_id")?,
+        account: r.get("account_id")?,
+        contact: r.get("contact_id")?,
+        thread: thread.as_deref().map(fnv1a),
     })
-    .collect()
 }
 
 /// A stable 64-bit hash of a thread id (FNV-1a): threads are only compared for equality.
