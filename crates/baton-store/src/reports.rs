@@ -218,7 +218,7 @@ async fn deals(
             close_dates: Changes::default(),
         };
         if let Some(rows) = history.get(&id) {
-            read_history(rows, &mut deal)?;
+            read_history(rows, &mut deal);
         }
         Ok(deal)
     })
@@ -226,13 +226,12 @@ async fn deals(
 }
 
 /// The deal's history rows as typed changes.
-fn read_history(rows: &[HistoryRow], deal: &mut Deal) -> Result<()> {
+fn read_history(rows: &[HistoryRow], deal: &mut Deal) {
     deal.stages = changes(rows, "stage_id", |t| {
         t.parse().ok().map(baton_model::StageId)
     });
     deal.amounts = changes(rows, "amount_minor", |t| t.parse().ok());
     deal.close_dates = changes(rows, "close_date", |t| t.parse().ok());
-    Ok(())
 }
 
 /// One change of a deal's field, as `field_history` keeps it.
