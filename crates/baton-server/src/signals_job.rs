@@ -8,12 +8,20 @@ use std::time::Duration;
 /// How often the audit log is read for deals changed since the last look.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
 
-/// Refreshes the signals now and then every `every`, for ever (started by the server).
+/// Refreshes the signals now and then every `every`, for ever (started by the server). A
+/// refresh is skipped when another server behind the same database finished one less than
+/// nine tenths of `every` ago, so several servers share the work instead of repeating it.
 pub async fn refresh_forever(store: Store, every: Duration) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let recent = chrono::TimeDelta::from_std(every.mul_f64(0.9)).unwrap_or(chrono::TimeDelta::MAX);
     loop {
         tick.tick().await;
+        if let Ok(Some(last)) = store.last_signal_run().await
+            && baton_store::now() - last < recent
+        {
+            continue;
+        }
         let started = std::time::Instant::now();
         match store.refresh_signals().await {
             Ok(done) => tracing::info!(

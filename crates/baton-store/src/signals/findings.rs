@@ -269,6 +269,17 @@ impl Store {
         Ok((last, judged))
     }
 
+    /// When the latest whole refresh finished (on any server), if one has.
+    pub async fn last_signal_run(&self) -> Result<Option<DateTime<Utc>>> {
+        self.reader()
+            .fetch_optional(query(
+                "SELECT finished_at FROM signal_runs ORDER BY id DESC LIMIT 1",
+            ))
+            .await?
+            .map(|r| r.get("finished_at"))
+            .transpose()
+    }
+
     /// The latest audit-log entry: where to start watching for changed deals.
     pub async fn last_audit_entry(&self) -> Result<i64> {
         self.reader()
