@@ -207,32 +207,10 @@ impl Store {
     /// raised, updated or cleared and its win probability rewritten (both gone when the deal
     /// is closed or archived). `None` before the first run.
     pub async fn refresh_deal_signals(&self, deal: DealId) -> Result<Option<RefreshSummary>> {
-        let row = self
-            .reader()
-            .fetch_optional(query(
-                "SELECT learned FROM signal_runs WHERE learned IS NOT NULL ORDER BY id DESC LIMIT 1",
-            ))
-            .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let learned: Learned = serde_json::from_value(row.json("learned")?)
-            .map_err(|e| StoreError::Corrupt(format!("signal_runs.learned: {e}")))?;
-        let timeline = Timeline::new(self.deal_signal_input(deal).await?);
-        let at = now();
-        let report = baton_signals::evaluate_deal(&timeline, &learned, deal, at);
-        let mut tx = self.begin().await?;
-        let summary = keep(
-            &mut tx.conn(),
-            &timeline,
-            &report.findings,
-            report.probability.as_slice(),
-            Some(deal),
-            at,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Some(summary))
+        match self.latest_learning().await? {
+            Some(learned) => self.judge_deal(&learned, deal).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Judges again each deal changed (or whose activities changed) since audit-log entry
@@ -259,14 +237,50 @@ impl Store {
                 deals.insert(DealId(deal));
             }
         }
-        let mut judged = 0;
-        for deal in deals {
-            if self.refresh_deal_signals(deal).await?.is_none() {
-                break;
-            }
-            judged += 1;
+        if deals.is_empty() {
+            return Ok((last, 0));
         }
-        Ok((last, judged))
+        let Some(learned) = self.latest_learning().await? else {
+            return Ok((last, 0));
+        };
+        for &deal in &deals {
+            self.judge_deal(&learned, deal).await?;
+        }
+        Ok((last, deals.len()))
+    }
+
+    /// What the latest whole refresh learned, if one has run.
+    async fn latest_learning(&self) -> Result<Option<Learned>> {
+        let row = self
+            .reader()
+            .fetch_optional(query(
+                "SELECT learned FROM signal_runs WHERE learned IS NOT NULL ORDER BY id DESC LIMIT 1",
+            ))
+            .await?;
+        row.map(|r| {
+            serde_json::from_value(r.json("learned")?)
+                .map_err(|e| StoreError::Corrupt(format!("signal_runs.learned: {e}")))
+        })
+        .transpose()
+    }
+
+    /// Judges `deal` alone with `learned` as of now and keeps what it says, in one transaction.
+    async fn judge_deal(&self, learned: &Learned, deal: DealId) -> Result<RefreshSummary> {
+        let timeline = Timeline::new(self.deal_signal_input(deal).await?);
+        let at = now();
+        let report = baton_signals::evaluate_deal(&timeline, learned, deal, at);
+        let mut tx = self.begin().await?;
+        let summary = keep(
+            &mut tx.conn(),
+            &timeline,
+            &report.findings,
+            report.probability.as_slice(),
+            Some(deal),
+            at,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(summary)
     }
 
     /// When the latest whole refresh finished (on any server), if one has.
@@ -602,7 +616,7 @@ async fn keep(
     let live: HashMap<(String, String, i64), i64> = conn
         .fetch_all(built_query(format!(
             "SELECT id, kind, subject_type, subject_id FROM signal_findings \
-                 WHERE closed_at IS NULL{about}",
+             WHERE closed_at IS NULL{about}",
         )))
         .await?
         .iter()
@@ -614,7 +628,7 @@ async fn keep(
         .fetch_all(
             built_query(format!(
                 "SELECT kind, subject_type, subject_id FROM signal_findings \
-                     WHERE status = 'resolved' AND closed_at > $1{about}",
+                 WHERE status = 'resolved' AND closed_at > $1{about}",
             ))
             .bind(at - chrono::Duration::days(RESOLVED_QUIET_DAYS)),
         )
@@ -647,10 +661,10 @@ async fn keep(
             conn.execute(
                 query(
                     "UPDATE signal_findings SET severity = $2, score = $3, since = $4, \
-                         summary = $5, evidence = $6, owner_id = $7, subject_name = $8, \
-                         last_seen_at = $9, updated_at = $9, \
-                         status = CASE WHEN status = 'snoozed' AND snoozed_until <= $9 \
-                         THEN 'open' ELSE status END WHERE id = $1",
+                     summary = $5, evidence = $6, owner_id = $7, subject_name = $8, \
+                     last_seen_at = $9, updated_at = $9, \
+                     status = CASE WHEN status = 'snoozed' AND snoozed_until <= $9 \
+                     THEN 'open' ELSE status END WHERE id = $1",
                 )
                 .bind(*id)
                 .bind(severity(f))
@@ -668,10 +682,10 @@ async fn keep(
             conn.execute(
                 query(
                     "INSERT INTO signal_findings (kind, subject_type, subject_id, \
-                         subject_name, owner_id, severity, score, since, summary, evidence, \
-                         status, first_seen_at, last_seen_at, version, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $11, 1, \
-                         $11, $11)",
+                     subject_name, owner_id, severity, score, since, summary, evidence, \
+                     status, first_seen_at, last_seen_at, version, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $11, 1, \
+                     $11, $11)",
                 )
                 .bind(key.0.as_str())
                 .bind(key.1.as_str())
@@ -694,7 +708,7 @@ async fn keep(
             conn.execute(
                 query(
                     "UPDATE signal_findings SET status = 'cleared', closed_at = $2, \
-                         updated_at = $2 WHERE id = $1",
+                     updated_at = $2 WHERE id = $1",
                 )
                 .bind(*id)
                 .bind(at),
@@ -711,7 +725,7 @@ async fn keep(
     for chunk in probabilities.chunks(200) {
         let mut sql = String::from(
             "INSERT INTO deal_win_probabilities (deal_id, basis_points, method, factors, \
-                 computed_at) VALUES ",
+             computed_at) VALUES ",
         );
         let mut args = Vec::new();
         for (i, p) in chunk.iter().enumerate() {
