@@ -6,8 +6,10 @@
 //! differ, the two versions sit side by side via [`Dialect`].
 
 use crate::StoreError;
+use crate::scan::Scanned;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::TryStreamExt;
+use rusqlite::types::Value as ScanValue;
 use serde_json::Value;
 use sqlx::postgres::{PgRow, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteRow};
@@ -220,31 +222,137 @@ impl Query {
     }
 }
 
-/// A result row from either backend.
+/// A result row from either backend, or read directly from SQLite ([`crate::scan`]).
 pub(crate) enum Row {
     Sqlite(SqliteRow),
     Postgres(PgRow),
+    Scanned(Scanned),
 }
 
-/// A Rust type that both backends can decode a column into.
+/// A Rust type that both backends can decode a column into, and that can be read from a value
+/// SQLite gave directly.
 pub(crate) trait Column:
     for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
 {
+    /// The value as stored by sqlx's SQLite driver (what its `Decode` reads).
+    fn scanned(value: &ScanValue) -> Result<Self, String>;
 }
 
-impl<T> Column for T where
-    T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
-{
+fn mismatch<T>(value: &ScanValue) -> Result<T, String> {
+    Err(format!("unexpected {:?}", value.data_type()))
 }
+
+impl Column for i64 {
+    fn scanned(value: &ScanValue) -> Result<Self, String> {
+        match value {
+            ScanValue::Integer(i) => Ok(*i),
+            other => mismatch(other),
+        }
+    }
+}
+
+impl Column for i32 {
+    fn scanned(value: &ScanValue) -> Result<Self, String> {
+        i32::try_from(i64::scanned(value)?).map_err(|e| e.to_string())
+    }
+}
+
+impl Column for bool {
+    fn scanned(value: &ScanValue) -> Result<Self, String> {
+        Ok(i64::scanned(value)? != 0)
+    }
+}
+
+impl Column for f64 {
+    fn scanned(value: &ScanValue) -> Result<Self, String> {
+        match value {
+            ScanValue::Real(f) => Ok(*f),
+            ScanValue::Integer(i) => Ok(baton_reports::stats::float(*i)),
+            other => mismatch(other),
+        }
+    }
+}
+
+impl Column for String {
+    fn scanned(value: &ScanValue) -> Result<Self, String> {
+        match value {
+            ScanValue::Text(t) => Ok(t.clone()),
+            other => mismatch(other),
+        }
+    }
+}
+
+impl Column for DateTime<Utc> {
+    /// RFC 3339 as sqlx writes it, or SQLite's own `YYYY-MM-DD HH:MM:SS[.fff]` in UTC.
+    fn scanned(value: &ScanValue) -> Result<Self, String> {
+        let text = String::scanned(value)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .or_else(|_| {
+                chrono::NaiveDateTime::parse_from_str(&text, "%F %T%.f").map(|t| t.and_utc())
+            })
+            .map_err(|e| format!("{text:?}: {e}"))
+    }
+}
+
+impl Column for NaiveDate {
+    fn scanned(value: &ScanValue) -> Result<Self, String> {
+        let text = String::scanned(value)?;
+        NaiveDate::parse_from_str(&text, "%F").map_err(|e| format!("{text:?}: {e}"))
+    }
+}
+
+impl Column for Json<Value> {
+    fn scanned(value: &ScanValue) -> Result<Self, String> {
+        serde_json::from_str(&String::scanned(value)?)
+            .map(Json)
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl<T: Column> Column for Option<T> {
+    fn scanned(value: &ScanValue) -> Result<Self, String> {
+        match value {
+            ScanValue::Null => Ok(None),
+            v => T::scanned(v).map(Some),
+        }
+    }
+}
+
+macro_rules! id_columns {
+    ($($id:ident),*) => {$(
+        impl Column for baton_model::$id {
+            fn scanned(value: &ScanValue) -> Result<Self, String> {
+                i64::scanned(value).map(Self)
+            }
+        }
+    )*};
+}
+
+id_columns!(
+    UserId,
+    TeamId,
+    AccountId,
+    ContactId,
+    PipelineId,
+    StageId,
+    DealId,
+    ActivityId,
+    QuotaId,
+    CustomFieldId,
+    TokenId
+);
 
 impl Row {
     /// Reads column `name`.
     pub(crate) fn get<T: Column>(&self, name: &str) -> Result<T, StoreError> {
+        let corrupt =
+            |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("column {name}: {e}"));
         match self {
-            Row::Sqlite(r) => r.try_get(name),
-            Row::Postgres(r) => r.try_get(name),
+            Row::Sqlite(r) => r.try_get(name).map_err(|e| corrupt(&e)),
+            Row::Postgres(r) => r.try_get(name).map_err(|e| corrupt(&e)),
+            Row::Scanned(r) => T::scanned(r.value(name)?).map_err(|e| corrupt(&e)),
         }
-        .map_err(|e| StoreError::Corrupt(format!("column {name}: {e}")))
     }
 
     /// Reads a text column and parses it (an enum, a currency, an email…).
@@ -348,6 +456,28 @@ impl Conn<'_> {
         })
         .await?;
         Ok(rows)
+    }
+
+    /// Like [`Conn::for_each`], for the reads that take a whole organisation: on an SQLite
+    /// pool it reads straight from the database file ([`crate::scan`]), the rest the same.
+    pub(crate) async fn scan<T: Send + 'static>(
+        &mut self,
+        mut q: Query,
+        map: fn(&Row) -> Result<T, StoreError>,
+        mut f: impl FnMut(T) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        match self {
+            // (An in-memory database has no file to read.)
+            Conn::SqlitePool(p) if p.connect_options().get_filename().is_file() => {
+                let sql = match &q.sql {
+                    Sql::Static(s) => (*s).to_owned(),
+                    Sql::Built(s) => s.clone(),
+                };
+                let path = p.connect_options().get_filename().to_owned();
+                crate::scan::scan(&path, sql, std::mem::take(&mut q.args), map, f).await
+            }
+            _ => self.for_each(q, |r| f(map(&r)?)).await,
+        }
     }
 
     /// Runs a query and hands each row to `f` as it arrives, so that reading millions of

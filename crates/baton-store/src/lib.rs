@@ -35,6 +35,7 @@ mod pipelines;
 mod quotas;
 mod refs;
 mod reports;
+mod scan;
 mod sessions;
 pub mod signals;
 pub mod sql_console;

@@ -193,36 +193,44 @@ async fn deals(
         ))),
     )
     .await?;
-    conn.fetch_all(bind(built_query(format!(
-        "SELECT d.id, d.name, d.owner_id, d.stage_id, d.amount_minor, d.currency, d.close_date, \
-         d.created_at, d.source, (SELECT a.industry FROM accounts a WHERE a.id = d.account_id) \
-         AS industry {from} ORDER BY d.id"
-    ))))
-    .await?
-    .iter()
-    .map(|r| {
-        let id: i64 = r.get("id")?;
-        let mut deal = Deal {
-            id: baton_model::DealId(id),
-            name: r.get("name")?,
-            owner: r.get("owner_id")?,
-            stage: r.get("stage_id")?,
-            amount_minor: r.get("amount_minor")?,
-            currency: r.parse("currency")?,
-            close_date: r.get("close_date")?,
-            created_at: r.get("created_at")?,
-            source: r.get("source")?,
-            industry: r.get("industry")?,
-            stages: Changes::default(),
-            amounts: Changes::default(),
-            close_dates: Changes::default(),
-        };
-        if let Some(rows) = history.get(&id) {
-            read_history(rows, &mut deal);
-        }
-        Ok(deal)
+    let mut deals = Vec::new();
+    conn.scan(
+        bind(built_query(format!(
+            "SELECT d.id, d.name, d.owner_id, d.stage_id, d.amount_minor, d.currency, \
+             d.close_date, d.created_at, d.source, \
+             (SELECT a.industry FROM accounts a WHERE a.id = d.account_id) AS industry \
+             {from} ORDER BY d.id"
+        ))),
+        deal,
+        |mut deal| {
+            if let Some(rows) = history.get(&deal.id.0) {
+                read_history(rows, &mut deal);
+            }
+            deals.push(deal);
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(deals)
+}
+
+/// A deal as it stands, without its history.
+fn deal(r: &Row) -> Result<Deal> {
+    Ok(Deal {
+        id: r.get("id")?,
+        name: r.get("name")?,
+        owner: r.get("owner_id")?,
+        stage: r.get("stage_id")?,
+        amount_minor: r.get("amount_minor")?,
+        currency: r.parse("currency")?,
+        close_date: r.get("close_date")?,
+        created_at: r.get("created_at")?,
+        source: r.get("source")?,
+        industry: r.get("industry")?,
+        stages: Changes::default(),
+        amounts: Changes::default(),
+        close_dates: Changes::default(),
     })
-    .collect()
 }
 
 /// The deal's history rows as typed changes.
@@ -249,18 +257,22 @@ pub(crate) async fn history_by_deal(
     q: crate::db::Query,
 ) -> Result<HashMap<i64, Vec<HistoryRow>>> {
     let mut history: HashMap<i64, Vec<HistoryRow>> = HashMap::new();
-    conn.for_each(q, |r| {
-        history
-            .entry(r.get("entity_id")?)
-            .or_default()
-            .push(HistoryRow {
+    conn.scan(
+        q,
+        |r| {
+            let row = HistoryRow {
                 field: r.get("field")?,
                 old: r.get("old_value")?,
                 new: r.get("new_value")?,
                 at: r.get("changed_at")?,
-            });
-        Ok(())
-    })
+            };
+            Ok((r.get::<i64>("entity_id")?, row))
+        },
+        |(deal, row)| {
+            history.entry(deal).or_default().push(row);
+            Ok(())
+        },
+    )
     .await?;
     Ok(history)
 }
@@ -364,28 +376,30 @@ async fn replies(
     first: NaiveDate,
     owners: &str,
 ) -> Result<Vec<Reply>> {
-    let emails = conn
-        .fetch_all(
-            built_query(format!(
-                "SELECT x.owner_id, x.thread_id, x.direction, x.occurred_at FROM activities x \
-                 WHERE x.archived_at IS NULL AND {owners} AND x.kind = 'email' \
-                 AND x.occurred_at >= $1 AND x.occurred_at < $2 \
-                 AND (x.direction = 'inbound' OR x.thread_id IS NOT NULL)"
-            ))
-            .bind(facts.instant(first))
-            .bind(facts.now),
-        )
-        .await?
-        .iter()
-        .map(|r| {
+    let mut emails = Vec::new();
+    conn.scan(
+        built_query(format!(
+            "SELECT x.owner_id, x.thread_id, x.direction, x.occurred_at FROM activities x \
+             WHERE x.archived_at IS NULL AND {owners} AND x.kind = 'email' \
+             AND x.occurred_at >= $1 AND x.occurred_at < $2 \
+             AND (x.direction = 'inbound' OR x.thread_id IS NOT NULL)"
+        ))
+        .bind(facts.instant(first))
+        .bind(facts.now),
+        |r| {
             Ok(Email {
                 owner: r.get("owner_id")?,
                 thread: r.get("thread_id")?,
                 inbound: r.get::<Option<String>>("direction")?.as_deref() == Some("inbound"),
                 at: r.get("occurred_at")?,
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
+        },
+        |email| {
+            emails.push(email);
+            Ok(())
+        },
+    )
+    .await?;
     Ok(baton_reports::replies(emails))
 }
 

@@ -3,9 +3,11 @@
 //! compared with their peers) and filtered for the viewer afterwards.
 
 use crate::db::{Conn, Row, built_query, query};
+use crate::reports::{HistoryRow, changes};
 use crate::{Result, Store};
 use baton_model::pipeline::ForecastCategory;
 use baton_model::{DealId, StageId, UserId};
+use baton_reports::Changes;
 use baton_reports::Quota;
 use baton_signals::{Account, Activity, ActivityKind, Deal, Input, Rep};
 use chrono::{DateTime, Utc};
@@ -122,40 +124,58 @@ async fn deals(conn: &mut Conn<'_>, only: Option<DealId>) -> Result<Vec<Deal>> {
         )),
     )
     .await?;
-    let no_history = Vec::new();
-    conn.fetch_all(built_query(format!(
-        "SELECT id, name, account_id, owner_id, stage_id, amount_minor, currency, close_date, \
-         forecast_category, created_at, source, source_id FROM deals \
-         WHERE archived_at IS NULL{only_deal} ORDER BY id",
-    )))
-    .await?
-    .iter()
-    .map(|r| {
-        let id: i64 = r.get("id")?;
-        let rows = history.get(&id).unwrap_or(&no_history);
-        Ok(Deal {
-            id: DealId(id),
-            name: r.get("name")?,
-            account: r.get("account_id")?,
-            owner: r.get("owner_id")?,
-            stage: r.get("stage_id")?,
-            amount_minor: r.get("amount_minor")?,
-            currency: r.parse("currency")?,
-            close_date: r.get("close_date")?,
-            forecast_category: r.parse("forecast_category")?,
-            created_at: r.get("created_at")?,
-            source: r.get("source")?,
-            source_id: r.get("source_id")?,
-            stages: crate::reports::changes(rows, "stage_id", |t| t.parse().ok().map(StageId)),
-            amounts: crate::reports::changes(rows, "amount_minor", |t| t.parse().ok()),
-            close_dates: crate::reports::changes(rows, "close_date", |t| t.parse().ok()),
-            owners: crate::reports::changes(rows, "owner_id", |t| t.parse().ok().map(UserId)),
-            categories: crate::reports::changes(rows, "forecast_category", |t| {
-                ForecastCategory::from_str(t).ok()
-            }),
-        })
+    let mut deals = Vec::new();
+    conn.scan(
+        built_query(format!(
+            "SELECT id, name, account_id, owner_id, stage_id, amount_minor, currency, close_date, \
+             forecast_category, created_at, source, source_id FROM deals \
+             WHERE archived_at IS NULL{only_deal} ORDER BY id",
+        )),
+        deal,
+        |mut deal| {
+            if let Some(rows) = history.get(&deal.id.0) {
+                with_history(&mut deal, rows);
+            }
+            deals.push(deal);
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(deals)
+}
+
+/// A deal as it stands, without its history.
+fn deal(r: &Row) -> Result<Deal> {
+    Ok(Deal {
+        id: r.get("id")?,
+        name: r.get("name")?,
+        account: r.get("account_id")?,
+        owner: r.get("owner_id")?,
+        stage: r.get("stage_id")?,
+        amount_minor: r.get("amount_minor")?,
+        currency: r.parse("currency")?,
+        close_date: r.get("close_date")?,
+        forecast_category: r.parse("forecast_category")?,
+        created_at: r.get("created_at")?,
+        source: r.get("source")?,
+        source_id: r.get("source_id")?,
+        stages: Changes::default(),
+        amounts: Changes::default(),
+        close_dates: Changes::default(),
+        owners: Changes::default(),
+        categories: Changes::default(),
     })
-    .collect()
+}
+
+/// Fills in a deal's history from its `field_history` rows.
+fn with_history(deal: &mut Deal, rows: &[HistoryRow]) {
+    deal.stages = changes(rows, "stage_id", |t| t.parse().ok().map(StageId));
+    deal.amounts = changes(rows, "amount_minor", |t| t.parse().ok());
+    deal.close_dates = changes(rows, "close_date", |t| t.parse().ok());
+    deal.owners = changes(rows, "owner_id", |t| t.parse().ok().map(UserId));
+    deal.categories = changes(rows, "forecast_category", |t| {
+        ForecastCategory::from_str(t).ok()
+    });
 }
 
 /// Every live activity that happened (or those about `only` this deal): a task when it was
@@ -164,7 +184,7 @@ async fn deals(conn: &mut Conn<'_>, only: Option<DealId>) -> Result<Vec<Deal>> {
 async fn activities(conn: &mut Conn<'_>, only: Option<DealId>) -> Result<Vec<Activity>> {
     let only = only.map_or(String::new(), |d| format!(" AND x.deal_id = {}", d.0));
     let mut activities = Vec::new();
-    conn.for_each(
+    conn.scan(
         built_query(format!(
             "SELECT x.kind, x.direction, x.meeting_status, x.occurred_at, x.completed_at, \
          x.owner_id, x.deal_id, COALESCE(x.account_id, d.account_id, c.account_id) AS account_id, \
@@ -173,8 +193,9 @@ async fn activities(conn: &mut Conn<'_>, only: Option<DealId>) -> Result<Vec<Act
          LEFT JOIN contacts c ON c.id = x.contact_id \
          WHERE x.archived_at IS NULL AND (x.kind <> 'task' OR x.completed_at IS NOT NULL){only}",
         )),
-        |r| {
-            activities.push(activity(&r)?);
+        activity,
+        |a| {
+            activities.push(a);
             Ok(())
         },
     )
