@@ -23,7 +23,8 @@ pub struct Bulk {
 /// The most bound parameters in one statement (SQLite allows 32,766; PostgreSQL 65,535).
 const MAX_PARAMS: usize = 30_000;
 
-async fn insert_rows(
+/// Inserts `rows` of `columns`, as many per statement as the parameter limit allows.
+pub(crate) async fn insert_rows(
     conn: &mut Conn<'_>,
     table: &str,
     columns: &[&str],

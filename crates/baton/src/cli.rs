@@ -34,6 +34,9 @@ pub struct Cli {
     log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+    /// The store a command opened ([`Cli::open`]), closed when it ends.
+    #[arg(skip)]
+    opened: std::sync::OnceLock<Store>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -189,12 +192,14 @@ impl Cli {
             max_connections: 2,
             exclusive: false,
         };
-        Store::open(&self.url(), &options).await.with_context(|| {
+        let store = Store::open(&self.url(), &options).await.with_context(|| {
             format!(
                 "opening the database at {}",
                 baton_server::redact(&self.url())
             )
-        })
+        })?;
+        let _ = self.opened.set(store.clone());
+        Ok(store)
     }
 
     fn server_config(&self, args: &ServeArgs) -> Config {
@@ -214,8 +219,18 @@ impl Cli {
 
 /// Runs the chosen command.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let outcome = command(&cli).await;
+    // Closing lets SQLite fold its write-ahead log back into the database and remove it;
+    // left behind, a large one slows every read of the next process until a checkpoint.
+    if let Some(store) = cli.opened.get() {
+        store.close().await;
+    }
+    outcome
+}
+
+async fn command(cli: &Cli) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Demo(args) => demo(&cli, args).await,
+        Command::Demo(args) => demo(cli, args).await,
         Command::Serve(args) => {
             if cli.embedded() {
                 std::fs::create_dir_all(&cli.data_dir)
@@ -299,13 +314,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::demo::seed_scaled(&store, args).await
         }
         Command::Calendar(command) => crate::calendar::run(command),
-        Command::Comp(command) => crate::comp::run(&cli, command).await,
-        Command::Import(command) => crate::import::run(&cli, command).await,
+        Command::Comp(command) => crate::comp::run(cli, command).await,
+        Command::Import(command) => crate::import::run(cli, command).await,
         Command::Generate(args) => crate::import::generate(args),
-        Command::Export(args) => crate::export::run(&cli, args).await,
-        Command::Signals(args) => crate::signals::signals(&cli, args).await,
+        Command::Export(args) => crate::export::run(cli, args).await,
+        Command::Signals(args) => crate::signals::signals(cli, args).await,
         Command::Forecast(args) => {
-            crate::signals::run(&cli, args, crate::signals::Output::Forecast).await
+            crate::signals::run(cli, args, crate::signals::Output::Forecast).await
         }
         Command::Backup { file } => {
             let store = cli.open().await?;

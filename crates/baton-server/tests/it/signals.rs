@@ -125,6 +125,15 @@ both_backends! {
         assert!(overdue_of(&open, d2).is_none(), "snoozed: not listed");
         let every = app.get(&o.rep_b1, "/api/v1/signals?closed=true").await.expect(StatusCode::OK).body;
         assert_eq!(overdue_of(&every, d2).unwrap()["status"], "snoozed");
+        // A refresh before it wakes leaves it snoozed; once its time has passed, the next one
+        // opens it again.
+        app.store.refresh_signals().await.unwrap();
+        let every = app.get(&o.rep_b1, "/api/v1/signals?closed=true").await.expect(StatusCode::OK).body;
+        assert_eq!(overdue_of(&every, d2).unwrap()["status"], "snoozed");
+        app.raw_execute(&format!("UPDATE signal_findings SET snoozed_until = created_at WHERE id = {f2}")).await.unwrap();
+        app.store.refresh_signals().await.unwrap();
+        let open = app.get(&o.rep_b1, "/api/v1/signals").await.expect(StatusCode::OK).body;
+        assert_eq!(overdue_of(&open, d2).expect("awake: listed again")["status"], "open");
 
         // Resolved, it is not raised again at the next refresh, though the deal is still late.
         app.post(&o.rep_b1, &format!("/api/v1/signals/{f2}/status"), json!({"status": "resolved", "note": "Signing in January"}))

@@ -6,7 +6,8 @@
 //! coordinators, admins and the managers above the rep, never to a rep.
 
 use crate::audit::write_audit;
-use crate::db::{Conn, Row, built_query, query};
+use crate::bulk::{insert_rows, rows_per_statement, values_list};
+use crate::db::{Arg, Conn, Row, built_query, id_list, query};
 use crate::visibility::{Entity, Scope};
 use crate::{Actor, Result, Store, StoreError, now};
 use baton_model::activity::ActivityKind;
@@ -19,7 +20,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 /// What became of a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -643,6 +643,7 @@ async fn keep(
         probabilities: probabilities.len(),
     };
     let mut seen = std::collections::HashSet::new();
+    let (mut inserts, mut updates): (Vec<Vec<Arg>>, Vec<Vec<Arg>>) = (Vec::new(), Vec::new());
     for f in findings {
         let Some(&owner) = owners.get(&(f.subject.kind, f.subject.id)) else {
             continue;
@@ -656,105 +657,126 @@ async fn keep(
             continue;
         }
         let evidence = evidence(f);
-        if let Some(id) = live.get(&key) {
-            seen.insert(*id);
-            conn.execute(
-                query(
-                    "UPDATE signal_findings SET severity = $2, score = $3, since = $4, \
-                     summary = $5, evidence = $6, owner_id = $7, subject_name = $8, \
-                     last_seen_at = $9, updated_at = $9, \
-                     status = CASE WHEN status = 'snoozed' AND snoozed_until <= $9 \
-                     THEN 'open' ELSE status END WHERE id = $1",
-                )
-                .bind(*id)
-                .bind(severity(f))
-                .bind(i64::from(f.score))
-                .bind(f.since)
-                .bind(f.summary.as_str())
-                .bind(evidence)
-                .bind(owner)
-                .bind(f.subject.name.as_str())
-                .bind(at),
-            )
-            .await?;
-            summary.updated += 1;
+        let values = [
+            Arg::from(f.subject.name.as_str()),
+            owner.into(),
+            severity(f).into(),
+            i64::from(f.score).into(),
+            f.since.into(),
+            f.summary.as_str().into(),
+            evidence.into(),
+            at.into(),
+        ];
+        if let Some(&id) = live.get(&key) {
+            seen.insert(id);
+            updates.push([id.into()].into_iter().chain(values).collect());
         } else {
-            conn.execute(
-                query(
-                    "INSERT INTO signal_findings (kind, subject_type, subject_id, \
-                     subject_name, owner_id, severity, score, since, summary, evidence, \
-                     status, first_seen_at, last_seen_at, version, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $11, 1, \
-                     $11, $11)",
-                )
-                .bind(key.0.as_str())
-                .bind(key.1.as_str())
-                .bind(key.2)
-                .bind(f.subject.name.as_str())
-                .bind(owner)
-                .bind(severity(f))
-                .bind(i64::from(f.score))
-                .bind(f.since)
-                .bind(f.summary.as_str())
-                .bind(evidence)
-                .bind(at),
-            )
-            .await?;
-            summary.raised += 1;
+            let first = [key.0.into(), key.1.into(), key.2.into()];
+            let last = [at.into(), at.into(), at.into(), "open".into(), 1_i64.into()];
+            inserts.push(first.into_iter().chain(values).chain(last).collect());
         }
     }
-    for id in live.values() {
-        if !seen.contains(id) {
-            conn.execute(
-                query(
-                    "UPDATE signal_findings SET status = 'cleared', closed_at = $2, \
-                     updated_at = $2 WHERE id = $1",
-                )
-                .bind(*id)
-                .bind(at),
-            )
-            .await?;
-            summary.cleared += 1;
-        }
+    summary.raised = inserts.len();
+    summary.updated = updates.len();
+    insert_rows(conn, "signal_findings", &FINDING_COLUMNS, inserts).await?;
+    update_findings(conn, updates).await?;
+    let cleared: Vec<i64> = live
+        .values()
+        .copied()
+        .filter(|id| !seen.contains(id))
+        .collect();
+    summary.cleared = cleared.len();
+    for chunk in cleared.chunks(10_000) {
+        conn.execute(
+            built_query(format!(
+                "UPDATE signal_findings SET status = 'cleared', closed_at = $1, updated_at = $1 \
+                 WHERE id IN {}",
+                id_list(chunk.iter().copied())
+            ))
+            .bind(at),
+        )
+        .await?;
     }
     conn.execute(built_query(format!(
         "DELETE FROM deal_win_probabilities{}",
         only.map_or(String::new(), |d| format!(" WHERE deal_id = {}", d.0))
     )))
     .await?;
-    for chunk in probabilities.chunks(200) {
-        let mut sql = String::from(
-            "INSERT INTO deal_win_probabilities (deal_id, basis_points, method, factors, \
-             computed_at) VALUES ",
-        );
-        let mut args = Vec::new();
-        for (i, p) in chunk.iter().enumerate() {
-            let n = i * 5;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let _ = write!(
-                sql,
-                "(${}, ${}, ${}, ${}, ${})",
-                n + 1,
-                n + 2,
-                n + 3,
-                n + 4,
-                n + 5
-            );
-            args.push(p.deal.0.into());
-            args.push(baton_reports::stats::whole(p.probability * 10_000.0).into());
-            args.push(method(p.method).into());
-            args.push(
-                serde_json::to_value(&p.factors)
-                    .unwrap_or(Value::Null)
-                    .into(),
-            );
-            args.push(at.into());
-        }
-        conn.execute(built_query(sql).bind_all(args)).await?;
-    }
+    let rows = probabilities
+        .iter()
+        .map(|p| {
+            let factors = serde_json::to_value(&p.factors).unwrap_or(Value::Null);
+            vec![
+                p.deal.0.into(),
+                baton_reports::stats::whole(p.probability * 10_000.0).into(),
+                method(p.method).into(),
+                factors.into(),
+                at.into(),
+            ]
+        })
+        .collect();
+    insert_rows(
+        conn,
+        "deal_win_probabilities",
+        &[
+            "deal_id",
+            "basis_points",
+            "method",
+            "factors",
+            "computed_at",
+        ],
+        rows,
+    )
+    .await?;
     Ok(summary)
+}
+
+/// A new finding's columns: its key, then what each refresh rewrites ([`update_findings`],
+/// ending with the instant it was seen), then its other timestamps, status and version.
+const FINDING_COLUMNS: [&str; 16] = [
+    "kind",
+    "subject_type",
+    "subject_id",
+    "subject_name",
+    "owner_id",
+    "severity",
+    "score",
+    "since",
+    "summary",
+    "evidence",
+    "first_seen_at",
+    "last_seen_at",
+    "created_at",
+    "updated_at",
+    "status",
+    "version",
+];
+
+/// Rewrites findings seen again, many per statement: each row is the finding's id and then
+/// what [`FINDING_COLUMNS`] lists after the key. A snoozed finding whose snooze has ended
+/// opens again.
+async fn update_findings(conn: &mut Conn<'_>, rows: Vec<Vec<Arg>>) -> Result<()> {
+    const COLUMNS: usize = 9;
+    let dialect = conn.dialect();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Arg>> = rows.by_ref().take(rows_per_statement(COLUMNS)).collect();
+        let sql = format!(
+            "UPDATE signal_findings SET subject_name = u.subject_name, owner_id = u.owner_id, \
+             severity = u.severity, score = u.score, since = u.since, summary = u.summary, \
+             evidence = u.evidence, last_seen_at = u.at, updated_at = u.at, \
+             status = CASE WHEN status = 'snoozed' AND snoozed_until <= u.at THEN 'open' \
+             ELSE status END \
+             FROM (SELECT column1 AS id, column2 AS subject_name, column3 AS owner_id, \
+             column4 AS severity, column5 AS score, column6 AS since, column7 AS summary, \
+             column8 AS evidence, column9 AS at FROM (VALUES {}) AS v) AS u \
+             WHERE signal_findings.id = u.id",
+            values_list(dialect, COLUMNS, chunk.len())
+        );
+        conn.execute(built_query(sql).bind_all(chunk.into_iter().flatten()))
+            .await?;
+    }
+    Ok(())
 }
 
 /// Whose each subject is as of `at`: a deal's owner then, an account's owner, the rep.
