@@ -9,7 +9,7 @@ use crate::StoreError;
 use crate::scan::Scanned;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::TryStreamExt;
-use rusqlite::types::Value as ScanValue;
+use rusqlite::types::ValueRef as ScanValue;
 use serde_json::Value;
 use sqlx::postgres::{PgRow, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteRow};
@@ -223,10 +223,10 @@ impl Query {
 }
 
 /// A result row from either backend, or read directly from SQLite ([`crate::scan`]).
-pub(crate) enum Row {
+pub(crate) enum Row<'r> {
     Sqlite(SqliteRow),
     Postgres(PgRow),
-    Scanned(Scanned),
+    Scanned(Scanned<'r>),
 }
 
 /// A Rust type that both backends can decode a column into, and that can be read from a value
@@ -235,83 +235,88 @@ pub(crate) trait Column:
     for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
 {
     /// The value as stored by sqlx's SQLite driver (what its `Decode` reads).
-    fn scanned(value: &ScanValue) -> Result<Self, String>;
+    fn scanned(value: ScanValue<'_>) -> Result<Self, String>;
 }
 
-fn mismatch<T>(value: &ScanValue) -> Result<T, String> {
+fn mismatch<T>(value: ScanValue<'_>) -> Result<T, String> {
     Err(format!("unexpected {:?}", value.data_type()))
 }
 
 impl Column for i64 {
-    fn scanned(value: &ScanValue) -> Result<Self, String> {
+    fn scanned(value: ScanValue<'_>) -> Result<Self, String> {
         match value {
-            ScanValue::Integer(i) => Ok(*i),
+            ScanValue::Integer(i) => Ok(i),
             other => mismatch(other),
         }
     }
 }
 
 impl Column for i32 {
-    fn scanned(value: &ScanValue) -> Result<Self, String> {
+    fn scanned(value: ScanValue<'_>) -> Result<Self, String> {
         i32::try_from(i64::scanned(value)?).map_err(|e| e.to_string())
     }
 }
 
 impl Column for bool {
-    fn scanned(value: &ScanValue) -> Result<Self, String> {
+    fn scanned(value: ScanValue<'_>) -> Result<Self, String> {
         Ok(i64::scanned(value)? != 0)
     }
 }
 
 impl Column for f64 {
-    fn scanned(value: &ScanValue) -> Result<Self, String> {
+    fn scanned(value: ScanValue<'_>) -> Result<Self, String> {
         match value {
-            ScanValue::Real(f) => Ok(*f),
-            ScanValue::Integer(i) => Ok(baton_reports::stats::float(*i)),
+            ScanValue::Real(f) => Ok(f),
+            ScanValue::Integer(i) => Ok(baton_reports::stats::float(i)),
             other => mismatch(other),
         }
     }
 }
 
+/// A text value, borrowed.
+fn text(value: ScanValue<'_>) -> Result<&str, String> {
+    match value {
+        ScanValue::Text(t) => std::str::from_utf8(t).map_err(|e| e.to_string()),
+        other => mismatch(other),
+    }
+}
+
 impl Column for String {
-    fn scanned(value: &ScanValue) -> Result<Self, String> {
-        match value {
-            ScanValue::Text(t) => Ok(t.clone()),
-            other => mismatch(other),
-        }
+    fn scanned(value: ScanValue<'_>) -> Result<Self, String> {
+        text(value).map(str::to_owned)
     }
 }
 
 impl Column for DateTime<Utc> {
     /// RFC 3339 as sqlx writes it, or SQLite's own `YYYY-MM-DD HH:MM:SS[.fff]` in UTC.
-    fn scanned(value: &ScanValue) -> Result<Self, String> {
-        let text = String::scanned(value)?;
-        DateTime::parse_from_rfc3339(&text)
+    fn scanned(value: ScanValue<'_>) -> Result<Self, String> {
+        let text = text(value)?;
+        DateTime::parse_from_rfc3339(text)
             .map(|t| t.with_timezone(&Utc))
             .or_else(|_| {
-                chrono::NaiveDateTime::parse_from_str(&text, "%F %T%.f").map(|t| t.and_utc())
+                chrono::NaiveDateTime::parse_from_str(text, "%F %T%.f").map(|t| t.and_utc())
             })
             .map_err(|e| format!("{text:?}: {e}"))
     }
 }
 
 impl Column for NaiveDate {
-    fn scanned(value: &ScanValue) -> Result<Self, String> {
-        let text = String::scanned(value)?;
-        NaiveDate::parse_from_str(&text, "%F").map_err(|e| format!("{text:?}: {e}"))
+    fn scanned(value: ScanValue<'_>) -> Result<Self, String> {
+        let text = text(value)?;
+        NaiveDate::parse_from_str(text, "%F").map_err(|e| format!("{text:?}: {e}"))
     }
 }
 
 impl Column for Json<Value> {
-    fn scanned(value: &ScanValue) -> Result<Self, String> {
-        serde_json::from_str(&String::scanned(value)?)
+    fn scanned(value: ScanValue<'_>) -> Result<Self, String> {
+        serde_json::from_str(text(value)?)
             .map(Json)
             .map_err(|e| e.to_string())
     }
 }
 
 impl<T: Column> Column for Option<T> {
-    fn scanned(value: &ScanValue) -> Result<Self, String> {
+    fn scanned(value: ScanValue<'_>) -> Result<Self, String> {
         match value {
             ScanValue::Null => Ok(None),
             v => T::scanned(v).map(Some),
@@ -322,7 +327,7 @@ impl<T: Column> Column for Option<T> {
 macro_rules! id_columns {
     ($($id:ident),*) => {$(
         impl Column for baton_model::$id {
-            fn scanned(value: &ScanValue) -> Result<Self, String> {
+            fn scanned(value: ScanValue<'_>) -> Result<Self, String> {
                 i64::scanned(value).map(Self)
             }
         }
@@ -343,7 +348,7 @@ id_columns!(
     TokenId
 );
 
-impl Row {
+impl Row<'_> {
     /// Reads column `name`.
     pub(crate) fn get<T: Column>(&self, name: &str) -> Result<T, StoreError> {
         let corrupt =
@@ -427,7 +432,10 @@ impl Conn<'_> {
     }
 
     /// Runs a query returning at most one row.
-    pub(crate) async fn fetch_optional(&mut self, mut q: Query) -> Result<Option<Row>, StoreError> {
+    pub(crate) async fn fetch_optional(
+        &mut self,
+        mut q: Query,
+    ) -> Result<Option<Row<'static>>, StoreError> {
         Ok(match self {
             Conn::SqlitePool(p) => q.sqlite().fetch_optional(*p).await?.map(Row::Sqlite),
             Conn::PostgresPool(p) => q.postgres().fetch_optional(*p).await?.map(Row::Postgres),
@@ -441,14 +449,14 @@ impl Conn<'_> {
     }
 
     /// Runs a query that must return exactly one row.
-    pub(crate) async fn fetch_one(&mut self, q: Query) -> Result<Row, StoreError> {
+    pub(crate) async fn fetch_one(&mut self, q: Query) -> Result<Row<'static>, StoreError> {
         self.fetch_optional(q)
             .await?
             .ok_or_else(|| StoreError::Corrupt("query returned no row".into()))
     }
 
     /// Runs a query returning all its rows.
-    pub(crate) async fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, StoreError> {
+    pub(crate) async fn fetch_all(&mut self, q: Query) -> Result<Vec<Row<'static>>, StoreError> {
         let mut rows = Vec::new();
         self.for_each(q, |r| {
             rows.push(r);
@@ -485,7 +493,7 @@ impl Conn<'_> {
     pub(crate) async fn for_each(
         &mut self,
         mut q: Query,
-        mut f: impl FnMut(Row) -> Result<(), StoreError>,
+        mut f: impl FnMut(Row<'static>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         match self {
             Conn::SqlitePool(p) => {

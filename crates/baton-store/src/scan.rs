@@ -9,28 +9,27 @@
 
 use crate::StoreError;
 use crate::db::{Arg, Row};
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{OpenFlags, params_from_iter};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Rows per hand-off to the async side.
 const BATCH: usize = 4096;
 
-/// A row read directly from SQLite.
-pub(crate) struct Scanned {
-    columns: Arc<[String]>,
-    values: Box<[Value]>,
+/// A row read directly from SQLite, as its values stand in SQLite's buffers.
+pub(crate) struct Scanned<'r> {
+    columns: &'r [String],
+    values: &'r [ValueRef<'r>],
 }
 
-impl Scanned {
+impl Scanned<'_> {
     /// The value of column `name`.
-    pub(crate) fn value(&self, name: &str) -> Result<&Value, StoreError> {
+    pub(crate) fn value(&self, name: &str) -> Result<ValueRef<'_>, StoreError> {
         self.columns
             .iter()
             .position(|c| c == name)
-            .map(|i| &self.values[i])
+            .map(|i| self.values[i])
             .ok_or_else(|| StoreError::Corrupt(format!("column {name}: not in the result")))
     }
 }
@@ -77,7 +76,7 @@ fn read<T>(
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
     let mut statement = conn.prepare(sql)?;
-    let columns: Arc<[String]> = statement
+    let columns: Vec<String> = statement
         .column_names()
         .into_iter()
         .map(str::to_owned)
@@ -97,11 +96,11 @@ fn read<T>(
     let mut batch = Vec::with_capacity(BATCH);
     while let Some(row) = rows.next()? {
         let values = (0..columns.len())
-            .map(|i| row.get::<_, Value>(i))
-            .collect::<Result<_, _>>()?;
+            .map(|i| row.get_ref(i))
+            .collect::<Result<Vec<_>, _>>()?;
         batch.push(map(&Row::Scanned(Scanned {
-            columns: Arc::clone(&columns),
-            values,
+            columns: &columns,
+            values: &values,
         }))?);
         if batch.len() == BATCH
             && tx

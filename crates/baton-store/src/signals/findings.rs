@@ -165,7 +165,9 @@ impl Store {
     /// findings raised, updated or cleared, every open deal's win probability, the forecast,
     /// and what the run learned (to judge a changed deal again alone until the next run).
     pub async fn refresh_signals(&self) -> Result<RefreshSummary> {
+        let started = std::time::Instant::now();
         let input = self.signal_input().await?;
+        let read = started.elapsed();
         let at = now();
         let (timeline, report) = tokio::task::spawn_blocking(move || {
             let timeline = Timeline::new(input);
@@ -174,6 +176,7 @@ impl Store {
         })
         .await
         .map_err(|e| StoreError::Corrupt(format!("signals: {e}")))?;
+        let judged = started.elapsed();
         let mut tx = self.begin().await?;
         let conn = &mut tx.conn();
         let summary = keep(
@@ -200,6 +203,15 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        tracing::info!(
+            read_ms = read.as_millis(),
+            judged_ms = judged.saturating_sub(read).as_millis(),
+            kept_ms = started.elapsed().saturating_sub(judged).as_millis(),
+            deals = timeline.input.deals.len(),
+            activities = timeline.input.activities.len(),
+            findings = report.findings.len(),
+            "signals refreshed"
+        );
         Ok(summary)
     }
 

@@ -6,11 +6,12 @@ use crate::db::{Conn, Row, built_query, query};
 use crate::reports::{HistoryRow, changes};
 use crate::{Result, Store};
 use baton_model::pipeline::ForecastCategory;
-use baton_model::{DealId, StageId, UserId};
+use baton_model::{AccountId, DealId, StageId, UserId};
 use baton_reports::Changes;
 use baton_reports::Quota;
 use baton_signals::{Account, Activity, ActivityKind, Deal, Input, Rep};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 use std::str::FromStr;
 
 impl Store {
@@ -181,20 +182,49 @@ fn with_history(deal: &mut Deal, rows: &[HistoryRow]) {
 /// Every live activity that happened (or those about `only` this deal): a task when it was
 /// completed, a note with its tone, an activity about a deal or a contact counted for their
 /// account too.
-async fn activities(conn: &mut Conn<'_>, only: Option<DealId>) -> Result<Vec<Activity>> {
-    let only = only.map_or(String::new(), |d| format!(" AND x.deal_id = {}", d.0));
+async fn activities(conn: &mut Conn<'_>, deal: Option<DealId>) -> Result<Vec<Activity>> {
+    let only = deal.map_or(String::new(), |d| format!(" AND x.deal_id = {}", d.0));
+    // The account of each deal and contact the activities are about, joined here rather than
+    // in SQL: probing two tables for each of ten million activities took SQLite 4 s of the 5.
+    let mut deal_accounts = HashMap::new();
+    let mut contact_accounts = HashMap::new();
+    for (table, accounts, of) in [
+        ("deals", &mut deal_accounts, "deal_id"),
+        ("contacts", &mut contact_accounts, "contact_id"),
+    ] {
+        let about = deal.map_or(String::new(), |d| {
+            format!(
+                " AND id IN (SELECT x.{of} FROM activities x WHERE x.deal_id = {})",
+                d.0
+            )
+        });
+        conn.scan(
+            built_query(format!(
+                "SELECT id, account_id FROM {table} WHERE account_id IS NOT NULL{about}"
+            )),
+            |r| Ok((r.get::<i64>("id")?, r.get::<AccountId>("account_id")?)),
+            |(id, account)| {
+                accounts.insert(id, account);
+                Ok(())
+            },
+        )
+        .await?;
+    }
     let mut activities = Vec::new();
     conn.scan(
         built_query(format!(
             "SELECT x.kind, x.direction, x.meeting_status, x.occurred_at, x.completed_at, \
-         x.owner_id, x.deal_id, COALESCE(x.account_id, d.account_id, c.account_id) AS account_id, \
-         x.contact_id, x.thread_id, CASE WHEN x.kind = 'note' THEN x.body END AS body \
-         FROM activities x LEFT JOIN deals d ON d.id = x.deal_id \
-         LEFT JOIN contacts c ON c.id = x.contact_id \
-         WHERE x.archived_at IS NULL AND (x.kind <> 'task' OR x.completed_at IS NOT NULL){only}",
+             x.owner_id, x.deal_id, x.account_id, x.contact_id, x.thread_id, \
+             CASE WHEN x.kind = 'note' THEN x.body END AS body FROM activities x \
+             WHERE x.archived_at IS NULL AND (x.kind <> 'task' OR x.completed_at IS NOT NULL)\
+             {only}",
         )),
         activity,
-        |a| {
+        |mut a| {
+            a.account = a
+                .account
+                .or_else(|| a.deal.and_then(|d| deal_accounts.get(&d.0).copied()))
+                .or_else(|| a.contact.and_then(|c| contact_accounts.get(&c.0).copied()));
             activities.push(a);
             Ok(())
         },
