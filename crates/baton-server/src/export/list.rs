@@ -191,10 +191,14 @@ where
     }
 }
 
-/// The names of the visible records of a list among `ids`, by id (one query).
+/// The most ids one `id_in` filter may list.
+const IDS_PER_QUERY: usize = 100;
+
+/// The names of the visible records of a list among `ids`, by id (one query per
+/// [`IDS_PER_QUERY`] ids).
 async fn names_of<T, Fut>(
     ids: impl IntoIterator<Item = i64>,
-    fetch: impl FnOnce(ListQuery) -> Fut,
+    fetch: impl Fn(ListQuery) -> Fut,
     name: impl Fn(&T) -> (i64, String),
 ) -> Result<HashMap<i64, String>, StoreError>
 where
@@ -203,16 +207,17 @@ where
     let mut ids: Vec<i64> = ids.into_iter().collect();
     ids.sort_unstable();
     ids.dedup();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
+    let mut names = HashMap::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let ids: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let list = ListQuery::from_pairs([
+            ("id_in".to_owned(), ids.join(",")),
+            ("archived".to_owned(), "any".to_owned()),
+            ("limit".to_owned(), IDS_PER_QUERY.to_string()),
+        ])?;
+        names.extend(fetch(list).await?.items.iter().map(&name));
     }
-    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let list = ListQuery::from_pairs([
-        ("id_in".to_owned(), ids.join(",")),
-        ("archived".to_owned(), "any".to_owned()),
-        ("limit".to_owned(), PAGE.to_string()),
-    ])?;
-    Ok(fetch(list).await?.items.iter().map(name).collect())
+    Ok(names)
 }
 
 fn named(names: &HashMap<i64, String>, id: Option<i64>) -> Cell {

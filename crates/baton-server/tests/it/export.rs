@@ -121,6 +121,23 @@ both_backends! {
         assert_eq!(status, StatusCode::BAD_REQUEST);
     }
 
+    async fn a_list_export_names_more_referenced_records_than_one_lookup_takes(app) {
+        // The names of a page's accounts are looked up 100 ids at a time.
+        let org = &app.org;
+        for i in 0..105 {
+            let account = app.account(&org.rep_a1, &format!("Named {i:03}")).await;
+            app.deal(&org.rep_a1, Some(account), &format!("At account {i:03}")).await;
+        }
+        let path = format!("/api/v1/deals/export?format=csv&owner_id={}", org.rep_a1.id);
+        let (status, _, csv) = download(app, &org.admin, &path).await;
+        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&csv));
+        let csv = String::from_utf8(csv).unwrap();
+        for i in 0..105 {
+            let line = csv.lines().find(|l| l.contains(&format!(",At account {i:03},"))).expect("every deal");
+            assert!(line.contains(&format!(",Named {i:03},")), "{line}");
+        }
+    }
+
     async fn list_pages_link_to_their_export_with_their_filters(app) {
         let org = &app.org;
         app.deal(&org.rep_a1, None, "Linked deal").await;
