@@ -80,6 +80,29 @@ async fn imported(data: &Path) -> Vec<BTreeSet<String>> {
     all
 }
 
+/// Whether the import writing into `data` has committed any deal, and any activity, yet
+/// (neither while its database is still being created). Read on a read-only connection of its
+/// own, which never waits for the import's writes.
+async fn committed(data: &Path) -> (bool, bool) {
+    use sqlx::{Connection, sqlite::SqliteConnectOptions};
+    let options = SqliteConnectOptions::new()
+        .filename(data.join("baton.db"))
+        .read_only(true);
+    let Ok(mut conn) = sqlx::SqliteConnection::connect_with(&options).await else {
+        return (false, false);
+    };
+    let mut any = [false; 2];
+    for (seen, table) in any.iter_mut().zip(["deals", "activities"]) {
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE source_id LIKE 'sf:%')");
+        *seen = sqlx::query_scalar::<_, bool>(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&mut conn)
+            .await
+            .unwrap_or(false);
+    }
+    let _ = conn.close().await;
+    (any[0], any[1])
+}
+
 #[test]
 fn bad_rows_are_reported_with_file_line_and_reason_and_the_rest_is_imported() {
     let dir = tempfile::tempdir().unwrap();
@@ -209,7 +232,21 @@ fn a_second_import_changes_nothing_and_a_killed_import_rerun_ends_as_an_uninterr
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    // Killed once its deals are in and before any activity is (they come last): in the
+    // middle, however fast the machine.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let started = std::time::Instant::now();
+    while rt.block_on(committed(&killed)) == (false, false) {
+        assert!(
+            started.elapsed() < Duration::from_mins(2),
+            "no deal was ever committed"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before its deals were seen"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
     // SIGKILL: no chance to clean up.
     child.kill().unwrap();
     let status = child.wait().unwrap();
@@ -217,7 +254,6 @@ fn a_second_import_changes_nothing_and_a_killed_import_rerun_ends_as_an_uninterr
         !status.success(),
         "the import was still running when killed"
     );
-    let rt = tokio::runtime::Runtime::new().unwrap();
     let partial = rt.block_on(imported(&killed));
     let expected = rt.block_on(imported(&whole));
     assert_ne!(partial, expected, "the kill came before the end");
