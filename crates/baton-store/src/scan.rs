@@ -2,16 +2,17 @@
 //!
 //! sqlx runs each SQLite connection on a worker thread and hands every row to the async side
 //! through a channel: a thread wake-up on each side and a copy of each value, per row. For the
-//! reads that take a whole organisation (the signals' input, the reports' history, the export)
-//! that hand-off was about 90 % of the time (`perf`, 800,000 activities; SQLite itself was 2 %).
-//! Here a blocking thread reads with rusqlite, on its own read-only connection to the same file,
-//! and sends the rows on in batches. Outside these reads everything goes through sqlx.
+//! reads that take a whole organisation (the signals' input, the quarterly review's deals,
+//! history and emails) that hand-off was about 90 % of the time (`perf`, 800,000 activities;
+//! SQLite itself was 2 %). Here a blocking thread reads with rusqlite, on its own read-only
+//! connection to the same file, and sends the rows on in batches. Outside these reads
+//! everything goes through sqlx.
 
 use crate::StoreError;
 use crate::db::{Arg, Row};
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{OpenFlags, params_from_iter};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 /// Rows per hand-off to the async side.
@@ -35,9 +36,9 @@ impl Scanned<'_> {
 }
 
 /// Runs `sql` with `args` on the SQLite database at `path`, turning each row into a `T` with
-/// `map` on the reading thread (so the row's values are freed where they were allocated: glibc's
-/// allocator serialises frees across threads) and handing them to `f` in order. Stops reading
-/// when `map` or `f` fails.
+/// `map` on the reading thread, straight from SQLite's buffers (no copy of the row; what `map`
+/// allocates is mostly freed on the thread that allocated it, which glibc's allocator prefers),
+/// and handing them to `f` in order. Stops reading when `map` or `f` fails.
 pub(crate) async fn scan<T: Send + 'static>(
     path: &Path,
     sql: String,
@@ -64,7 +65,7 @@ pub(crate) async fn scan<T: Send + 'static>(
 }
 
 fn read<T>(
-    path: &PathBuf,
+    path: &Path,
     sql: &str,
     args: Vec<Arg>,
     map: fn(&Row) -> Result<T, StoreError>,
