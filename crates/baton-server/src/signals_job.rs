@@ -22,17 +22,9 @@ pub async fn refresh_forever(store: Store, every: Duration) {
         {
             continue;
         }
-        let started = std::time::Instant::now();
-        match store.refresh_signals().await {
-            Ok(done) => tracing::info!(
-                raised = done.raised,
-                updated = done.updated,
-                cleared = done.cleared,
-                probabilities = done.probabilities,
-                ms = started.elapsed().as_millis(),
-                "signals refreshed"
-            ),
-            Err(e) => tracing::warn!(error = %e, "cannot refresh the signals"),
+        // A refresh logs what it did and how long each part took.
+        if let Err(e) = store.refresh_signals().await {
+            tracing::warn!(error = %e, "cannot refresh the signals");
         }
     }
 }

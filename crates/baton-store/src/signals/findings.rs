@@ -209,7 +209,10 @@ impl Store {
             kept_ms = started.elapsed().saturating_sub(judged).as_millis(),
             deals = timeline.input.deals.len(),
             activities = timeline.input.activities.len(),
-            findings = report.findings.len(),
+            raised = summary.raised,
+            updated = summary.updated,
+            cleared = summary.cleared,
+            probabilities = summary.probabilities,
             "signals refreshed"
         );
         Ok(summary)
