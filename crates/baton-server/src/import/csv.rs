@@ -13,7 +13,7 @@
 
 use super::report::{Report, Watch};
 use super::run::{
-    Owners, Writer, activity, all_pages, dedupe, domain, fault, forecast, pipeline_stages,
+    Behind, Owners, Writer, activity, all_pages, dedupe, domain, fault, forecast, pipeline_stages,
     stage_key,
 };
 use baton_import::generic::{CsvAccount, CsvActivity, CsvContact, CsvDeal};
@@ -272,7 +272,7 @@ impl Run<'_> {
 
     async fn write_accounts(&mut self, batch: &mut Vec<(String, Account)>) -> anyhow::Result<()> {
         let items = dedupe(std::mem::take(batch));
-        let ids = self.w.chunk().accounts(&items).await?;
+        let ids = self.w.chunk().await?.accounts(&items).await?;
         for ((_, a), id) in items.iter().zip(ids) {
             self.refs
                 .account(&a.name, a.domain.as_deref(), AccountId(id));
@@ -368,7 +368,7 @@ impl Run<'_> {
 
     async fn write_contacts(&mut self, batch: &mut Vec<(String, Contact)>) -> anyhow::Result<()> {
         let items = dedupe(std::mem::take(batch));
-        let ids = self.w.chunk().contacts(&items).await?;
+        let ids = self.w.chunk().await?.contacts(&items).await?;
         for ((_, c), id) in items.iter().zip(ids) {
             if let Some(email) = &c.email {
                 note(
@@ -502,7 +502,7 @@ impl Run<'_> {
             })
             .collect();
         let items = dedupe(items);
-        let ids = self.w.chunk().deals(&items).await?;
+        let ids = self.w.chunk().await?.deals(&items).await?;
         let mut links = Vec::new();
         for ((source, deal), id) in items.iter().zip(ids) {
             note(&mut self.refs.deals, deal.name.to_lowercase(), DealId(id));
@@ -518,7 +518,7 @@ impl Run<'_> {
                 ));
             }
         }
-        self.w.chunk().deal_contacts(&links).await?;
+        self.w.chunk().await?.deal_contacts(&links).await?;
         self.w.wrote(items.len() + links.len()).await
     }
 
@@ -539,13 +539,10 @@ impl Run<'_> {
             };
             if self.w.take(item, &mut batch)? {
                 let items = dedupe(std::mem::take(&mut batch));
-                self.w.chunk().activities(&items).await?;
-                self.w.wrote(items.len()).await?;
+                self.w.behind(Behind::Activities(items)).await?;
             }
         }
-        let items = dedupe(batch);
-        self.w.chunk().activities(&items).await?;
-        self.w.wrote(items.len()).await
+        self.w.behind(Behind::Activities(dedupe(batch))).await
     }
 
     fn activity(

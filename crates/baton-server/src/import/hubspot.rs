@@ -7,7 +7,7 @@
 
 use super::report::{Report, Watch};
 use super::run::{
-    About, Extras, Owners, OwnersList, Writer, activity, dedupe, domain, fault, forecast,
+    About, Behind, Extras, Owners, OwnersList, Writer, activity, dedupe, domain, fault, forecast,
     pipeline_stages, stage_key,
 };
 use super::skipped;
@@ -382,7 +382,7 @@ impl Run<'_> {
 
     async fn write_accounts(&mut self, batch: &mut Vec<(String, Account)>) -> anyhow::Result<()> {
         let (keys, items) = sourced("company", std::mem::take(batch));
-        let ids = self.w.chunk().accounts(&items).await?;
+        let ids = self.w.chunk().await?.accounts(&items).await?;
         for ((key, (_, account)), id) in keys.into_iter().zip(&items).zip(ids) {
             self.ids.accounts.insert(key, AccountId(id));
             self.ids
@@ -476,7 +476,7 @@ impl Run<'_> {
 
     async fn write_contacts(&mut self, batch: &mut Vec<(String, Contact)>) -> anyhow::Result<()> {
         let (keys, items) = sourced("contact", std::mem::take(batch));
-        let ids = self.w.chunk().contacts(&items).await?;
+        let ids = self.w.chunk().await?.contacts(&items).await?;
         for (key, id) in keys.into_iter().zip(ids) {
             self.ids.contacts.insert(key, ContactId(id));
         }
@@ -630,7 +630,7 @@ impl Run<'_> {
             })
             .collect();
         let (keys, items) = sourced("deal", deals);
-        let ids = self.w.chunk().deals(&items).await?;
+        let ids = self.w.chunk().await?.deals(&items).await?;
         let mut contacts = Vec::new();
         let mut history = Vec::new();
         for ((key, (_, deal)), id) in keys.into_iter().zip(&items).zip(ids) {
@@ -666,8 +666,8 @@ impl Run<'_> {
             }
             self.ids.deals.insert(key, id);
         }
-        self.w.chunk().deal_contacts(&contacts).await?;
-        self.w.chunk().history(&history).await?;
+        self.w.chunk().await?.deal_contacts(&contacts).await?;
+        self.w.chunk().await?.history(&history).await?;
         self.w
             .wrote(items.len() + contacts.len() + history.len())
             .await
@@ -819,8 +819,7 @@ impl Run<'_> {
         batch: &mut Vec<(String, baton_model::records::Activity)>,
     ) -> anyhow::Result<()> {
         let (_, items) = sourced("activity", std::mem::take(batch));
-        self.w.chunk().activities(&items).await?;
-        self.w.wrote(items.len()).await
+        self.w.behind(Behind::Activities(items)).await
     }
 }
 

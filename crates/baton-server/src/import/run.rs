@@ -10,15 +10,19 @@ use baton_model::activity::ActivityKind;
 use baton_model::imports::ImportSummary;
 use baton_model::pipeline::{ForecastCategory, StageOutcome};
 use baton_model::records::{
-    Activity, CustomFieldChanges, CustomFieldEntity, CustomFieldKind, Pipeline, PipelineChanges,
-    Stage, StageSpec, default_forecast_category,
+    Activity, CustomFieldChanges, CustomFieldEntity, CustomFieldKind, FieldChange, Pipeline,
+    PipelineChanges, Stage, StageSpec, default_forecast_category,
 };
 use baton_model::{AccountId, ActivityId, ContactId, DealId, Email, Role, UserId};
-use baton_store::{Actor, Import, ImportedUser, ListQuery, MAX_LIMIT, Page, SourceKind, Store};
+use baton_store::{
+    Actor, Counts, Import, ImportedUser, ListQuery, MAX_LIMIT, Page, SourceKind, Store,
+};
 use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::str::FromStr;
+use tokio::task::JoinHandle;
 
 /// Calls `each` on every item of a paged store list, `list` fetching one page per query.
 pub async fn all_pages<T, Fut>(
@@ -44,14 +48,40 @@ where
 
 /// Writes an import's records in transactions of about [`CHUNK`] rows (one for the whole run
 /// with `--all-or-nothing`) and keeps its report.
+///
+/// Activities and field history, the bulk of an export, are written behind the reading
+/// ([`Writer::behind`]): while SQLite writes one batch on its connection's thread, the next is
+/// read and parsed on ours, and the two cores work at once.
 pub struct Writer<'a> {
     store: &'a Store,
     /// Who the audit log says imported.
     actor: UserId,
     all_or_nothing: bool,
     chunk: Option<Import>,
+    /// The batch being written behind the reading, which hands the chunk back when done
+    /// (with the counts of the chunk it committed, if it did).
+    behind: Option<JoinHandle<anyhow::Result<Written>>>,
     pending: usize,
     pub report: Report,
+}
+
+/// What a batch written behind the reading hands back: the open chunk, and the counts of the
+/// one it committed before opening it, if it did.
+type Written = (Import, Option<BTreeMap<&'static str, Counts>>);
+
+/// Rows nothing waits on, to be written behind the reading.
+pub enum Behind {
+    Activities(Vec<(String, Activity)>),
+    History(Vec<(String, FieldChange)>),
+}
+
+impl Behind {
+    fn len(&self) -> usize {
+        match self {
+            Behind::Activities(items) => items.len(),
+            Behind::History(items) => items.len(),
+        }
+    }
 }
 
 impl<'a> Writer<'a> {
@@ -68,14 +98,47 @@ impl<'a> Writer<'a> {
             actor,
             all_or_nothing,
             chunk: Some(store.import(Some(actor)).await?),
+            behind: None,
             pending: 0,
             report,
         })
     }
 
-    /// The open chunk, to write to.
-    pub fn chunk(&mut self) -> &mut Import {
-        self.chunk.as_mut().expect("a chunk is open until finish")
+    /// The open chunk, to write to, once the batch written behind (if any) is done.
+    pub async fn chunk(&mut self) -> anyhow::Result<&mut Import> {
+        if let Some(behind) = self.behind.take() {
+            let (chunk, committed) = behind.await??;
+            if let Some(counts) = committed {
+                self.report.add(counts);
+            }
+            self.chunk = Some(chunk);
+        }
+        Ok(self.chunk.as_mut().expect("a chunk is open until finish"))
+    }
+
+    /// Writes `rows` on a task of their own, committing after every [`CHUNK`] rows like
+    /// [`Writer::wrote`], while the caller reads on; the next use of the chunk waits for it.
+    pub async fn behind(&mut self, rows: Behind) -> anyhow::Result<()> {
+        self.chunk().await?;
+        let mut chunk = self.chunk.take().expect("a chunk is open until finish");
+        self.pending += rows.len();
+        let commit = self.pending >= CHUNK && !self.all_or_nothing;
+        if commit {
+            self.pending = 0;
+        }
+        let (store, actor) = (self.store.clone(), self.actor);
+        self.behind = Some(tokio::spawn(async move {
+            match &rows {
+                Behind::Activities(items) => chunk.activities(items).await?,
+                Behind::History(items) => chunk.history(items).await?,
+            }
+            if !commit {
+                return Ok((chunk, None));
+            }
+            let counts = chunk.commit().await?;
+            Ok((store.import(Some(actor)).await?, Some(counts)))
+        }));
+        Ok(())
     }
 
     /// Adds a row's record to `batch`, or reports why it was rejected; says whether the batch
@@ -105,13 +168,14 @@ impl<'a> Writer<'a> {
     /// [`Import::defer_indexes`](baton_store::Import::defer_indexes)); [`Writer::finish`]
     /// builds them again.
     pub async fn defer_indexes(&mut self, table: &'static str) -> anyhow::Result<()> {
-        if self.chunk().defer_indexes(table).await? && !self.all_or_nothing {
+        if self.chunk().await?.defer_indexes(table).await? && !self.all_or_nothing {
             self.commit().await?;
         }
         Ok(())
     }
 
     async fn commit(&mut self) -> anyhow::Result<()> {
+        self.chunk().await?;
         if let Some(chunk) = self.chunk.take() {
             self.report.add(chunk.commit().await?);
         }
@@ -120,12 +184,21 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Commits what is left (all or nothing: only if no row was rejected) and sums up.
+    /// Commits what is left (all or nothing: only if no row was rejected), builds the indexes
+    /// deferred, and sums up.
     pub async fn finish(mut self) -> anyhow::Result<ImportSummary> {
-        let commit = !self.all_or_nothing || self.report.rejected() == 0;
-        if commit {
-            self.chunk().rebuild_indexes().await?;
-            self.commit().await?;
+        let all_or_nothing = self.all_or_nothing;
+        let commit = !all_or_nothing || self.report.rejected() == 0;
+        let chunk = self.chunk().await?;
+        if all_or_nothing && commit {
+            chunk.rebuild_indexes().await?;
+        }
+        if let Some(chunk) = self.chunk.take().filter(|_| commit) {
+            self.report.add(chunk.commit().await?);
+        }
+        if !all_or_nothing {
+            // Each in a transaction of its own, after the last chunk.
+            self.store.rebuild_deferred_indexes().await?;
         }
         self.report.finish(commit)
     }
@@ -461,7 +534,7 @@ impl Owners {
             self.source,
             &key[key.find(':').map_or(0, |i| i + 1)..]
         );
-        let id = w.chunk().users(&[(source, user)]).await?[0];
+        let id = w.chunk().await?.users(&[(source, user)]).await?[0];
         self.users.insert(key, id);
         self.users.insert(by_email, id);
         Ok(Ok(Some(id)))

@@ -6,8 +6,8 @@
 
 use super::report::{Report, Watch};
 use super::run::{
-    About, Extras, Writer, activity, dedupe, domain, fault, forecast, noon, pipeline_stages,
-    stage_key,
+    About, Behind, Extras, Writer, activity, dedupe, domain, fault, forecast, noon,
+    pipeline_stages, stage_key,
 };
 use super::{CHUNK, skipped};
 use baton_import::SfId;
@@ -298,7 +298,7 @@ impl Run<'_> {
                 (source(&id), u)
             })
             .collect();
-        let ids = self.w.chunk().users(&items).await?;
+        let ids = self.w.chunk().await?.users(&items).await?;
         for ((source, _), id) in items.iter().zip(ids) {
             if let Ok(sf) = SfId::parse(&source[3..]) {
                 self.ids.users.insert(sf, id);
@@ -349,7 +349,7 @@ impl Run<'_> {
 
     async fn write_accounts(&mut self, batch: &mut Vec<(SfId, Account)>) -> anyhow::Result<()> {
         let (sfs, items) = sourced(dedupe(std::mem::take(batch)));
-        let ids = self.w.chunk().accounts(&items).await?;
+        let ids = self.w.chunk().await?.accounts(&items).await?;
         for ((sf, (_, account)), id) in sfs.iter().zip(&items).zip(ids) {
             self.ids.accounts.insert(*sf, AccountId(id));
             self.ids
@@ -415,7 +415,7 @@ impl Run<'_> {
 
     async fn write_contacts(&mut self, batch: &mut Vec<(SfId, Contact)>) -> anyhow::Result<()> {
         let (sfs, items) = sourced(dedupe(std::mem::take(batch)));
-        let ids = self.w.chunk().contacts(&items).await?;
+        let ids = self.w.chunk().await?.contacts(&items).await?;
         for (sf, id) in sfs.iter().zip(ids) {
             self.ids.contacts.insert(*sf, ContactId(id));
         }
@@ -504,7 +504,7 @@ impl Run<'_> {
 
     async fn write_deals(&mut self, batch: &mut Vec<(SfId, Deal)>) -> anyhow::Result<()> {
         let (sfs, items) = sourced(dedupe(std::mem::take(batch)));
-        let ids = self.w.chunk().deals(&items).await?;
+        let ids = self.w.chunk().await?.deals(&items).await?;
         for ((sf, (_, deal)), id) in sfs.iter().zip(&items).zip(ids) {
             self.ids.deals.insert(*sf, DealId(id));
             self.ids.deal_owners.insert(DealId(id), deal.owner_id);
@@ -527,13 +527,12 @@ impl Run<'_> {
                 Err(e) => self.w.report.reject(&e)?,
             }
             if batch.len() >= CHUNK {
-                let items = std::mem::take(&mut batch);
-                self.w.chunk().history(&items).await?;
-                self.w.wrote(items.len()).await?;
+                self.w
+                    .behind(Behind::History(std::mem::take(&mut batch)))
+                    .await?;
             }
         }
-        self.w.chunk().history(&batch).await?;
-        self.w.wrote(batch.len()).await
+        self.w.behind(Behind::History(batch)).await
     }
 
     fn changes(
@@ -662,11 +661,11 @@ impl Run<'_> {
             });
             if self.w.take(item, &mut batch)? {
                 let items = std::mem::take(&mut batch);
-                self.w.chunk().deal_contacts(&items).await?;
+                self.w.chunk().await?.deal_contacts(&items).await?;
                 self.w.wrote(items.len()).await?;
             }
         }
-        self.w.chunk().deal_contacts(&batch).await?;
+        self.w.chunk().await?.deal_contacts(&batch).await?;
         self.w.wrote(batch.len()).await
     }
 
@@ -773,7 +772,7 @@ impl Run<'_> {
                 })?;
             }
         }
-        self.w.chunk().deal_splits(&good).await?;
+        self.w.chunk().await?.deal_splits(&good).await?;
         self.w.wrote(good.len()).await
     }
 
@@ -961,8 +960,7 @@ impl Run<'_> {
 
     async fn write_activities(&mut self, batch: &mut Vec<(SfId, Activity)>) -> anyhow::Result<()> {
         let (_, items) = sourced(dedupe(std::mem::take(batch)));
-        self.w.chunk().activities(&items).await?;
-        self.w.wrote(items.len()).await
+        self.w.behind(Behind::Activities(items)).await
     }
 }
 

@@ -83,18 +83,24 @@ pub struct Import {
 impl Store {
     /// Starts a chunk of an import on behalf of `actor` (`None`: the system).
     pub async fn import(&self, actor: Option<UserId>) -> Result<Import> {
+        Ok(Import {
+            tx: self.begin_bulk().await?,
+            actor,
+            counts: BTreeMap::new(),
+        })
+    }
+
+    /// A transaction for a bulk write: on SQLite with a 256 MB page cache, since a bulk load
+    /// touches far more of the B-trees than a server's 8 MB holds, and an index build sorts
+    /// in that much memory before spilling to temporary files.
+    async fn begin_bulk(&self) -> Result<Tx> {
         let mut tx = self.begin().await?;
         if tx.conn().dialect() == Dialect::Sqlite {
-            // A bulk load touches far more of the B-trees than a server's 8 MB cache holds.
             tx.conn()
                 .execute(query("PRAGMA cache_size = -262144"))
                 .await?;
         }
-        Ok(Import {
-            tx,
-            actor,
-            counts: BTreeMap::new(),
-        })
+        Ok(tx)
     }
 
     /// The id of every record of `kind` with a source id starting with `prefix` (`sf:`), by
@@ -117,36 +123,48 @@ impl Store {
     }
 }
 
-/// Rebuilds the indexes an import deferred, inside `tx`.
-async fn rebuild_deferred(tx: &mut Tx) -> Result<usize> {
+/// The indexes an import deferred, by name, with their definitions.
+async fn deferred(tx: &mut Tx) -> Result<Vec<(String, String)>> {
     let rows = tx
         .conn()
         .fetch_all(query(
             "SELECT name, definition FROM deferred_indexes ORDER BY name",
         ))
         .await?;
-    for row in &rows {
-        let name: String = row.get("name")?;
-        let definition: String = row.get("definition")?;
-        tracing::info!(index = %name, "building an index a bulk import deferred");
-        // A definition reads `CREATE INDEX name ON …` on both backends.
-        let sql = definition.replacen("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1);
-        tx.conn().execute(built_query(sql)).await?;
-        tx.conn()
-            .execute(query("DELETE FROM deferred_indexes WHERE name = $1").bind(name))
-            .await?;
-    }
-    Ok(rows.len())
+    rows.iter()
+        .map(|row| Ok((row.get("name")?, row.get("definition")?)))
+        .collect()
+}
+
+/// Builds the deferred index `name` from its `definition` inside `tx`, and forgets it.
+async fn rebuild(tx: &mut Tx, name: String, definition: &str) -> Result<()> {
+    tracing::info!(index = %name, "building an index a bulk import deferred");
+    // A definition reads `CREATE INDEX name ON …` on both backends.
+    let sql = definition.replacen("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1);
+    tx.conn().execute(built_query(sql)).await?;
+    tx.conn()
+        .execute(query("DELETE FROM deferred_indexes WHERE name = $1").bind(name))
+        .await?;
+    Ok(())
 }
 
 impl Store {
-    /// Builds again the indexes an import deferred and did not get to rebuild (it was killed);
-    /// returns how many. Every import starts with this.
+    /// Builds again the indexes imports deferred, each in a transaction of its own; returns
+    /// how many. Every import starts with this (for those a killed one left) and ends with it.
+    ///
+    /// One transaction each keeps SQLite's write-ahead log small: a transaction's pages stay
+    /// in the log until it commits, and every page read searches the log first, so building
+    /// ten indexes of 10,000,000 activities in one transaction slowed each next scan down.
     pub async fn rebuild_deferred_indexes(&self) -> Result<usize> {
         let mut tx = self.begin().await?;
-        let built = rebuild_deferred(&mut tx).await?;
+        let indexes = deferred(&mut tx).await?;
         tx.commit().await?;
-        Ok(built)
+        for (name, definition) in &indexes {
+            let mut tx = self.begin_bulk().await?;
+            rebuild(&mut tx, name.clone(), definition).await?;
+            tx.commit().await?;
+        }
+        Ok(indexes.len())
     }
 }
 
@@ -200,9 +218,14 @@ impl Import {
         Ok(!indexes.is_empty())
     }
 
-    /// Builds the indexes [`Import::defer_indexes`] dropped.
+    /// Builds the indexes [`Import::defer_indexes`] dropped, inside this chunk (an import
+    /// that is all or nothing; otherwise [`Store::rebuild_deferred_indexes`] after the last
+    /// chunk).
     pub async fn rebuild_indexes(&mut self) -> Result<()> {
-        rebuild_deferred(&mut self.tx).await.map(drop)
+        for (name, definition) in deferred(&mut self.tx).await? {
+            rebuild(&mut self.tx, name, &definition).await?;
+        }
+        Ok(())
     }
 
     /// Creates or updates accounts by source id; returns their ids in the order given.
