@@ -60,7 +60,7 @@ pub struct Writer<'a> {
     chunk: Option<Import>,
     /// The batch being written behind the reading, which hands the chunk back when done
     /// (with the counts of the chunk it committed, if it did).
-    behind: Option<JoinHandle<anyhow::Result<Written>>>,
+    behind: Option<InFlight>,
     pending: usize,
     pub report: Report,
 }
@@ -68,6 +68,16 @@ pub struct Writer<'a> {
 /// What a batch written behind the reading hands back: the open chunk, and the counts of the
 /// one it committed before opening it, if it did.
 type Written = (Import, Option<BTreeMap<&'static str, Counts>>);
+
+/// The task writing a batch behind the reading; aborted if the writer is dropped (an import
+/// that failed), so its chunk rolls back instead of committing after the import has ended.
+struct InFlight(JoinHandle<anyhow::Result<Written>>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
 
 /// Rows nothing waits on, to be written behind the reading.
 pub enum Behind {
@@ -106,8 +116,8 @@ impl<'a> Writer<'a> {
 
     /// The open chunk, to write to, once the batch written behind (if any) is done.
     pub async fn chunk(&mut self) -> anyhow::Result<&mut Import> {
-        if let Some(behind) = self.behind.take() {
-            let (chunk, committed) = behind.await??;
+        if let Some(mut behind) = self.behind.take() {
+            let (chunk, committed) = (&mut behind.0).await??;
             if let Some(counts) = committed {
                 self.report.add(counts);
             }
@@ -121,13 +131,12 @@ impl<'a> Writer<'a> {
     pub async fn behind(&mut self, rows: Behind) -> anyhow::Result<()> {
         self.chunk().await?;
         let mut chunk = self.chunk.take().expect("a chunk is open until finish");
-        self.pending += rows.len();
-        let commit = self.pending >= CHUNK && !self.all_or_nothing;
+        let commit = self.due(rows.len());
         if commit {
             self.pending = 0;
         }
         let (store, actor) = (self.store.clone(), self.actor);
-        self.behind = Some(tokio::spawn(async move {
+        self.behind = Some(InFlight(tokio::spawn(async move {
             match &rows {
                 Behind::Activities(items) => chunk.activities(items).await?,
                 Behind::History(items) => chunk.history(items).await?,
@@ -137,7 +146,7 @@ impl<'a> Writer<'a> {
             }
             let counts = chunk.commit().await?;
             Ok((store.import(Some(actor)).await?, Some(counts)))
-        }));
+        })));
         Ok(())
     }
 
@@ -157,11 +166,16 @@ impl<'a> Writer<'a> {
 
     /// Commits after every [`CHUNK`] rows written (never with `--all-or-nothing`).
     pub async fn wrote(&mut self, rows: usize) -> anyhow::Result<()> {
-        self.pending += rows;
-        if self.pending >= CHUNK && !self.all_or_nothing {
+        if self.due(rows) {
             self.commit().await?;
         }
         Ok(())
+    }
+
+    /// Counts `rows` written into the open chunk; says whether it is due to be committed.
+    fn due(&mut self, rows: usize) -> bool {
+        self.pending += rows;
+        self.pending >= CHUNK && !self.all_or_nothing
     }
 
     /// Defers `table`'s secondary indexes when it is empty (see

@@ -137,7 +137,7 @@ async fn deferred(tx: &mut Tx) -> Result<Vec<(String, String)>> {
 }
 
 /// Builds the deferred index `name` from its `definition` inside `tx`, and forgets it.
-async fn rebuild(tx: &mut Tx, name: String, definition: &str) -> Result<()> {
+async fn rebuild(tx: &mut Tx, name: &str, definition: &str) -> Result<()> {
     tracing::info!(index = %name, "building an index a bulk import deferred");
     // A definition reads `CREATE INDEX name ON …` on both backends.
     let sql = definition.replacen("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1);
@@ -161,7 +161,7 @@ impl Store {
         tx.commit().await?;
         for (name, definition) in &indexes {
             let mut tx = self.begin_bulk().await?;
-            rebuild(&mut tx, name.clone(), definition).await?;
+            rebuild(&mut tx, name, definition).await?;
             tx.commit().await?;
         }
         Ok(indexes.len())
@@ -223,7 +223,7 @@ impl Import {
     /// chunk).
     pub async fn rebuild_indexes(&mut self) -> Result<()> {
         for (name, definition) in deferred(&mut self.tx).await? {
-            rebuild(&mut self.tx, name, &definition).await?;
+            rebuild(&mut self.tx, &name, &definition).await?;
         }
         Ok(())
     }
